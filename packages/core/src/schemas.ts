@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { LIMITS } from './limits';
+import { DEFAULT_TRACE_TYPE, TRACE_TYPES } from './metric-types';
+
+/**
+ * One zod schema per wire message, snake_case as in the source. Objects are strict so a typo'd
+ * field is rejected by name instead of silently dropped. Messages are phrased to follow
+ * "<field>: " (see validation.ts); generic ones (type, length) come from its error map.
+ */
+
+/** Firestore reserves document ids and field names of the form `__name__`. */
+const FIRESTORE_RESERVED = /^__.*__$/;
+
+/** trace_id / batch_id: they become Firestore document ids. */
+export const documentIdSchema = z
+  .string()
+  .min(1)
+  .max(LIMITS.ID_MAX_LENGTH)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, _ and -')
+  .refine((id) => !FIRESTORE_RESERVED.test(id), 'must not have the form __id__ (reserved by Firestore)');
+
+// Trace and metric names share Firebase Performance Monitoring's naming rules.
+const nameSchema = z
+  .string()
+  .min(1)
+  .max(LIMITS.NAME_MAX_LENGTH)
+  .refine((name) => name.trim() === name, 'must not start or end with whitespace')
+  .refine((name) => !name.startsWith('_'), 'must not start with an underscore (reserved)');
+
+export const traceNameSchema = nameSchema;
+export const metricNameSchema = nameSchema;
+
+const attributeKeySchema = z
+  .string()
+  .min(1)
+  .max(LIMITS.ATTRIBUTE_KEY_MAX_LENGTH)
+  .regex(/^[A-Za-z0-9_]+$/, 'must contain only letters, digits and underscores')
+  .refine((key) => !FIRESTORE_RESERVED.test(key), 'must not have the form __key__ (reserved by Firestore)');
+
+const attributeValueSchema = z.union(
+  [z.string().max(LIMITS.ATTRIBUTE_VALUE_MAX_LENGTH), z.number(), z.boolean()],
+  'must be a string, a finite number or a boolean',
+);
+
+const hasAtMost = (max: number) => (record: Record<string, unknown>) => Object.keys(record).length <= max;
+
+export const attributesSchema = z
+  .record(attributeKeySchema, attributeValueSchema)
+  .refine(hasAtMost(LIMITS.MAX_ATTRIBUTES), `must have at most ${LIMITS.MAX_ATTRIBUTES} entries`);
+
+export const metricsSchema = z
+  .record(metricNameSchema, z.number())
+  .refine(hasAtMost(LIMITS.MAX_METRICS), `must have at most ${LIMITS.MAX_METRICS} entries`);
+
+export const traceTypeSchema = z.enum(TRACE_TYPES);
+
+/** Seconds, like the source's `duration: 2.345`. */
+export const durationSchema = z
+  .number()
+  .min(0, 'must not be negative')
+  .max(LIMITS.MAX_DURATION_SECONDS, `must be at most ${LIMITS.MAX_DURATION_SECONDS} seconds`);
+
+// UTC only: an offset would be a second clock convention to get wrong; fractions up to ns.
+const ISO_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z$/;
+
+/** Epoch ms for a well-formed ISO UTC string naming a real instant, else undefined. */
+function isoUtcToEpochMs(text: string): number | undefined {
+  const match = ISO_UTC.exec(text);
+  if (!match) return undefined;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [
+    number, number, number, number, number, number,
+  ];
+  const fraction = match[7] ?? '';
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  // Date.UTC silently rolls 2024-02-30 over to March; reject instead.
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) {
+    return undefined;
+  }
+  return Date.UTC(year, month - 1, day, hour, minute, second) + Number(fraction.padEnd(3, '0').slice(0, 3));
+}
+
+const startTimeMessageRange = 'must be between 2000-01-01T00:00:00Z and 2100-01-01T00:00:00Z';
+
+/** ISO 8601 UTC string or integer epoch ms in; epoch ms out. */
+export const startTimeSchema = z
+  .union(
+    [
+      z
+        .string()
+        .regex(ISO_UTC, 'must be an ISO 8601 UTC timestamp such as 2024-12-06T14:30:22Z')
+        .refine((text) => !ISO_UTC.test(text) || isoUtcToEpochMs(text) !== undefined, 'is not a real date and time'),
+      z.number().int(),
+    ],
+    'must be an ISO 8601 UTC timestamp string or whole epoch milliseconds',
+  )
+  // The refine above guarantees a string here converts.
+  .transform((value) => (typeof value === 'number' ? value : (isoUtcToEpochMs(value) as number)))
+  .pipe(
+    z
+      .number()
+      .min(LIMITS.START_TIME_MIN_MS, startTimeMessageRange)
+      .max(LIMITS.START_TIME_MAX_MS, startTimeMessageRange),
+  );
+
+export const startTraceRequestSchema = z.strictObject({
+  name: traceNameSchema,
+  trace_type: traceTypeSchema.default(DEFAULT_TRACE_TYPE),
+  attributes: attributesSchema.optional(),
+});
+
+export const stopTraceRequestSchema = z.strictObject({
+  trace_id: documentIdSchema,
+  attributes: attributesSchema.optional(),
+  metrics: metricsSchema.optional(),
+});
+
+export const addMetricRequestSchema = z.strictObject({
+  trace_id: documentIdSchema,
+  metric_name: metricNameSchema,
+  value: z.number(),
+});
+
+/** A trace measured on the client and shipped in a batch (no server-side start/stop). */
+export const recordedTraceSchema = z.strictObject({
+  name: traceNameSchema,
+  trace_type: traceTypeSchema.default(DEFAULT_TRACE_TYPE),
+  start_time: startTimeSchema,
+  duration: durationSchema,
+  attributes: attributesSchema.optional(),
+  metrics: metricsSchema.optional(),
+});
+
+/** batch_id makes a client retry idempotent: the same batch is stored once. */
+export const recordTracesRequestSchema = z.strictObject({
+  batch_id: documentIdSchema,
+  traces: z.array(recordedTraceSchema).min(1).max(LIMITS.MAX_TRACES_PER_BATCH),
+});
+
+export type Attributes = z.output<typeof attributesSchema>;
+export type Metrics = z.output<typeof metricsSchema>;
+
+export type StartTraceRequest = z.output<typeof startTraceRequestSchema>;
+export type StartTraceRequestInput = z.input<typeof startTraceRequestSchema>;
+export type StopTraceRequest = z.output<typeof stopTraceRequestSchema>;
+export type StopTraceRequestInput = z.input<typeof stopTraceRequestSchema>;
+export type AddMetricRequest = z.output<typeof addMetricRequestSchema>;
+export type AddMetricRequestInput = z.input<typeof addMetricRequestSchema>;
+export type RecordedTrace = z.output<typeof recordedTraceSchema>;
+export type RecordedTraceInput = z.input<typeof recordedTraceSchema>;
+export type RecordTracesRequest = z.output<typeof recordTracesRequestSchema>;
+export type RecordTracesRequestInput = z.input<typeof recordTracesRequestSchema>;

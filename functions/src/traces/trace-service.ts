@@ -1,0 +1,135 @@
+import type { DocumentData, Firestore, Transaction } from "firebase-admin/firestore";
+import type {
+  AddMetricRequest,
+  AddMetricResponse,
+  RecordTracesRequest,
+  RecordTracesResponse,
+  StartTraceRequest,
+  StartTraceResponse,
+  StopTraceRequest,
+  StopTraceResponse,
+} from "@aideon-perf/core";
+import { COLLECTIONS } from "../firestore";
+import { errors } from "../errors";
+import { batchKey, chunkBySize, chunkDocumentId } from "./batch-plan";
+import { durationSeconds, expiryFrom, mergeAttributes, mergeMetrics } from "./trace-rules";
+
+export interface TraceServiceDeps {
+  db: Firestore;
+  /** Server clock in epoch ms; injectable so tests control durations. */
+  now: () => number;
+  newTraceId: () => string;
+  retentionDays: () => number;
+}
+
+/** gRPC status ALREADY_EXISTS: a create() precondition failed. */
+const ALREADY_EXISTS = 6;
+
+/**
+ * The trace ingestion service shared by the callables and (later) the REST API: validated requests in,
+ * source-shaped responses out. Every rejected call throws before or inside a single atomic commit, so
+ * nothing is half-written.
+ */
+export function traceService(deps: TraceServiceDeps) {
+  const traces = () => deps.db.collection(COLLECTIONS.traces);
+
+  /** Reads a server-tracked trace for a change by its owner, inside the caller's transaction. */
+  async function activeTraceOf(tx: Transaction, uid: string, traceId: string) {
+    const ref = traces().doc(traceId);
+    const snap = await tx.get(ref);
+    const trace = snap.data();
+    if (!trace) throw errors.traceNotFound(traceId);
+    if (trace.owner_uid !== uid) throw errors.traceOfAnotherUser(traceId);
+    if (trace.status !== "active") throw errors.traceFinished(traceId);
+    return { ref, trace };
+  }
+
+  return {
+    async startTrace(uid: string, req: StartTraceRequest): Promise<StartTraceResponse> {
+      const traceId = deps.newTraceId();
+      const startMs = deps.now();
+      await traces()
+        .doc(traceId)
+        .create({
+          name: req.name,
+          trace_type: req.trace_type,
+          attributes: req.attributes ?? {},
+          metrics: {},
+          status: "active",
+          owner_uid: uid,
+          start_time: new Date(startMs),
+          end_time: null,
+          duration: null,
+          expire_at: expiryFrom(startMs, deps.retentionDays()),
+        });
+      return { success: true, trace_id: traceId, message: "Trace started successfully" };
+    },
+
+    async stopTrace(uid: string, req: StopTraceRequest): Promise<StopTraceResponse> {
+      const duration = await deps.db.runTransaction(async (tx) => {
+        const { ref, trace } = await activeTraceOf(tx, uid, req.trace_id);
+        const stopMs = deps.now();
+        const seconds = durationSeconds(trace.start_time.toMillis(), stopMs);
+        tx.update(ref, {
+          attributes: mergeAttributes(trace.attributes, req.attributes),
+          metrics: mergeMetrics(trace.metrics, req.metrics),
+          status: "finished",
+          end_time: new Date(stopMs),
+          duration: seconds,
+        });
+        return seconds;
+      });
+      return { success: true, trace_id: req.trace_id, duration, message: "Trace stopped successfully" };
+    },
+
+    async addMetric(uid: string, req: AddMetricRequest): Promise<AddMetricResponse> {
+      await deps.db.runTransaction(async (tx) => {
+        const { ref, trace } = await activeTraceOf(tx, uid, req.trace_id);
+        tx.update(ref, { metrics: mergeMetrics(trace.metrics, { [req.metric_name]: req.value }) });
+      });
+      return { success: true, trace_id: req.trace_id, metric_name: req.metric_name, value: req.value };
+    },
+
+    /**
+     * Stores a client-measured batch as one document (a few for very large batches), all created in one
+     * atomic commit. The create() precondition makes a retried batch_id a no-op: duplicate: true.
+     */
+    async recordTraces(uid: string, req: RecordTracesRequest): Promise<RecordTracesResponse> {
+      const key = batchKey(uid, req.batch_id);
+      const receivedMs = deps.now();
+      const stored = req.traces.map((t) => ({
+        name: t.name,
+        trace_type: t.trace_type,
+        start_time: new Date(t.start_time),
+        duration: t.duration,
+        attributes: t.attributes ?? {},
+        metrics: t.metrics ?? {},
+      }));
+      const chunks = chunkBySize(stored);
+      const batch = deps.db.batch();
+      chunks.forEach((chunkTraces, index) => {
+        batch.create(deps.db.collection(COLLECTIONS.traceBatches).doc(chunkDocumentId(key, index)), {
+          batch_id: req.batch_id,
+          owner_uid: uid,
+          chunk: index,
+          chunk_count: chunks.length,
+          trace_count: stored.length,
+          traces: chunkTraces,
+          received_at: new Date(receivedMs),
+          expire_at: expiryFrom(receivedMs, deps.retentionDays()),
+        } satisfies DocumentData);
+      });
+      try {
+        await batch.commit();
+        return { success: true, batch_id: req.batch_id, accepted: stored.length, duplicate: false };
+      } catch (e) {
+        if ((e as { code?: unknown }).code !== ALREADY_EXISTS) throw e;
+        // The earlier call's count is what is stored; report that, not this retry's.
+        const first = await deps.db.collection(COLLECTIONS.traceBatches).doc(chunkDocumentId(key, 0)).get();
+        return { success: true, batch_id: req.batch_id, accepted: first.get("trace_count") ?? 0, duplicate: true };
+      }
+    },
+  };
+}
+
+export type TraceService = ReturnType<typeof traceService>;

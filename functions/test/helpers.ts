@@ -1,0 +1,40 @@
+import functionsTest from "firebase-functions-test";
+import type { CallableFunction } from "firebase-functions/https";
+import { TEST_PROJECT_ID } from "../../test/support/firestore";
+
+export const fft = functionsTest({ projectId: TEST_PROJECT_ID });
+
+export interface Caller {
+  uid: string;
+}
+
+/** Calls a v2 callable in-process the way the platform would, as `caller` (or signed out). */
+export function call<T>(fn: CallableFunction<unknown, Promise<T>>, data: unknown, caller?: Caller): Promise<T> {
+  const wrapped = fft.wrap(fn) as unknown as (req: unknown) => Promise<T>;
+  return wrapped({ data, ...(caller ? { auth: { uid: caller.uid, token: { uid: caller.uid } } } : {}) });
+}
+
+/** The HttpsError a call rejected with, or a failure if it did not reject. */
+export async function rejection(p: Promise<unknown>): Promise<{ code: string; message: string; details?: { field?: string } }> {
+  try {
+    await p;
+  } catch (e) {
+    return e as { code: string; message: string; details?: { field?: string } };
+  }
+  throw new Error("expected the call to be rejected");
+}
+
+export const alice: Caller = { uid: "alice-uid" };
+export const bob: Caller = { uid: "bob-uid" };
+
+export function recordedTrace(i: number, overrides: Record<string, unknown> = {}) {
+  return {
+    name: `GET /api/items/${i % 5}`,
+    trace_type: "HTTP_REQUEST",
+    start_time: "2024-12-06T14:30:22Z",
+    duration: 0.01 * (i + 1),
+    attributes: { method: "GET", status_code: 200, cached: i % 2 === 0 },
+    metrics: { response_size: 100 + i },
+    ...overrides,
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * `npm run admin -- grant|revoke|show <email-or-uid> [--project <id>]`: manages the `admin: true` custom
+ * claim that Firestore rules require for reading monitoring data. Thin I/O shell over args.ts/claims.ts.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { deleteApp, initializeApp } from "firebase-admin/app";
+import { getAuth, type Auth, type UserRecord } from "firebase-admin/auth";
+import { chooseProject, describeUser, parseArgs, USAGE, UsageError, type UserRef } from "./args";
+import { isAdmin, withAdmin } from "./claims";
+
+const FIREBASERC = resolve(__dirname, "../../.firebaserc");
+
+/** A failure the user can act on: printed without a stack trace, exit code 1. */
+class CliError extends Error {}
+
+function readFirebaserc(): unknown {
+  try {
+    return JSON.parse(readFileSync(FIREBASERC, "utf8"));
+  } catch {
+    return undefined; // no .firebaserc: the project must come from --project or GCLOUD_PROJECT
+  }
+}
+
+function targetDescription(project: string): string {
+  // firebase-admin routes Auth calls to the emulator by this variable alone; say so, since a grant on
+  // the wrong target is silent otherwise.
+  const emulator = process.env.FIREBASE_AUTH_EMULATOR_HOST;
+  return emulator ? `emulator ${emulator}` : `project ${project} (application default credentials)`;
+}
+
+async function findUser(auth: Auth, user: UserRef): Promise<UserRecord> {
+  try {
+    return "email" in user ? await auth.getUserByEmail(user.email) : await auth.getUser(user.uid);
+  } catch (e) {
+    if ((e as { code?: string }).code === "auth/user-not-found") throw new CliError(`No user with ${describeUser(user)}`);
+    throw e;
+  }
+}
+
+function printUser(user: UserRecord): void {
+  console.log(`uid:    ${user.uid}`);
+  console.log(`email:  ${user.email ?? "(none)"}`);
+  console.log(`admin:  ${isAdmin(user.customClaims) ? "yes" : "no"}`);
+  console.log(`claims: ${JSON.stringify(user.customClaims ?? {})}`);
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const invocation = parseArgs(argv);
+  if (invocation.help) {
+    console.log(USAGE);
+    return;
+  }
+  const project = chooseProject(invocation.project, process.env, readFirebaserc());
+  console.log(`Target: ${targetDescription(project)}`);
+  const app = initializeApp({ projectId: project }, "aideon-perf-admin-cli");
+  try {
+    const auth = getAuth(app);
+    const user = await findUser(auth, invocation.user);
+    if (invocation.command !== "show") {
+      const granting = invocation.command === "grant";
+      await auth.setCustomUserClaims(user.uid, withAdmin(user.customClaims, granting));
+      console.log(`${granting ? "Granted" : "Revoked"} admin for ${user.uid}${user.email ? ` (${user.email})` : ""}.`);
+      // Claims travel in the ID token, which the client caches for up to an hour.
+      console.log("The user must refresh their ID token (getIdToken(true)) or sign in again for this to take effect.");
+    }
+    printUser(await auth.getUser(user.uid));
+  } finally {
+    await deleteApp(app);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (e: unknown) => {
+    if (e instanceof UsageError) console.error(`${e.message}\nRun "npm run admin -- --help" for usage.`);
+    else if (e instanceof CliError) console.error(e.message);
+    else console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,26 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { PROJECT_ID } from "./config";
+import type { FirestoreChoice } from "./firestore-provider";
+
+export const ROOT = path.resolve(__dirname, "../..");
+export const bin = (name: string) => path.join(ROOT, "node_modules", ".bin", name);
+
+/** Which emulators firebase-tools must run: Firestore only when it is the official one. */
+export function emulatorList(firestore: FirestoreChoice): string {
+  return ["functions", "auth", ...(firestore.kind === "official" ? ["firestore"] : [])].join(",");
+}
+
+/**
+ * Runs the Firebase CLI from node_modules with the project's defaults. FIRESTORE_EMULATOR_HOST is
+ * exported before it starts so that the function workers it spawns use our Firestore.
+ */
+export function firebase(args: string[], firestore: FirestoreChoice): ChildProcess {
+  const env: NodeJS.ProcessEnv = { ...process.env, GCLOUD_PROJECT: PROJECT_ID };
+  if (firestore.kind !== "official") env.FIRESTORE_EMULATOR_HOST = firestore.address;
+  return spawn(bin("firebase"), [...args, "--project", PROJECT_ID], { cwd: ROOT, env, stdio: "inherit" });
+}
+
+export function exitCodeOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+}

@@ -1,0 +1,107 @@
+/**
+ * End to end: the Firebase client SDK signs in anonymously against the Auth emulator and calls the four
+ * callables through the Functions emulator, which runs the built functions against our Firestore.
+ */
+import assert from "node:assert/strict";
+import { setTimeout as sleep } from "node:timers/promises";
+import { FunctionsError } from "firebase/functions";
+import { adminDb, countAllDocuments, clearFirestore } from "../support/firestore";
+import { requireEmulators, type RunningEmulators } from "../support/emulators";
+import { createClient, signedInClient, type Client } from "../support/client";
+
+const collection = { traces: "perf_traces", batches: "perf_trace_batches" };
+
+async function callError(p: Promise<unknown>): Promise<FunctionsError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof FunctionsError, `expected a FunctionsError, got ${String(e)}`);
+    return e;
+  }
+  throw new Error("expected the call to fail");
+}
+
+describe("callables end to end (client SDK -> Functions emulator -> Firestore)", function () {
+  let emulators: RunningEmulators;
+  let alice: Client & { uid: string };
+  let bob: Client & { uid: string };
+  const extra: Client[] = [];
+
+  before(async function () {
+    emulators = await requireEmulators(this, "functions", "auth");
+    alice = await signedInClient(emulators);
+    bob = await signedInClient(emulators);
+  });
+  beforeEach(clearFirestore);
+  after(async () => {
+    await Promise.all([alice, bob, ...extra].filter(Boolean).map((c) => c.close()));
+  });
+
+  it("starts, adds a metric to and stops a trace in the source's shapes", async () => {
+    const started = await alice.call<{ success: boolean; trace_id: string; message: string }>("startTrace", {
+      name: "custom_operation",
+      trace_type: "CUSTOM_TRACE",
+      attributes: { operation_type: "data_processing", user_id: "user_123" },
+    });
+    assert.equal(started.success, true);
+    assert.equal(started.message, "Trace started successfully");
+
+    const metric = await alice.call("addMetric", { trace_id: started.trace_id, metric_name: "processing_rate", value: 150.5 });
+    assert.deepEqual(metric, { success: true, trace_id: started.trace_id, metric_name: "processing_rate", value: 150.5 });
+
+    await sleep(50);
+    const stopped = await alice.call<{ success: boolean; trace_id: string; duration: number; message: string }>("stopTrace", {
+      trace_id: started.trace_id,
+      attributes: { result_status: "success", items_processed: 100 },
+    });
+    assert.equal(stopped.success, true);
+    assert.equal(stopped.trace_id, started.trace_id);
+    assert.equal(stopped.message, "Trace stopped successfully");
+    assert.ok(stopped.duration >= 0.05 && stopped.duration < 30, `duration ${stopped.duration}`);
+
+    const doc = (await adminDb().collection(collection.traces).doc(started.trace_id).get()).data();
+    assert.equal(doc?.owner_uid, alice.uid);
+    assert.equal(doc?.status, "finished");
+    assert.deepEqual(doc?.metrics, { processing_rate: 150.5 });
+    assert.deepEqual(doc?.attributes, {
+      operation_type: "data_processing",
+      user_id: "user_123",
+      result_status: "success",
+      items_processed: 100,
+    });
+  });
+
+  it("records a batch once, however often it is retried", async () => {
+    const traces = Array.from({ length: 100 }, (_, i) => ({
+      name: "db.query users",
+      trace_type: "DATABASE_QUERY",
+      start_time: new Date(Date.UTC(2024, 11, 6, 14, 30, i % 60)).toISOString(),
+      duration: 0.001 * (i + 1),
+    }));
+    const first = await alice.call("recordTraces", { batch_id: "e2e-batch", traces });
+    const retry = await alice.call("recordTraces", { batch_id: "e2e-batch", traces });
+    assert.deepEqual(first, { success: true, batch_id: "e2e-batch", accepted: 100, duplicate: false });
+    assert.deepEqual(retry, { success: true, batch_id: "e2e-batch", accepted: 100, duplicate: true });
+    const docs = (await adminDb().collection(collection.batches).get()).docs;
+    assert.equal(docs.length, 1);
+    assert.equal((docs[0]!.get("traces") as unknown[]).length, 100);
+  });
+
+  it("maps each failure to its callable error code", async () => {
+    const anonymous = createClient(emulators);
+    extra.push(anonymous);
+    assert.equal((await callError(anonymous.call("startTrace", { name: "x" }))).code, "functions/unauthenticated");
+
+    const invalid = await callError(alice.call("recordTraces", { batch_id: "b", traces: [{ name: "x", start_time: 0, duration: Number.NaN }] }));
+    assert.equal(invalid.code, "functions/invalid-argument");
+    assert.match(invalid.message, /^traces\[0\]\./);
+    assert.ok(String((invalid.details as { field?: string }).field).startsWith("traces[0]."));
+
+    const { trace_id } = await alice.call<{ trace_id: string }>("startTrace", { name: "owned" });
+    assert.equal((await callError(bob.call("stopTrace", { trace_id }))).code, "functions/permission-denied");
+    assert.equal((await callError(bob.call("stopTrace", { trace_id: "no-such-trace" }))).code, "functions/not-found");
+    await alice.call("stopTrace", { trace_id });
+    assert.equal((await callError(alice.call("stopTrace", { trace_id }))).code, "functions/failed-precondition");
+    assert.equal(await countAllDocuments(), 1, "only the one started trace exists");
+  });
+});

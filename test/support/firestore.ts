@@ -1,0 +1,49 @@
+/**
+ * Test access to "a real Firestore API server": the one FIRESTORE_EMULATOR_HOST points at (the official
+ * emulator under `firebase emulators:exec`, or ours when `npm test` started it), else our local server
+ * started here for a mocha run on its own.
+ */
+import { getApps, initializeApp } from "firebase-admin/app";
+import { getFirestore, type Firestore } from "firebase-admin/firestore";
+import type { LocalFirestore } from "@aideon-perf/local-firestore";
+
+export const TEST_PROJECT_ID = "demo-aideon-perf";
+
+let started: LocalFirestore | undefined;
+
+/** Call from a `before` hook, before firebase-admin's Firestore is first used. */
+export async function ensureFirestore(): Promise<string> {
+  process.env.GCLOUD_PROJECT ??= TEST_PROJECT_ID;
+  if (!process.env.FIRESTORE_EMULATOR_HOST) {
+    // Imported only when needed: suites run against an external Firestore never load the local server.
+    const { startLocalFirestore } = await import("@aideon-perf/local-firestore");
+    started = await startLocalFirestore({ host: "127.0.0.1", port: 0 });
+    process.env.FIRESTORE_EMULATOR_HOST = started.address;
+  }
+  return process.env.FIRESTORE_EMULATOR_HOST as string;
+}
+
+export async function stopStartedFirestore(): Promise<void> {
+  await started?.close();
+}
+
+export function adminDb(): Firestore {
+  if (getApps().length === 0) initializeApp({ projectId: process.env.GCLOUD_PROJECT ?? TEST_PROJECT_ID });
+  return getFirestore();
+}
+
+/** The official emulator's documented reset endpoint; our local server serves the same one. */
+export async function clearFirestore(): Promise<void> {
+  const res = await fetch(
+    `http://${process.env.FIRESTORE_EMULATOR_HOST}/emulator/v1/projects/${process.env.GCLOUD_PROJECT ?? TEST_PROJECT_ID}/databases/(default)/documents`,
+    { method: "DELETE" },
+  );
+  if (!res.ok) throw new Error(`clearing Firestore failed: HTTP ${res.status}`);
+}
+
+/** Documents in every top-level collection: "a rejected call writes nothing" is checked against this. */
+export async function countAllDocuments(): Promise<number> {
+  const collections = await adminDb().listCollections();
+  const counts = await Promise.all(collections.map(async (c) => (await c.count().get()).data().count));
+  return counts.reduce((a, b) => a + b, 0);
+}

@@ -4,3 +4,6 @@ export * from './limits';
 export * from './schemas';
 export * from './responses';
 export * from './validation';
+export * from './sketch';
+export * from './aggregate';
+export * from './classification';

@@ -3,8 +3,9 @@ import { LIMITS } from './limits';
 import type { TraceType } from './metric-types';
 
 /**
- * Duration bands in seconds, as in the source: a trace up to `good` is good, up to `acceptable`
- * is acceptable, and beyond `poor` it is a slow operation (the source flags 8.5 s against 5.0 s).
+ * Duration bands in seconds, as in the source ("good: < 1 second, acceptable: 1-3 seconds, poor:
+ * > 5 seconds"); beyond `poor` a trace is a slow operation (the source flags 8.5 s against 5.0 s).
+ * The exact band edges are in classification.ts.
  */
 export interface Threshold {
   good: number;

@@ -1,40 +1,39 @@
-import { randomUUID } from "node:crypto";
-import { onCall } from "firebase-functions/https";
+import { onCall, type CallableRequest } from "firebase-functions/https";
 import type { z } from "zod";
 import { parseRequest, ValidationError } from "@aideon-perf/core";
-import { ENFORCE_APP_CHECK, TRACE_RETENTION_DAYS } from "./config";
+import { ENFORCE_APP_CHECK } from "./config";
 import { errors } from "./errors";
-import { db } from "./firestore";
-import { traceService, type TraceService } from "./traces/trace-service";
 
-let service: TraceService | undefined;
-function traces(): TraceService {
-  service ??= traceService({
-    db: db(),
-    now: Date.now,
-    newTraceId: randomUUID,
-    retentionDays: () => TRACE_RETENTION_DAYS.value(),
-  });
-  return service;
+type Access = "signed-in" | "admin";
+
+/** Who may call: recording needs any signed-in user (anonymous included), reads and config the admin claim. */
+function authorize(request: CallableRequest, access: Access): string {
+  const uid = request.auth?.uid;
+  if (!uid) throw errors.unauthenticated();
+  if (access === "admin" && request.auth?.token.admin !== true) throw errors.notAdmin();
+  return uid;
 }
 
 /**
- * A callable that records monitoring data: any signed-in user (anonymous included) may call it, its
- * payload is validated by the core's wire schema before anything is written, and validation failures
- * become invalid-argument errors naming the field.
+ * A callable whose payload is validated by a core wire schema before anything is read or written;
+ * validation failures become invalid-argument errors naming the field. Read APIs take no payload
+ * at all as "all defaults" (httpsCallable(fns, 'getStats')() sends null); recording APIs need one.
  */
-export function recordingCallable<S extends z.ZodType, R>(
-  schema: S,
-  run: (service: TraceService, uid: string, request: z.output<S>) => Promise<R>,
-) {
+function callable<S extends z.ZodType, R>(access: Access, schema: S, run: (uid: string, request: z.output<S>) => Promise<R>) {
   return onCall({ enforceAppCheck: ENFORCE_APP_CHECK }, async (request) => {
-    const uid = request.auth?.uid;
-    if (!uid) throw errors.unauthenticated();
+    const uid = authorize(request, access);
+    const data = access === "admin" ? (request.data ?? {}) : request.data;
     try {
-      return await run(traces(), uid, parseRequest(schema, request.data));
+      return await run(uid, parseRequest(schema, data));
     } catch (e) {
       if (e instanceof ValidationError) throw errors.invalidArgument(e);
       throw e;
     }
   });
 }
+
+export const recordingCallable = <S extends z.ZodType, R>(schema: S, run: (uid: string, request: z.output<S>) => Promise<R>) =>
+  callable("signed-in", schema, run);
+
+export const adminCallable = <S extends z.ZodType, R>(schema: S, run: (request: z.output<S>) => Promise<R>) =>
+  callable("admin", schema, (_uid, request) => run(request));

@@ -15,3 +15,8 @@ export const TRACE_RETENTION_DAYS = defineInt("TRACE_RETENTION_DAYS", {
  * value() is only meaningful at run time.
  */
 export const ENFORCE_APP_CHECK = process.env.ENFORCE_APP_CHECK === "true";
+
+export const ABANDON_AFTER_MINUTES = defineInt("ABANDON_AFTER_MINUTES", {
+  default: 60,
+  description: "Minutes after which a started, never stopped trace is marked abandoned.",
+});

@@ -8,6 +8,7 @@ export const errors = {
   traceNotFound: (traceId: string) => new HttpsError("not-found", `Trace ${traceId} does not exist.`),
   traceOfAnotherUser: (traceId: string) =>
     new HttpsError("permission-denied", `Trace ${traceId} was started by another user.`),
-  traceFinished: (traceId: string) =>
-    new HttpsError("failed-precondition", `Trace ${traceId} is already stopped.`),
+  traceNotActive: (traceId: string, status: string) =>
+    new HttpsError("failed-precondition", `Trace ${traceId} is no longer active (it is ${status}).`),
+  notAdmin: () => new HttpsError("permission-denied", "This needs the admin claim (admin: true)."),
 };

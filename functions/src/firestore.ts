@@ -3,7 +3,7 @@ import { getFirestore, type Firestore } from "firebase-admin/firestore";
 
 /** Lazily initialised so that importing a module (deploy-time discovery, tests) opens no connection. */
 export function db(): Firestore {
-  if (getApps().length === 0) initializeApp();
+  if (!getApps().some((app) => app.name === "[DEFAULT]")) initializeApp();
   return getFirestore();
 }
 
@@ -13,4 +13,14 @@ export const COLLECTIONS = {
   traces: "perf_traces",
   /** Client-measured traces, one document per recordTraces batch (more only when a batch exceeds a chunk). */
   traceBatches: "perf_trace_batches",
+  /** Per-minute, per-shard statistics written by the triggers until the fold rolls them up. */
+  aggregateShards: "perf_agg_shards",
+  /** Per-type statistics per minute / hour / day and all time, written by the fold. */
+  aggregateRollups: "perf_agg_rollups",
+  /** Per-name statistics per minute / hour / day and all time, written by the fold. */
+  nameRollups: "perf_agg_name_rollups",
+  /** One document per trace slower than its type's poor threshold, in the source's shape. */
+  slowOperations: "perf_slow_operations",
+  /** Runtime configuration documents (e.g. thresholds). */
+  config: "perf_config",
 } as const;

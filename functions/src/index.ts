@@ -1,15 +1,55 @@
 /**
- * Deployed functions. Names are the public contract (clients call them by name with httpsCallable).
+ * Deployed functions. Names are the public contract: clients call callables by name with httpsCallable.
  */
+import { onDocumentCreated, onDocumentUpdated } from "firebase-functions/firestore";
+import { onSchedule } from "firebase-functions/scheduler";
 import {
   addMetricRequestSchema,
   recordTracesRequestSchema,
+  setThresholdsRequestSchema,
+  slowOperationsRequestSchema,
   startTraceRequestSchema,
+  statsRequestSchema,
   stopTraceRequestSchema,
+  traceSummaryRequestSchema,
 } from "@aideon-perf/core";
-import { recordingCallable } from "./callables";
+import { adminCallable, recordingCallable } from "./callables";
+import { COLLECTIONS } from "./firestore";
+import { services } from "./services";
+import { foldClosedMinutes, markAbandonedTraces as markAbandoned } from "./aggregation/jobs";
 
-export const startTrace = recordingCallable(startTraceRequestSchema, (s, uid, req) => s.startTrace(uid, req));
-export const stopTrace = recordingCallable(stopTraceRequestSchema, (s, uid, req) => s.stopTrace(uid, req));
-export const addMetric = recordingCallable(addMetricRequestSchema, (s, uid, req) => s.addMetric(uid, req));
-export const recordTraces = recordingCallable(recordTracesRequestSchema, (s, uid, req) => s.recordTraces(uid, req));
+// Recording (any signed-in user).
+export const startTrace = recordingCallable(startTraceRequestSchema, (uid, req) => services().traces.startTrace(uid, req));
+export const stopTrace = recordingCallable(stopTraceRequestSchema, (uid, req) => services().traces.stopTrace(uid, req));
+export const addMetric = recordingCallable(addMetricRequestSchema, (uid, req) => services().traces.addMetric(uid, req));
+export const recordTraces = recordingCallable(recordTracesRequestSchema, (uid, req) => services().traces.recordTraces(uid, req));
+
+// Reads and configuration (admin claim).
+export const getStats = adminCallable(statsRequestSchema, (req) => services().stats.getStats(req));
+export const getTraceSummary = adminCallable(traceSummaryRequestSchema, (req) => services().stats.getTraceSummary(req));
+export const getSlowOperations = adminCallable(slowOperationsRequestSchema, (req) => services().stats.getSlowOperations(req));
+export const setThresholds = adminCallable(setThresholdsRequestSchema, async (req) => ({
+  success: true as const,
+  thresholds: await services().thresholds.set(req.thresholds),
+}));
+
+// Aggregation: at-least-once triggers, made exactly-once by the aggregated mark (retried on failure
+// so that no trace is silently left out).
+export const aggregateTraceBatch = onDocumentCreated({ document: `${COLLECTIONS.traceBatches}/{chunkId}`, retry: true }, async (event) => {
+  await services().finished.batchChunk(services().db.doc(event.document));
+});
+
+export const aggregateStoppedTrace = onDocumentUpdated({ document: `${COLLECTIONS.traces}/{traceId}`, retry: true }, async (event) => {
+  const before = event.data?.before.get("status");
+  const after = event.data?.after.get("status");
+  if (before === "active" && after === "finished") await services().finished.stoppedTrace(services().db.doc(event.document));
+});
+
+// Scheduled jobs.
+export const foldAggregates = onSchedule("every 1 minutes", async (event) => {
+  await foldClosedMinutes(services(), Date.parse(event.scheduleTime) || Date.now());
+});
+
+export const markAbandonedTraces = onSchedule("every 5 minutes", async (event) => {
+  await markAbandoned(services(), Date.parse(event.scheduleTime) || Date.now());
+});

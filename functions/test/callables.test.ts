@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Timestamp } from "firebase-admin/firestore";
+import type { CallableFunction } from "firebase-functions/https";
 import { LIMITS } from "@aideon-perf/core";
 import { MALFORMED_PAYLOADS } from "../../packages/core/test/fixtures/malformed-payloads";
 import { adminDb, clearFirestore, countAllDocuments, ensureFirestore } from "../../test/support/firestore";
@@ -233,7 +234,8 @@ describe("recording callables (wrapped, real Firestore)", function () {
 
     for (const c of MALFORMED_PAYLOADS) {
       it(`${c.request}: ${c.label} -> invalid-argument naming ${c.field}, nothing written`, async () => {
-        const err = await rejection(call(callables[c.request], c.data, alice));
+        const fn = callables[c.request] as unknown as CallableFunction<unknown, Promise<unknown>>;
+        const err = await rejection(call(fn, c.data, alice));
         assert.equal(err.code, "invalid-argument");
         assert.equal(err.details?.field, c.field);
         assert.ok(err.message.startsWith(c.field), err.message);

@@ -1,8 +1,16 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import functionsTest from "firebase-functions-test";
 import type { CallableFunction } from "firebase-functions/https";
 import { TEST_PROJECT_ID } from "../../test/support/firestore";
 
 export const fft = functionsTest({ projectId: TEST_PROJECT_ID });
+
+/** Params reach functions as environment variables; the CLI loads them from functions/.env, so do we. */
+for (const line of readFileSync(path.join(__dirname, "..", ".env"), "utf8").split("\n")) {
+  const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+  if (match) process.env[match[1]!] ??= match[2]!;
+}
 
 export interface Caller {
   uid: string;

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { FunctionsError } from "firebase/functions";
+import { WIRE_MALFORMED_PAYLOADS } from "../../packages/core/test/fixtures/malformed-payloads";
 import { adminDb, countAllDocuments, clearFirestore } from "../support/firestore";
 import { requireEmulators, type RunningEmulators } from "../support/emulators";
 import { createClient, signedInClient, type Client } from "../support/client";
@@ -92,10 +93,10 @@ describe("callables end to end (client SDK -> Functions emulator -> Firestore)",
     extra.push(anonymous);
     assert.equal((await callError(anonymous.call("startTrace", { name: "x" }))).code, "functions/unauthenticated");
 
-    const invalid = await callError(alice.call("recordTraces", { batch_id: "b", traces: [{ name: "x", start_time: 0, duration: Number.NaN }] }));
+    const invalid = await callError(alice.call("recordTraces", { batch_id: "b", traces: [{ name: "x", start_time: "2024-12-06T14:30:22Z", duration: -1 }] }));
     assert.equal(invalid.code, "functions/invalid-argument");
-    assert.match(invalid.message, /^traces\[0\]\./);
-    assert.ok(String((invalid.details as { field?: string }).field).startsWith("traces[0]."));
+    assert.match(invalid.message, /^traces\[0\]\.duration: /);
+    assert.equal((invalid.details as { field?: string }).field, "traces[0].duration");
 
     const { trace_id } = await alice.call<{ trace_id: string }>("startTrace", { name: "owned" });
     assert.equal((await callError(bob.call("stopTrace", { trace_id }))).code, "functions/permission-denied");
@@ -103,5 +104,14 @@ describe("callables end to end (client SDK -> Functions emulator -> Firestore)",
     await alice.call("stopTrace", { trace_id });
     assert.equal((await callError(alice.call("stopTrace", { trace_id }))).code, "functions/failed-precondition");
     assert.equal(await countAllDocuments(), 1, "only the one started trace exists");
+  });
+
+  it("answers every malformed payload that JSON can carry with invalid-argument naming the field", async () => {
+    for (const c of WIRE_MALFORMED_PAYLOADS) {
+      const err = await callError(alice.call(c.request, c.data));
+      assert.equal(err.code, "functions/invalid-argument", c.label);
+      assert.equal((err.details as { field?: string }).field, c.field, c.label);
+    }
+    assert.equal(await countAllDocuments(), 0);
   });
 });

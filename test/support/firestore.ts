@@ -28,7 +28,8 @@ export async function stopStartedFirestore(): Promise<void> {
 }
 
 export function adminDb(): Firestore {
-  if (getApps().length === 0) initializeApp({ projectId: process.env.GCLOUD_PROJECT ?? TEST_PROJECT_ID });
+  // Other suites may hold named apps; this needs the default one, which the functions also use.
+  if (!getApps().some((app) => app.name === "[DEFAULT]")) initializeApp({ projectId: process.env.GCLOUD_PROJECT ?? TEST_PROJECT_ID });
   return getFirestore();
 }
 

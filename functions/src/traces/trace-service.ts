@@ -40,7 +40,7 @@ export function traceService(deps: TraceServiceDeps) {
     const trace = snap.data();
     if (!trace) throw errors.traceNotFound(traceId);
     if (trace.owner_uid !== uid) throw errors.traceOfAnotherUser(traceId);
-    if (trace.status !== "active") throw errors.traceFinished(traceId);
+    if (trace.status !== "active") throw errors.traceNotActive(traceId, trace.status);
     return { ref, trace };
   }
 

@@ -7,3 +7,5 @@ export * from './validation';
 export * from './sketch';
 export * from './aggregate';
 export * from './classification';
+export * from './time-buckets';
+export * from './read-schemas';

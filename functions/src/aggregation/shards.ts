@@ -1,0 +1,38 @@
+import { createHash } from "node:crypto";
+import { bucketKey, type Granularity } from "@aideon-perf/core";
+
+/**
+ * Shards per minute for trigger writes: 100 traces/s sent one call per trace (the expensive path)
+ * is about 1 write/s per shard document, for one minute; batched traffic at 100 traces/s is one
+ * batch/s, 0.01 write/s per shard. Shard documents exist only where written, readers query only the
+ * unfolded ones (the last minute or two), so unused shards cost nothing.
+ */
+export const AGGREGATE_SHARDS = 100;
+
+/** A stable shard for an idempotency key: a redelivered event lands on the same shard. */
+export function shardOf(key: string, shards = AGGREGATE_SHARDS): number {
+  return createHash("sha256").update(key).digest().readUInt32BE(0) % shards;
+}
+
+export function shardDocumentId(minuteMs: number, shard: number): string {
+  return `${bucketKey("minute", minuteMs)}_s${shard}`;
+}
+
+export function rollupDocumentId(granularity: Granularity, ms: number): string {
+  return bucketKey(granularity, ms);
+}
+
+export function nameRollupDocumentId(bucket: string, key: string): string {
+  return `${bucket}_${key}`;
+}
+
+/** Rollup levels every folded minute feeds, finest first. */
+export const ROLLUP_LEVELS: readonly Granularity[] = ["minute", "hour", "day", "all"];
+
+/** How long each level is kept (TTL on expire_at): enough to answer every window with margin. */
+export const RETENTION_MS: Readonly<Record<Granularity, number | null>> = {
+  minute: 2 * 86_400_000,
+  hour: 8 * 86_400_000,
+  day: 400 * 86_400_000,
+  all: null,
+};

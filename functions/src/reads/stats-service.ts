@@ -1,0 +1,91 @@
+/**
+ * The read APIs, in the source's response shapes. Every read costs a bounded number of documents
+ * (the window's rollups plus the unfolded shards), whatever the number of traces stored.
+ */
+import { FieldPath, Timestamp, type Firestore } from "firebase-admin/firestore";
+import {
+  summarize,
+  type SlowOperationsRequest,
+  type StatsRequest,
+  type TraceSummaryRequest,
+  type TraceType,
+} from "@aideon-perf/core";
+import { COLLECTIONS } from "../firestore";
+import type { StatsStore } from "../aggregation/stats-store";
+import { emptyStats, nameKey, statsOfTypes, type TraceStats } from "../aggregation/trace-stats";
+import type { SlowOperation } from "../aggregation/slow-operation";
+import { decodePageToken, encodePageToken } from "./page-token";
+
+export interface StatsServiceDeps {
+  db: Firestore;
+  store: StatsStore;
+  now: () => number;
+}
+
+export function statsService(deps: StatsServiceDeps) {
+  const traces = deps.db.collection(COLLECTIONS.traces);
+  const slowOps = deps.db.collection(COLLECTIONS.slowOperations);
+
+  /** count() costs one read per 1000 matching index entries: bounded by traces in flight, not stored. */
+  const activeTraces = async () => (await traces.where("status", "==", "active").count().get()).data().count;
+
+  return {
+    async getStats(req: StatsRequest) {
+      const [{ delta }, active] = await Promise.all([deps.store.readWindow(req.window, deps.now()), activeTraces()]);
+      const entries = (Object.entries(delta.types) as Array<[TraceType, TraceStats]>).filter(([, s]) => s.count > 0);
+      const total = statsOfTypes(delta);
+      return {
+        success: true as const,
+        stats: {
+          total_traces: total.count,
+          traces_by_type: Object.fromEntries(entries.map(([type, s]) => [type, s.count])),
+          average_durations: Object.fromEntries(entries.map(([type, s]) => [type, s.sum / s.count])),
+          active_traces: active,
+          slow_operations_count: total.slow,
+          abandoned_traces: total.abandoned,
+          window: req.window,
+        },
+      };
+    },
+
+    async getTraceSummary(req: TraceSummaryRequest) {
+      const key = req.name !== undefined && req.trace_type ? nameKey(req.trace_type, req.name) : undefined;
+      const { delta } = await deps.store.readWindow(req.window, deps.now(), key);
+      const stats = key ? (delta.names[key]?.stats ?? emptyStats()) : statsOfTypes(delta, req.trace_type);
+      return {
+        success: true as const,
+        summary: summarize(stats),
+        trace_type: req.trace_type ?? null,
+        ...(req.name !== undefined ? { name: req.name } : {}),
+        window: req.window,
+      };
+    },
+
+    /** Newest first; next_page_token continues after the last item, null on the last page. */
+    async getSlowOperations(req: SlowOperationsRequest) {
+      const filtered = req.trace_type ? slowOps.where("type", "==", req.trace_type) : slowOps;
+      let page = filtered.orderBy("timestamp", "desc").orderBy(FieldPath.documentId(), "desc");
+      if (req.page_token) {
+        const cursor = decodePageToken(req.page_token);
+        page = page.startAfter(Timestamp.fromMillis(cursor.timestampMs), cursor.id);
+      }
+      const [snap, total] = await Promise.all([page.limit(req.limit + 1).get(), filtered.count().get()]);
+      const docs = snap.docs.slice(0, req.limit);
+      const last = docs[docs.length - 1];
+      return {
+        success: true as const,
+        slow_operations: docs.map((d) => {
+          const op = d.data() as Omit<SlowOperation, "timestamp"> & { timestamp: Timestamp };
+          return { timestamp: op.timestamp.toDate().toISOString(), message: op.message, type: op.type, context: op.context };
+        }),
+        total_count: total.data().count,
+        next_page_token:
+          snap.docs.length > req.limit && last
+            ? encodePageToken({ timestampMs: (last.get("timestamp") as Timestamp).toMillis(), id: last.id })
+            : null,
+      };
+    },
+  };
+}
+
+export type StatsService = ReturnType<typeof statsService>;

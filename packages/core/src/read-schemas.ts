@@ -1,0 +1,44 @@
+/** Wire schemas of the read and configuration APIs (admin only), snake_case like the source. */
+import { z } from 'zod';
+import { TRACE_TYPES } from './metric-types';
+import { thresholdSchema } from './thresholds';
+import { traceNameSchema, traceTypeSchema } from './schemas';
+import { windowSchema } from './time-buckets';
+
+export const SLOW_OPERATIONS_DEFAULT_LIMIT = 10;
+export const SLOW_OPERATIONS_MAX_LIMIT = 100;
+
+export const statsRequestSchema = z.strictObject({
+  window: windowSchema.default('all'),
+});
+
+export const traceSummaryRequestSchema = z
+  .strictObject({
+    trace_type: traceTypeSchema.optional(),
+    name: traceNameSchema.optional(),
+    window: windowSchema.default('all'),
+  })
+  // A name's statistics are kept per (type, name): the type says which.
+  .refine((r) => r.name === undefined || r.trace_type !== undefined, {
+    path: ['trace_type'],
+    message: 'is required when name is given',
+  });
+
+export const slowOperationsRequestSchema = z.strictObject({
+  limit: z.number().int().min(1).max(SLOW_OPERATIONS_MAX_LIMIT).default(SLOW_OPERATIONS_DEFAULT_LIMIT),
+  trace_type: traceTypeSchema.optional(),
+  /** The next_page_token of the previous page. */
+  page_token: z.string().min(1).max(200).optional(),
+});
+
+export const setThresholdsRequestSchema = z.strictObject({
+  /** Per type: a new threshold, or null to go back to the default. */
+  thresholds: z
+    .partialRecord(z.enum(TRACE_TYPES), thresholdSchema.nullable())
+    .refine((t) => Object.keys(t).length > 0, 'must name at least one trace type'),
+});
+
+export type StatsRequest = z.output<typeof statsRequestSchema>;
+export type TraceSummaryRequest = z.output<typeof traceSummaryRequestSchema>;
+export type SlowOperationsRequest = z.output<typeof slowOperationsRequestSchema>;
+export type SetThresholdsRequest = z.output<typeof setThresholdsRequestSchema>;

@@ -14,12 +14,14 @@ for (const line of readFileSync(path.join(__dirname, "..", ".env"), "utf8").spli
 
 export interface Caller {
   uid: string;
+  /** Custom claims on the caller's ID token (e.g. admin: true). */
+  claims?: Record<string, unknown>;
 }
 
 /** Calls a v2 callable in-process the way the platform would, as `caller` (or signed out). */
 export function call<T>(fn: CallableFunction<unknown, Promise<T>>, data: unknown, caller?: Caller): Promise<T> {
   const wrapped = fft.wrap(fn) as unknown as (req: unknown) => Promise<T>;
-  return wrapped({ data, ...(caller ? { auth: { uid: caller.uid, token: { uid: caller.uid } } } : {}) });
+  return wrapped({ data, ...(caller ? { auth: { uid: caller.uid, token: { uid: caller.uid, ...caller.claims } } } : {}) });
 }
 
 /** The HttpsError a call rejected with, or a failure if it did not reject. */
@@ -34,6 +36,7 @@ export async function rejection(p: Promise<unknown>): Promise<{ code: string; me
 
 export const alice: Caller = { uid: "alice-uid" };
 export const bob: Caller = { uid: "bob-uid" };
+export const admin: Caller = { uid: "admin-uid", claims: { admin: true } };
 
 export function recordedTrace(i: number, overrides: Record<string, unknown> = {}) {
   return {

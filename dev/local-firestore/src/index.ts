@@ -11,8 +11,11 @@ import { createService } from './service';
 import { Store } from './store';
 import { toTimestamp } from './time';
 import { Transactions } from './transactions';
+import { Usage, type UsageCounts } from './usage';
 
 export type { Document, Fields, Timestamp, Value } from './proto';
+export type { UsageCounts } from './usage';
+export { USAGE_PATH } from './http-api';
 
 /** One committed change to one document, emitted once per document per commit, in commit order. */
 export interface DocumentChange {
@@ -31,6 +34,8 @@ export interface LocalFirestore {
   onDocumentChange(listener: (change: DocumentChange) => void): () => void;
   /** Drops all data of one project (every database), or of all projects. */
   clear(projectId?: string): void;
+  /** Billable document reads and writes so far (see usage.ts). */
+  usage(): UsageCounts;
   close(): Promise<void>;
 }
 
@@ -47,9 +52,10 @@ const IDLE_TRANSACTION_MS = 60_000;
 export async function startLocalFirestore(options: LocalFirestoreOptions = {}): Promise<LocalFirestore> {
   const host = options.host ?? '127.0.0.1';
   const store = new Store();
+  const usage = new Usage();
   const transactions = new Transactions(store, { lockWaitMs: options.lockWaitMs ?? 20_000, idleMs: IDLE_TRANSACTION_MS });
   const grpcServer = new grpc.Server({ 'grpc.max_receive_message_length': -1, 'grpc.max_send_message_length': -1 });
-  grpcServer.addService(firestoreService, createService(store, transactions, new ListenHub(store)));
+  grpcServer.addService(firestoreService, createService(store, transactions, new ListenHub(store), usage));
   const grpcPort = await new Promise<number>((resolve, reject) =>
     grpcServer.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
   );
@@ -57,7 +63,7 @@ export async function startLocalFirestore(options: LocalFirestoreOptions = {}): 
     host,
     options.port ?? 0,
     grpcPort,
-    httpApi((project, database) => store.clear(`projects/${project}/databases/${database}/`)),
+    httpApi((project, database) => store.clear(`projects/${project}/databases/${database}/`), () => usage.snapshot()),
   ).catch((err: unknown) => {
     grpcServer.forceShutdown();
     transactions.close();
@@ -84,6 +90,7 @@ export async function startLocalFirestore(options: LocalFirestoreOptions = {}): 
     clear(projectId) {
       store.clear(projectId === undefined ? '' : `projects/${projectId}/`);
     },
+    usage: () => usage.snapshot(),
     async close() {
       transactions.close();
       await frontDoor.close();

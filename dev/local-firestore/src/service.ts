@@ -22,6 +22,7 @@ import { parseQuery, project, runQuery } from './query';
 import type { CommitOutcome, Store } from './store';
 import { toTimestamp } from './time';
 import type { Transaction, Transactions } from './transactions';
+import type { Usage } from './usage';
 import { writeTarget } from './writes';
 
 type Unary<Req> = (call: grpc.ServerUnaryCall<Req, object>, callback: grpc.sendUnaryData<object>) => void;
@@ -73,7 +74,7 @@ class ReadContext {
   }
 }
 
-export function createService(store: Store, transactions: Transactions, listen: ListenHub): grpc.UntypedServiceImplementation {
+export function createService(store: Store, transactions: Transactions, listen: ListenHub, usage: Usage): grpc.UntypedServiceImplementation {
   const commitResponse = (outcome: CommitOutcome) => ({
     writeResults: outcome.results.map((r) => ({
       updateTime: r.updateTime === undefined ? undefined : toTimestamp(r.updateTime),
@@ -113,6 +114,7 @@ export function createService(store: Store, transactions: Transactions, listen: 
       const mask = request.mask ? (request.mask.fieldPaths ?? []).map(parseFieldPath) : undefined;
       await withReadContext(request.database, request, async (ctx) => {
         const docs = ctx.txn ? await transactions.readDocuments(ctx.txn, names) : names.map((n) => store.get(n));
+        usage.lookup(names.length);
         const readTime = toTimestamp(store.clock.now());
         let transaction = ctx.begun;
         docs.forEach((doc, i) => {
@@ -128,6 +130,7 @@ export function createService(store: Store, transactions: Transactions, listen: 
       const parent = assertParentName(request.parent);
       await withReadContext(databaseOf(parent), request, async (ctx) => {
         const { query, docs } = await queryDocuments(ctx, parent, request.structuredQuery);
+        usage.query(docs.length);
         const readTime = toTimestamp(store.clock.now());
         let transaction = ctx.begun;
         for (const doc of docs) {
@@ -145,6 +148,7 @@ export function createService(store: Store, transactions: Transactions, listen: 
       const aggregationQuery = request.structuredAggregationQuery;
       await withReadContext(databaseOf(parent), request, async (ctx) => {
         const { docs } = await queryDocuments(ctx, parent, aggregationQuery?.structuredQuery);
+        usage.aggregation(docs.length);
         write({
           result: { aggregateFields: aggregate(aggregationQuery?.aggregations ?? [], docs) },
           readTime: toTimestamp(store.clock.now()),
@@ -163,6 +167,7 @@ export function createService(store: Store, transactions: Transactions, listen: 
       const outcome = request.transaction?.length
         ? await transactions.commit(transactions.find(request.database, request.transaction), writes)
         : store.commit(writes);
+      usage.writes(writes.length);
       return commitResponse(outcome);
     }),
 
@@ -180,6 +185,7 @@ export function createService(store: Store, transactions: Transactions, listen: 
       for (const write of writes) {
         try {
           writeResults.push(commitResponse(store.commit([write])).writeResults[0]!);
+          usage.writes(1);
           status.push({ code: 0 });
         } catch (err) {
           const error = toServiceError(err);
@@ -208,6 +214,7 @@ export function createService(store: Store, transactions: Transactions, listen: 
       const mask = request.mask ? (request.mask.fieldPaths ?? []).map(parseFieldPath) : undefined;
       const names = [...docs.keys()].sort(compareNames);
       const page = paginate(names, request.pageToken, request.pageSize, compareNames);
+      usage.query(page.items.length);
       return {
         documents: page.items.map((name) => {
           const doc = docs.get(name);
@@ -245,6 +252,7 @@ export function createService(store: Store, transactions: Transactions, listen: 
           const writes = request.writes ?? [];
           checkWrites(database, writes);
           call.write({ streamToken: streamToken(), ...commitResponse(store.commit(writes)) });
+          usage.writes(writes.length);
         } catch (err) {
           call.emit('error', toServiceError(err));
         }

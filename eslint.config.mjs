@@ -2,7 +2,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/lib/**", "**/dist/**", "**/*.cjs", "**/*.mjs"] },
+  { ignores: ["**/node_modules/**", "**/lib/**", "**/dist/**", "**/*.js", "**/*.cjs", "**/*.mjs"] },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts"],

@@ -7,9 +7,12 @@ import { HOST, PORTS, PROJECT_ID, urls } from "./config";
 import { emulatorList, exitCodeOf, firebase } from "./firebase-cli";
 import { provideFirestore } from "./firestore-provider";
 import { waitForFunctions } from "./readiness";
+import { startLocalDelivery } from "./relay/local-delivery";
 
 async function main(): Promise<number> {
   const firestore = await provideFirestore();
+  // Trigger relay and schedule ticker: dev/stack/relay, dev/stack/schedules.
+  const delivery = await startLocalDelivery(firestore);
   const child = firebase(["emulators:start", "--only", emulatorList(firestore)], firestore);
   const exited = exitCodeOf(child);
 
@@ -33,6 +36,7 @@ async function main(): Promise<number> {
         `  auth emulator     ${urls.auth}`,
         `  firestore         ${firestore.address} (${firestore.kind === "local" ? "in-memory local server" : firestore.kind})`,
         `  emulator hub      http://${HOST}:${PORTS.hub}`,
+        `  schedules         ${delivery.schedulesUrl}/schedules (POST /schedules/{name}/run runs one now)`,
         "  connect clients with connectFunctionsEmulator(functions, '127.0.0.1', 5001) and",
         "  connectAuthEmulator(auth, 'http://127.0.0.1:9099'); Ctrl-C stops everything.",
         "",
@@ -40,6 +44,7 @@ async function main(): Promise<number> {
     );
   }
   const code = await exited;
+  await delivery.close();
   await firestore.close();
   return stopping ? 0 : code;
 }

@@ -4,13 +4,19 @@
  */
 import { emulatorList, exitCodeOf, firebase, bin } from "./firebase-cli";
 import { provideFirestore } from "./firestore-provider";
+import { startLocalDelivery } from "./relay/local-delivery";
 
 async function main(): Promise<number> {
   const firestore = await provideFirestore();
   console.log(`Firestore for tests: ${firestore.kind} (${firestore.address})`);
+  // Trigger relay and schedule ticker (dev/stack/relay, dev/stack/schedules); the mocha process
+  // inherits the env of emulators:exec, so tests find the schedule control endpoint here.
+  const delivery = await startLocalDelivery(firestore);
+  process.env.AIDEON_SCHEDULES_URL = delivery.schedulesUrl;
   const mocha = [bin("mocha"), ...process.argv.slice(2)].map((a) => JSON.stringify(a)).join(" ");
   const child = firebase(["emulators:exec", "--only", emulatorList(firestore), mocha], firestore);
   const code = await exitCodeOf(child);
+  await delivery.close();
   await firestore.close();
   return code;
 }

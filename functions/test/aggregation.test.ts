@@ -14,7 +14,7 @@ import {
 import { adminDb, clearFirestore, ensureFirestore } from "../../test/support/firestore";
 import { COLLECTIONS } from "../src/firestore";
 import * as fns from "../src/index";
-import { admin, alice, bob, call, fft, recordedTrace, rejection, type Caller } from "./helpers";
+import { admin, alice, bob, call, fft, recordedTrace, rejection, type Caller, withoutBackgroundTriggers } from "./helpers";
 
 type Summary = { count: number; min_duration: number | null; max_duration: number | null; average_duration: number | null; p50_duration: number | null; p95_duration: number | null; p99_duration: number | null };
 type SummaryResponse = { success: true; summary: Summary; trace_type: string | null; window: string };
@@ -59,6 +59,7 @@ const slowOps = (req: Record<string, unknown> = {}) => call<SlowOpsResponse>(fns
 
 describe("aggregation pipeline (wrapped handlers, real Firestore)", function () {
   this.timeout(120_000);
+  withoutBackgroundTriggers();
   before(ensureFirestore);
   beforeEach(clearFirestore);
 

@@ -11,12 +11,13 @@ import { MALFORMED_PAYLOADS } from "../../packages/core/test/fixtures/malformed-
 import { adminDb, clearFirestore, countAllDocuments, ensureFirestore } from "../../test/support/firestore";
 import { COLLECTIONS } from "../src/firestore";
 import * as fns from "../src/index";
-import { alice, bob, call, fft, recordedTrace, rejection } from "./helpers";
+import { alice, bob, call, fft, recordedTrace, rejection, withoutBackgroundTriggers } from "./helpers";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const DAY_MS = 86_400_000;
 
 describe("recording callables (wrapped, real Firestore)", function () {
+  withoutBackgroundTriggers();
   before(ensureFirestore);
   beforeEach(clearFirestore);
   after(() => fft.cleanup());

@@ -49,3 +49,19 @@ export function recordedTrace(i: number, overrides: Record<string, unknown> = {}
     ...overrides,
   };
 }
+
+/**
+ * These suites call the handlers themselves (wrap / run). Under `npm test` the emulators would also
+ * fire the real triggers for the same writes and race them, so background triggers are paused for
+ * the suite through the emulator hub (a no-op when no hub runs).
+ */
+export function withoutBackgroundTriggers(): void {
+  const toggle = async (state: "disable" | "enable") => {
+    const hub = process.env.FIREBASE_EMULATOR_HUB;
+    if (!hub) return;
+    const res = await fetch(`http://${hub}/functions/${state}BackgroundTriggers`, { method: "PUT" });
+    if (!res.ok) throw new Error(`emulator hub refused to ${state} background triggers: HTTP ${res.status}`);
+  };
+  before(() => toggle("disable"));
+  after(() => toggle("enable"));
+}

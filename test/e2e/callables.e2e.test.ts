@@ -103,7 +103,13 @@ describe("callables end to end (client SDK -> Functions emulator -> Firestore)",
     assert.equal((await callError(bob.call("stopTrace", { trace_id: "no-such-trace" }))).code, "functions/not-found");
     await alice.call("stopTrace", { trace_id });
     assert.equal((await callError(alice.call("stopTrace", { trace_id }))).code, "functions/failed-precondition");
-    assert.equal(await countAllDocuments(), 1, "only the one started trace exists");
+    const traces = await adminDb().collection(collection.traces).get();
+    assert.deepEqual(
+      traces.docs.map((d) => [d.id, d.get("status")]),
+      [[trace_id, "finished"]],
+      "only the one trace, stopped once",
+    );
+    assert.equal((await adminDb().collection(collection.batches).count().get()).data().count, 0);
   });
 
   it("answers every malformed payload that JSON can carry with invalid-argument naming the field", async () => {
@@ -112,6 +118,6 @@ describe("callables end to end (client SDK -> Functions emulator -> Firestore)",
       assert.equal(err.code, "functions/invalid-argument", c.label);
       assert.equal((err.details as { field?: string }).field, c.field, c.label);
     }
-    assert.equal(await countAllDocuments(), 0);
+    assert.equal(await countAllDocuments(), 0, "no call wrote anything (nor did any trigger fire)");
   });
 });

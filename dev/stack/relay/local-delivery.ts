@@ -7,11 +7,13 @@
 import { HOST, PORTS, PROJECT_ID } from "../config";
 import type { FirestoreChoice } from "../firestore-provider";
 import { startScheduleTicker } from "../schedules/schedule-ticker";
-import { startTriggerRelay } from "./trigger-relay";
+import { startTriggerRelay, type TriggerRelay } from "./trigger-relay";
 
 export interface LocalDelivery {
   /** the schedule control endpoint, e.g. http://127.0.0.1:4410 */
   schedulesUrl: string;
+  /** the relay, where our local Firestore runs (benchmarks count its deliveries) */
+  relay: TriggerRelay | undefined;
   close(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export async function startLocalDelivery(firestore: FirestoreChoice): Promise<Lo
   );
   return {
     schedulesUrl: schedules.url,
+    relay,
     close: async () => {
       await Promise.all([relay?.close(), schedules.close()]);
     },

@@ -1,0 +1,47 @@
+/**
+ * The local stack as one object: a Firestore, the trigger relay and schedule ticker, and the Functions
+ * and Auth emulators. `npm start` runs it until Ctrl-C; benchmarks run their workload against it.
+ */
+import type { ChildProcess } from "node:child_process";
+import { emulatorList, exitCodeOf, firebase } from "./firebase-cli";
+import { provideFirestore, type FirestoreChoice } from "./firestore-provider";
+import { waitForFunctions } from "./readiness";
+import { startLocalDelivery, type LocalDelivery } from "./relay/local-delivery";
+
+export interface Stack {
+  firestore: FirestoreChoice;
+  delivery: LocalDelivery;
+  emulators: ChildProcess;
+  /** true once the Functions emulator has loaded the functions; false if the emulators exited first */
+  ready: Promise<boolean>;
+  /** the emulators' exit code */
+  exited: Promise<number>;
+  /** Stops the emulators (SIGINT, as Ctrl-C would) and everything beside them. Idempotent. */
+  stop(): Promise<number>;
+}
+
+export async function startStack(): Promise<Stack> {
+  const firestore = await provideFirestore();
+  const delivery = await startLocalDelivery(firestore);
+  const emulators = firebase(["emulators:start", "--only", emulatorList(firestore)], firestore);
+  const exited = exitCodeOf(emulators);
+  const ready = Promise.race([waitForFunctions(), exited.then(() => false)]);
+  let stopped: Promise<number> | undefined;
+  return {
+    firestore,
+    delivery,
+    emulators,
+    ready,
+    exited,
+    stop() {
+      stopped ??= (async () => {
+        if (emulators.exitCode === null && emulators.signalCode === null) emulators.kill("SIGINT");
+        const code = await exited;
+        await delivery.close();
+        await firestore.close();
+        return code;
+      })();
+      return stopped;
+    },
+  };
+}

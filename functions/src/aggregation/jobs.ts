@@ -6,10 +6,11 @@ import type { services } from "../services";
 type Services = ReturnType<typeof services>;
 
 /**
- * A minute is folded once it has been closed this long. Late events for a folded minute still count
- * (they go straight into the rollups); the grace only makes that path rare.
+ * A minute is folded once it has been closed this long: triggers normally finish within seconds of a
+ * write. Late events for a folded minute still count (they go straight into the rollups, a few more
+ * document writes); the grace only makes that path rare.
  */
-export const FOLD_GRACE_MS = 60_000;
+export const FOLD_GRACE_MS = 10_000;
 /** Traces examined per abandoned-trace page: the job pages through all active traces. */
 const ABANDON_PAGE_SIZE = 300;
 

@@ -1,0 +1,47 @@
+/**
+ * Who is calling: `Authorization: Bearer <Firebase ID token>`, verified with the Admin SDK
+ * (verifyIdToken; under the emulators FIREBASE_AUTH_EMULATOR_HOST makes it accept Auth emulator tokens).
+ * The verifier is injected so the handler can be tested without an Auth server.
+ */
+import { apiErrors } from "./errors";
+
+export interface Caller {
+  uid: string;
+  /** The custom claim admin: true. */
+  admin: boolean;
+}
+
+/** The Admin SDK's verifyIdToken, or a stand-in: resolves the token's claims or rejects. */
+export type VerifyIdToken = (token: string) => Promise<{ uid: string; [claim: string]: unknown }>;
+
+/** A JWT: three base64url parts (an Auth emulator token has an empty signature). */
+const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+/** Far above a real ID token (~1 KB, a few KB with large custom claims). */
+const MAX_TOKEN_LENGTH = 16_384;
+
+/** The bearer token of an Authorization header; 401 when it is missing or not a JWT. */
+export function bearerToken(header: string | string[] | undefined): string {
+  if (header === undefined || header === "") throw apiErrors.missingToken();
+  if (Array.isArray(header)) throw apiErrors.invalidToken();
+  // Another scheme (Basic ...) is as good as no token.
+  if (!/^bearer /i.test(header)) throw apiErrors.missingToken();
+  const token = header.slice("bearer ".length).trim();
+  if (token.length > MAX_TOKEN_LENGTH || !JWT.test(token)) throw apiErrors.invalidToken();
+  return token;
+}
+
+/** Admin SDK error codes that mean "this service cannot check tokens now", not "this token is bad". */
+const UNAVAILABLE_CODES = new Set(["app/network-error", "app/network-timeout", "auth/internal-error"]);
+
+export async function authenticate(header: string | string[] | undefined, verify: VerifyIdToken): Promise<Caller> {
+  const token = bearerToken(header);
+  let claims: Awaited<ReturnType<VerifyIdToken>>;
+  try {
+    claims = await verify(token);
+  } catch (e) {
+    const code = (e as { code?: unknown } | null)?.code;
+    if (typeof code === "string" && UNAVAILABLE_CODES.has(code)) throw apiErrors.authUnavailable(e);
+    throw apiErrors.invalidToken();
+  }
+  return { uid: claims.uid, admin: claims.admin === true };
+}

@@ -1,0 +1,75 @@
+/**
+ * The REST API's abuse limits, one validated config module. Plain environment variables (set them in
+ * functions/.env or .env.<project-id>), read when the first request arrives; unset means the default.
+ * Not firebase-functions params: a param without a value in .env makes `firebase deploy` prompt.
+ *
+ *   API_MAX_BODY_BYTES        request body cap in bytes (default 1 MiB; a 500-trace batch of
+ *                             typical traces is ~150 KB)
+ *   API_RATE_LIMIT            recording requests per user per window (default 120; 0 turns it off)
+ *   API_RATE_WINDOW_SECONDS   the window (default 60)
+ *   API_RATE_LEASE            requests an instance reserves per Firestore transaction (default 10; 1 is
+ *                             exact, larger is cheaper, see rate-limit.ts)
+ *   API_CORS_ORIGINS          comma-separated origins allowed to call from a browser, e.g.
+ *                             "https://app.example.com,http://localhost:5173"; "*" allows any; default
+ *                             none (same-origin apps behind the Hosting rewrite need none)
+ */
+import { z } from "zod";
+import { parseRequest } from "@aideon-perf/core";
+
+export interface ApiConfig {
+  maxBodyBytes: number;
+  rateLimit: { limit: number; windowMs: number; leaseSize: number };
+  cors: { allowedOrigins: readonly string[] };
+}
+
+export const API_CONFIG_DEFAULTS = Object.freeze({
+  API_MAX_BODY_BYTES: 1_048_576,
+  API_RATE_LIMIT: 120,
+  API_RATE_WINDOW_SECONDS: 60,
+  API_RATE_LEASE: 10,
+  API_CORS_ORIGINS: "",
+});
+
+const wholeNumber = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .transform((n) => n ?? fallback);
+
+const origin = z
+  .string()
+  .regex(/^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/, 'must be "*" or an origin such as https://app.example.com (no path)');
+
+const envSchema = z.object({
+  API_MAX_BODY_BYTES: wholeNumber(1_024, 32 * 1_048_576, API_CONFIG_DEFAULTS.API_MAX_BODY_BYTES),
+  API_RATE_LIMIT: wholeNumber(0, 1_000_000, API_CONFIG_DEFAULTS.API_RATE_LIMIT),
+  API_RATE_WINDOW_SECONDS: wholeNumber(1, 86_400, API_CONFIG_DEFAULTS.API_RATE_WINDOW_SECONDS),
+  API_RATE_LEASE: wholeNumber(1, 1_000, API_CONFIG_DEFAULTS.API_RATE_LEASE),
+  API_CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((list) => (list ?? API_CONFIG_DEFAULTS.API_CORS_ORIGINS).split(",").map((o) => o.trim()).filter((o) => o !== ""))
+    .pipe(z.array(origin)),
+});
+
+/** Reads the configuration; an invalid value throws, naming the variable. */
+export function apiConfigFromEnv(env: Readonly<Record<string, string | undefined>>): ApiConfig {
+  // A variable set to nothing (`API_RATE_LIMIT=`) counts as unset.
+  const value = (name: keyof typeof API_CONFIG_DEFAULTS) => (env[name]?.trim() ? env[name] : undefined);
+  const parsed = parseRequest(envSchema, {
+    API_MAX_BODY_BYTES: value("API_MAX_BODY_BYTES"),
+    API_RATE_LIMIT: value("API_RATE_LIMIT"),
+    API_RATE_WINDOW_SECONDS: value("API_RATE_WINDOW_SECONDS"),
+    API_RATE_LEASE: value("API_RATE_LEASE"),
+    API_CORS_ORIGINS: value("API_CORS_ORIGINS"),
+  });
+  return {
+    maxBodyBytes: parsed.API_MAX_BODY_BYTES,
+    rateLimit: { limit: parsed.API_RATE_LIMIT, windowMs: parsed.API_RATE_WINDOW_SECONDS * 1000, leaseSize: parsed.API_RATE_LEASE },
+    cors: { allowedOrigins: parsed.API_CORS_ORIGINS.map((o) => o.toLowerCase()) },
+  };
+}

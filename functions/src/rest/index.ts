@@ -1,0 +1,37 @@
+/**
+ * The `api` HTTPS function: the source document's REST API under /api/v1/performance/, reached through
+ * the Firebase Hosting rewrite of /api/** (firebase.json) or the function's own URL with the same path.
+ */
+import { randomUUID } from "node:crypto";
+import { getAuth } from "firebase-admin/auth";
+import { onRequest } from "firebase-functions/https";
+import { db } from "../firestore";
+import { services } from "../services";
+import { runBenchmark } from "./benchmark";
+import { apiConfigFromEnv } from "./config";
+import { createApiHandler, type ApiDeps } from "./handler";
+import { firestoreLeaseStore } from "./rate-limit";
+
+/** The production wiring; tests build their own handler with createApiHandler. */
+export function defaultApiDeps(): ApiDeps {
+  return {
+    services,
+    config: () => apiConfigFromEnv(process.env),
+    verifyIdToken: (token) => {
+      db(); // initializes the default app, once
+      return getAuth().verifyIdToken(token);
+    },
+    leaseStore: (config) => firestoreLeaseStore(services().db, config.rateLimit.windowMs),
+    benchmark: (req) => runBenchmark(req, { db: () => services().db, newId: randomUUID }),
+  };
+}
+
+const handler = createApiHandler(defaultApiDeps());
+
+/**
+ * cors: false leaves CORS to our own module (API_CORS_ORIGINS). Without it the Functions emulator turns
+ * on firebase-functions' permissive CORS for every onRequest function (its enableCors debug feature)
+ * and answers preflights itself, so the emulator would behave unlike production.
+ * The 10 s benchmark cap leaves ample room in the timeout.
+ */
+export const api = onRequest({ cors: false, timeoutSeconds: 60 }, (req, res) => handler(req, res));

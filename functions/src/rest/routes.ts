@@ -1,0 +1,265 @@
+/**
+ * The REST API's endpoints, as data: method, path, who may call, where the input comes from and which
+ * core schema validates it, the response schema, and the service call. The router, the handler and the
+ * OpenAPI document all read this one table. Every `run` calls the same service the callables call.
+ */
+import type { z } from "zod";
+import {
+  addMetricRequestSchema,
+  addMetricResponseSchema,
+  benchmarkRequestSchema,
+  benchmarkResponseSchema,
+  METRIC_TYPES,
+  metricTypesResponseSchema,
+  recordTracesRequestSchema,
+  recordTracesResponseSchema,
+  setThresholdsRequestSchema,
+  slowOperationsRequestSchema,
+  slowOperationsResponseSchema,
+  startTraceRequestSchema,
+  startTraceResponseSchema,
+  statsRequestSchema,
+  statsResponseSchema,
+  stopTraceRequestSchema,
+  stopTraceResponseSchema,
+  thresholdsResponseSchema,
+  traceSummaryRequestSchema,
+  traceSummaryResponseSchema,
+  systemMetricsRequestSchema,
+  systemMetricsResponseSchema,
+  healthRequestSchema,
+  healthResponseSchema,
+  type BenchmarkRequest,
+  type BenchmarkResult,
+} from "@aideon-perf/core";
+import type { services } from "../services";
+import type { Caller } from "./auth";
+import { openApiDocumentSchema, type OpenApiDocument } from "./openapi";
+import type { Method } from "./router";
+
+type Services = ReturnType<typeof services>;
+
+/** public: no token (the API description only); signed-in: any Firebase user, anonymous included. */
+export type Access = "public" | "signed-in" | "admin";
+
+export type RouteInput =
+  | { from: "body"; schema: z.ZodType }
+  /** `numeric`: query parameters converted to numbers before validation. */
+  | { from: "query"; schema: z.ZodType; numeric?: readonly string[] };
+
+export interface Route {
+  method: Method;
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: "Traces" | "Analytics" | "Configuration" | "Testing" | "API";
+  access: Access;
+  /** Counted against the caller's recording rate limit. */
+  rateLimited: boolean;
+  input?: RouteInput;
+  response: z.ZodType;
+  /** Error statuses the service itself can answer with, beyond those implied by access and input. */
+  serviceErrors: readonly number[];
+  run(caller: Caller | undefined, input: unknown): Promise<unknown>;
+}
+
+interface RouteSpec<I extends z.ZodType | undefined, O extends z.ZodType> extends Omit<Route, "input" | "run" | "response" | "rateLimited" | "serviceErrors"> {
+  input?: I extends z.ZodType ? { from: "body"; schema: I } | { from: "query"; schema: I; numeric?: readonly string[] } : undefined;
+  response: O;
+  rateLimited?: boolean;
+  serviceErrors?: readonly number[];
+  /** Type-checked against the request and response schemas, so the table and the document cannot drift. */
+  run(caller: Caller, input: I extends z.ZodType ? z.output<I> : undefined): Promise<z.input<O>> | z.input<O>;
+}
+
+function route<I extends z.ZodType | undefined, O extends z.ZodType>(spec: RouteSpec<I, O>): Route {
+  return {
+    ...spec,
+    rateLimited: spec.rateLimited ?? false,
+    serviceErrors: spec.serviceErrors ?? [],
+    run: async (caller, input) => spec.run(caller as Caller, input as I extends z.ZodType ? z.output<I> : undefined),
+  } as Route;
+}
+
+export interface RouteDeps {
+  services: () => Services;
+  benchmark: (req: BenchmarkRequest) => Promise<BenchmarkResult>;
+  /** The OpenAPI document of these very routes (built lazily: it describes this table). */
+  openApi: () => OpenApiDocument;
+}
+
+export function apiRoutes(deps: RouteDeps): Route[] {
+  const s = deps.services;
+  // A signed-in caller's uid; the handler authenticates before run() for every non-public route.
+  const uid = (caller: Caller) => caller.uid;
+  return [
+    route({
+      method: "POST",
+      path: "start-trace",
+      operationId: "startTrace",
+      tag: "Traces",
+      summary: "Start a server-clocked trace",
+      description: "trace_type defaults to CUSTOM_TRACE. Same as the startTrace callable.",
+      access: "signed-in",
+      rateLimited: true,
+      input: { from: "body", schema: startTraceRequestSchema },
+      response: startTraceResponseSchema,
+      run: (caller, req) => s().traces.startTrace(uid(caller), req),
+    }),
+    route({
+      method: "POST",
+      path: "stop-trace",
+      operationId: "stopTrace",
+      tag: "Traces",
+      summary: "Stop a trace; the duration is measured in seconds with the server clock",
+      description: "Attributes and metrics are merged into those given before. Only the user who started a trace may stop it; a trace stops once (409 after).",
+      access: "signed-in",
+      rateLimited: true,
+      input: { from: "body", schema: stopTraceRequestSchema },
+      response: stopTraceResponseSchema,
+      serviceErrors: [403, 404, 409],
+      run: (caller, req) => s().traces.stopTrace(uid(caller), req),
+    }),
+    route({
+      method: "POST",
+      path: "add-metric",
+      operationId: "addMetric",
+      tag: "Traces",
+      summary: "Set a metric of an active trace (a later value for the same name replaces it)",
+      access: "signed-in",
+      rateLimited: true,
+      input: { from: "body", schema: addMetricRequestSchema },
+      response: addMetricResponseSchema,
+      serviceErrors: [403, 404, 409],
+      run: (caller, req) => s().traces.addMetric(uid(caller), req),
+    }),
+    route({
+      method: "POST",
+      path: "record-traces",
+      operationId: "recordTraces",
+      tag: "Traces",
+      summary: "Record a batch of client-measured traces (up to 500), idempotent on batch_id",
+      description: "A retry with the same batch_id stores nothing new and answers duplicate: true.",
+      access: "signed-in",
+      rateLimited: true,
+      input: { from: "body", schema: recordTracesRequestSchema },
+      response: recordTracesResponseSchema,
+      run: (caller, req) => s().traces.recordTraces(uid(caller), req),
+    }),
+    route({
+      method: "GET",
+      path: "stats",
+      operationId: "getStats",
+      tag: "Analytics",
+      summary: "Trace counts and average durations per type over a window (default all time)",
+      access: "admin",
+      input: { from: "query", schema: statsRequestSchema },
+      response: statsResponseSchema,
+      run: (_caller, req) => s().stats.getStats(req),
+    }),
+    route({
+      method: "GET",
+      path: "trace-summary",
+      operationId: "getTraceSummary",
+      tag: "Analytics",
+      summary: "Count, average, min, max and p50/p95/p99 durations of a type (or all types, or one named trace)",
+      access: "admin",
+      input: { from: "query", schema: traceSummaryRequestSchema },
+      response: traceSummaryResponseSchema,
+      run: (_caller, req) => s().stats.getTraceSummary(req),
+    }),
+    route({
+      method: "GET",
+      path: "slow-operations",
+      operationId: "getSlowOperations",
+      tag: "Analytics",
+      summary: "Traces slower than their type's poor threshold, newest first, paged",
+      access: "admin",
+      input: { from: "query", schema: slowOperationsRequestSchema, numeric: ["limit"] },
+      response: slowOperationsResponseSchema,
+      run: (_caller, req) => s().stats.getSlowOperations(req),
+    }),
+    route({
+      method: "GET",
+      path: "system-metrics",
+      operationId: "getSystemMetrics",
+      tag: "Analytics",
+      summary: "Host metrics pushed by the agents: one host (?host=) with its time series (?series=hour|24h), or every host",
+      description: "Same as the getSystemMetrics callable. 404 for a host that never reported.",
+      access: "admin",
+      input: { from: "query", schema: systemMetricsRequestSchema },
+      response: systemMetricsResponseSchema,
+      serviceErrors: [404],
+      run: (_caller, req) => s().hosts.systemMetrics(req),
+    }),
+    route({
+      method: "GET",
+      path: "health",
+      operationId: "getHealth",
+      tag: "Analytics",
+      summary: "The health status (healthy, warning, critical) and its issues, as last evaluated by the scheduled evaluateHealth",
+      description: "Same as the getHealth callable.",
+      access: "admin",
+      input: { from: "query", schema: healthRequestSchema },
+      response: healthResponseSchema,
+      run: () => s().health.getHealth(),
+    }),
+    route({
+      method: "GET",
+      path: "metric-types",
+      operationId: "getMetricTypes",
+      tag: "Configuration",
+      summary: "The trace types: the source's METRIC_TYPES mapping",
+      access: "admin",
+      response: metricTypesResponseSchema,
+      run: () => ({ success: true as const, metric_types: { ...METRIC_TYPES } }),
+    }),
+    route({
+      method: "GET",
+      path: "thresholds",
+      operationId: "getThresholds",
+      tag: "Configuration",
+      summary: "The effective thresholds per type, in seconds: the defaults with the admins' overrides applied",
+      description: "Read through the same 30 s cache the aggregation uses: a change made on another instance shows within 30 s.",
+      access: "admin",
+      response: thresholdsResponseSchema,
+      run: async () => ({ success: true as const, thresholds: await s().thresholds.get() }),
+    }),
+    route({
+      method: "PUT",
+      path: "thresholds",
+      operationId: "setThresholds",
+      tag: "Configuration",
+      summary: "Override the thresholds of some types (null resets a type to its default)",
+      description: "Same as the setThresholds callable. Applies to traces aggregated from then on.",
+      access: "admin",
+      input: { from: "body", schema: setThresholdsRequestSchema },
+      response: thresholdsResponseSchema,
+      run: async (_caller, req) => ({ success: true as const, thresholds: await s().thresholds.set(req.thresholds) }),
+    }),
+    route({
+      method: "POST",
+      path: "benchmark",
+      operationId: "runBenchmark",
+      tag: "Testing",
+      summary: "Run a cpu, memory or firestore benchmark inside the function for up to 10 s",
+      description:
+        "cpu: result is the iterations of a fixed arithmetic loop; memory: bytes allocated and touched per second; firestore: write+read round trips on a scratch document (deleted after), with p50/p95 latency in details.",
+      access: "admin",
+      input: { from: "body", schema: benchmarkRequestSchema },
+      response: benchmarkResponseSchema,
+      run: async (_caller, req) => ({ success: true as const, benchmark: await deps.benchmark(req) }),
+    }),
+    route({
+      method: "GET",
+      path: "openapi.json",
+      operationId: "getOpenApi",
+      tag: "API",
+      summary: "This API's OpenAPI 3.1 document",
+      access: "public",
+      response: openApiDocumentSchema,
+      run: () => deps.openApi(),
+    }),
+  ];
+}

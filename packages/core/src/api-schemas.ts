@@ -1,0 +1,207 @@
+/**
+ * Wire schemas of the REST API that the callables' request schemas do not already cover: the benchmark
+ * request, every response body and the error body. The OpenAPI document is generated from these and
+ * from the request schemas (z.toJSONSchema), and the tests hold real responses to them, so the document
+ * cannot drift from what the API answers.
+ */
+import * as z from 'zod';
+import { METRIC_TYPES, TRACE_TYPES, type TraceType } from './metric-types';
+import { traceTypeSchema } from './schemas';
+import { windowSchema } from './time-buckets';
+
+// ---------------------------------------------------------------------------------------------------
+// Benchmark request
+
+export const BENCHMARK_TEST_TYPES = ['cpu', 'memory', 'firestore'] as const;
+export type BenchmarkTestType = (typeof BENCHMARK_TEST_TYPES)[number];
+/** A benchmark runs inside a function instance, so it is kept short. */
+export const BENCHMARK_MAX_DURATION_SECONDS = 10;
+export const BENCHMARK_DEFAULT_DURATION_SECONDS = 1;
+
+export const benchmarkRequestSchema = z.strictObject({
+  test_type: z.enum(BENCHMARK_TEST_TYPES),
+  /** Seconds, like the source's `"duration": 2.0`. */
+  duration: z
+    .number()
+    .gt(0, 'must be greater than 0 seconds')
+    .max(BENCHMARK_MAX_DURATION_SECONDS, `must be at most ${BENCHMARK_MAX_DURATION_SECONDS} seconds`)
+    .default(BENCHMARK_DEFAULT_DURATION_SECONDS),
+});
+
+export type BenchmarkRequest = z.output<typeof benchmarkRequestSchema>;
+
+// ---------------------------------------------------------------------------------------------------
+// Responses (strict: a field added to an answer must be added here, and so to the OpenAPI document)
+
+const success = z.literal(true);
+const count = z.number().int().min(0);
+/** Seconds; null while there is nothing to summarize. */
+const secondsOrNull = z.number().min(0).nullable();
+
+export const startTraceResponseSchema = z.strictObject({
+  success,
+  trace_id: z.string(),
+  message: z.string(),
+});
+
+export const stopTraceResponseSchema = z.strictObject({
+  success,
+  trace_id: z.string(),
+  /** Seconds, server clock. */
+  duration: z.number().min(0),
+  message: z.string(),
+});
+
+export const addMetricResponseSchema = z.strictObject({
+  success,
+  trace_id: z.string(),
+  metric_name: z.string(),
+  value: z.number(),
+});
+
+export const recordTracesResponseSchema = z.strictObject({
+  success,
+  batch_id: z.string(),
+  accepted: count,
+  duplicate: z.boolean(),
+});
+
+const percentOrNull = z.number().min(0).max(100).nullable();
+
+/**
+ * The source's stats.system_metrics: means over the hosts whose agents still report (percent null
+ * while none does).
+ */
+export const statsSystemMetricsSchema = z.strictObject({
+  cpu: z.strictObject({ percent: percentOrNull }),
+  memory: z.strictObject({ percent: percentOrNull }),
+  disk: z.strictObject({ percent: percentOrNull }),
+  hosts: count,
+});
+
+export const statsResponseSchema = z.strictObject({
+  success,
+  stats: z.strictObject({
+    total_traces: count,
+    traces_by_type: z.partialRecord(traceTypeSchema, count),
+    /** Seconds. */
+    average_durations: z.partialRecord(traceTypeSchema, z.number().min(0)),
+    active_traces: count,
+    slow_operations_count: count,
+    abandoned_traces: count,
+    system_metrics: statsSystemMetricsSchema,
+    window: windowSchema,
+  }),
+});
+
+export const traceSummarySchema = z.strictObject({
+  count,
+  average_duration: secondsOrNull,
+  min_duration: secondsOrNull,
+  max_duration: secondsOrNull,
+  p50_duration: secondsOrNull,
+  p95_duration: secondsOrNull,
+  p99_duration: secondsOrNull,
+});
+
+export const traceSummaryResponseSchema = z.strictObject({
+  success,
+  summary: traceSummarySchema,
+  /** null: all types together. */
+  trace_type: traceTypeSchema.nullable(),
+  name: z.string().optional(),
+  window: windowSchema,
+});
+
+export const slowOperationSchema = z.strictObject({
+  /** ISO 8601 UTC, when the trace ended. */
+  timestamp: z.string(),
+  message: z.string(),
+  type: traceTypeSchema,
+  context: z.strictObject({
+    duration: z.number().min(0),
+    threshold: z.number(),
+    attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  }),
+});
+
+export const slowOperationsResponseSchema = z.strictObject({
+  success,
+  slow_operations: z.array(slowOperationSchema),
+  total_count: count,
+  /** Pass as page_token for the next page; null on the last page. */
+  next_page_token: z.string().nullable(),
+});
+
+/** The source's METRIC_TYPES mapping, verbatim: type key -> the source's lower-case name. */
+export const metricTypesResponseSchema = z.strictObject({
+  success,
+  metric_types: z.strictObject(
+    Object.fromEntries(TRACE_TYPES.map((type) => [type, z.literal(METRIC_TYPES[type])])) as {
+      [K in TraceType]: z.ZodLiteral<(typeof METRIC_TYPES)[K]>;
+    },
+  ),
+});
+
+const thresholdValuesSchema = z.strictObject({ good: z.number(), acceptable: z.number(), poor: z.number() });
+
+/** The effective thresholds (defaults with the admins' overrides applied), shaped like PERFORMANCE_THRESHOLDS. */
+export const thresholdsResponseSchema = z.strictObject({
+  success,
+  thresholds: z.record(traceTypeSchema, thresholdValuesSchema),
+});
+
+const benchmarkCommon = {
+  /** Seconds, as requested. */
+  requested_duration: z.number(),
+  /** Seconds, as measured. */
+  actual_duration: z.number(),
+};
+
+export const benchmarkResultSchema = z.discriminatedUnion('test_type', [
+  z.strictObject({
+    test_type: z.literal('cpu'),
+    ...benchmarkCommon,
+    /** Iterations of a fixed arithmetic loop completed in actual_duration. */
+    result: count,
+    details: z.strictObject({ iterations: count, iterations_per_second: z.number().min(0) }),
+  }),
+  z.strictObject({
+    test_type: z.literal('memory'),
+    ...benchmarkCommon,
+    /** Bytes allocated and touched per second. */
+    result: z.number().min(0),
+    details: z.strictObject({ bytes_allocated: count, bytes_per_second: z.number().min(0), chunk_bytes: count }),
+  }),
+  z.strictObject({
+    test_type: z.literal('firestore'),
+    ...benchmarkCommon,
+    /** Write + read round trips on a scratch document completed in actual_duration. */
+    result: count,
+    details: z.strictObject({
+      round_trips: count,
+      round_trips_per_second: z.number().min(0),
+      /** Milliseconds; null when no round trip completed. */
+      p50_ms: z.number().min(0).nullable(),
+      p95_ms: z.number().min(0).nullable(),
+    }),
+  }),
+]);
+
+export const benchmarkResponseSchema = z.strictObject({ success, benchmark: benchmarkResultSchema });
+
+/** Every error the REST API answers with. `field` names the offending input for validation errors. */
+export const apiErrorResponseSchema = z.strictObject({
+  success: z.literal(false),
+  error: z.strictObject({
+    code: z.string(),
+    message: z.string(),
+    field: z.string().optional(),
+  }),
+});
+
+export type ApiErrorResponse = z.output<typeof apiErrorResponseSchema>;
+export type BenchmarkResult = z.output<typeof benchmarkResultSchema>;
+export type BenchmarkResponse = z.output<typeof benchmarkResponseSchema>;
+export type MetricTypesResponse = z.output<typeof metricTypesResponseSchema>;
+export type ThresholdsResponse = z.output<typeof thresholdsResponseSchema>;

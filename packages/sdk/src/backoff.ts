@@ -1,0 +1,29 @@
+/** Retry timing: exponential backoff with full jitter, and a sleep that an abort cuts short. */
+
+export interface BackoffPolicy {
+  initialDelayMs: number;
+  maxDelayMs: number;
+}
+
+/**
+ * Delay before retry number `attempt` (0 for the first retry): uniform in [0, min(max, initial * 2^attempt)].
+ * Full jitter spreads clients that failed together, so they do not retry in lockstep.
+ */
+export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** attempt);
+  return Math.floor(random() * ceiling);
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done);
+  });
+}

@@ -1,0 +1,122 @@
+/**
+ * A trace measured in this process. Its start and stop read only the clock; at stop it goes to the
+ * sink (the monitor), which queues it for a batch. Invalid input is reported to the sink, which
+ * throws or lets the trace carry on marked invalid, to be counted and dropped at stop.
+ */
+import { LIMITS, type Attributes, type Metrics, type TraceType, type ValidationError } from "@aideon-perf/core";
+import type { Clock, EpochAnchor } from "./clock";
+import { checkAttribute, checkMetric, checkTraceName, checkTraceType, tooMany } from "./input-checks";
+import type { AttributeValue, Trace } from "./types";
+
+/** What a stopped trace hands over for delivery. */
+export interface FinishedTrace {
+  readonly name: string;
+  readonly traceType: TraceType;
+  /** Epoch ms. */
+  readonly startTime: number;
+  /** Seconds. */
+  readonly duration: number;
+  readonly attributes: Attributes | undefined;
+  readonly metrics: Metrics | undefined;
+  /** False when any input was invalid: such a trace is never sent. */
+  readonly valid: boolean;
+}
+
+export interface TraceSink {
+  readonly clock: Clock;
+  readonly epoch: EpochAnchor;
+  /** Throws `error` (onInvalid: 'throw') or returns, and the trace is then dropped at stop. */
+  reject(error: ValidationError): void;
+  finish(trace: FinishedTrace): void;
+}
+
+const NOT_STOPPED = -1;
+// Read once: the hot path then reads local constants, not the core module's exports.
+const { MAX_ATTRIBUTES, MAX_METRICS, MAX_DURATION_SECONDS } = LIMITS;
+
+export class LocalTrace implements Trace, FinishedTrace {
+  name: string;
+  readonly traceType: TraceType;
+  readonly startTime: number;
+  duration = NOT_STOPPED;
+  attributes: Attributes | undefined = undefined;
+  metrics: Metrics | undefined = undefined;
+  valid = true;
+  private attributeCount = 0;
+  private metricCount = 0;
+  private readonly startMs: number;
+
+  constructor(
+    private readonly sink: TraceSink,
+    name: string,
+    traceType: TraceType,
+    attributes: Attributes | undefined,
+  ) {
+    this.name = name;
+    this.traceType = traceType;
+    this.report(checkTraceName(name));
+    this.report(checkTraceType(traceType));
+    // Copied: callers often pass one constant object (a decorator's attributes) to every trace.
+    if (attributes !== undefined) for (const key in attributes) this.addAttribute(key, attributes[key] as AttributeValue);
+    // Read last, so validation is not part of the measured operation.
+    this.startMs = sink.clock.now();
+    this.startTime = sink.epoch.toEpochMs(this.startMs);
+  }
+
+  get isRecording(): boolean {
+    return true;
+  }
+
+  addAttribute(key: string, value: AttributeValue): this {
+    if (this.duration !== NOT_STOPPED || this.report(checkAttribute(key, value))) return this;
+    const attributes = (this.attributes ??= {});
+    if (!Object.hasOwn(attributes, key) && ++this.attributeCount > MAX_ATTRIBUTES) {
+      this.report(tooMany("attributes", MAX_ATTRIBUTES));
+      return this;
+    }
+    attributes[key] = value;
+    return this;
+  }
+
+  addMetric(name: string, value: number): this {
+    if (this.duration !== NOT_STOPPED || this.report(checkMetric(name, value))) return this;
+    const metrics = (this.metrics ??= {});
+    if (!Object.hasOwn(metrics, name) && ++this.metricCount > MAX_METRICS) {
+      this.report(tooMany("metrics", MAX_METRICS));
+      return this;
+    }
+    metrics[name] = value;
+    return this;
+  }
+
+  incrementMetric(name: string, by = 1): this {
+    const metrics = this.metrics;
+    return this.addMetric(name, (metrics !== undefined && Object.hasOwn(metrics, name) ? (metrics[name] as number) : 0) + by);
+  }
+
+  updateName(name: string): this {
+    if (this.duration === NOT_STOPPED && !this.report(checkTraceName(name))) this.name = name;
+    return this;
+  }
+
+  stop(): number {
+    if (this.duration !== NOT_STOPPED) return this.duration;
+    const seconds = Math.max(0, (this.sink.clock.now() - this.startMs) / 1000);
+    this.duration = seconds;
+    // Never thrown: stop() must always hand the trace over, so an over-long one is a counted drop.
+    if (seconds > MAX_DURATION_SECONDS) this.valid = false;
+    this.sink.finish(this);
+    return seconds;
+  }
+
+  /**
+   * True when `error` is set. The sink throws it (the call is refused, the trace stays valid) or
+   * returns, and the trace is then marked invalid.
+   */
+  private report(error: ValidationError | undefined): boolean {
+    if (error === undefined) return false;
+    this.sink.reject(error);
+    this.valid = false;
+    return true;
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Sends one outbox notification to the webhook, at most once after success. An invocation first takes
+ * a lease on the notification in a transaction (a duplicate or concurrent delivery of the same event
+ * finds it sent, or leased and backs off), posts with a few quick retries, then marks it sent. A
+ * failure that may heal (network, timeout, HTTP 408/429/5xx) throws so that the trigger is retried by
+ * the platform with its own backoff; one that will not (another 4xx) is recorded as failed. The URL is
+ * a secret: it is never logged or stored.
+ */
+import { logger } from "firebase-functions";
+import { FieldValue, type DocumentReference, type Firestore, type Timestamp } from "firebase-admin/firestore";
+import { setTimeout as sleepMs } from "node:timers/promises";
+import { backoffDelayMs } from "./backoff";
+import { webhookBody, type NotificationDoc } from "./notifications";
+
+/** A webhook that has not answered by then is treated as failed (and retried). */
+export const WEBHOOK_TIMEOUT_MS = 10_000;
+/** Posts per invocation; with the timeout and backoff they fit well inside the trigger's 60 s. */
+export const ATTEMPTS_PER_INVOCATION = 3;
+const RETRY_BACKOFF = { baseMs: 500, maxMs: 4_000 };
+/** Longer than the trigger's 60 s timeout: a retry never overlaps a delivery that is still running. */
+export const DELIVERY_LEASE_MS = 90_000;
+/** Past this age a notification is given up (the platform would retry a failing trigger for days). */
+export const MAX_DELIVERY_AGE_MS = 24 * 3_600_000;
+
+export type DeliveryOutcome = "sent" | "skipped" | "failed" | "already-handled";
+
+type StoredNotification = Omit<NotificationDoc, "created_at" | "lease_until"> & { created_at: Timestamp; lease_until: Timestamp | null };
+
+class WebhookError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+const messages = {
+  notConfigured: "no webhook configured (ALERT_WEBHOOK_URL is not an http(s) URL)",
+  tooOld: (ageMs: number) => `given up: still not delivered ${Math.round(ageMs / 60_000)} minutes after it was created`,
+  leaseHeld: (id: string) => `notification ${id} is being delivered by another invocation; retrying later`,
+  willRetry: (id: string, reason: string) => `notification ${id}: webhook delivery failed, will retry: ${reason}`,
+  rejected: (id: string, reason: string) => `notification ${id}: the webhook rejected it, not retrying: ${reason}`,
+};
+
+export interface WebhookDeliveryDeps {
+  db: Firestore;
+  webhookUrl: () => Promise<string | undefined>;
+  now: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+async function post(url: string, body: unknown): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+    });
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string } }).cause?.code;
+    throw new WebhookError(`request failed: ${(e as Error).message}${cause ? ` (${cause})` : ""}`, true);
+  }
+  await res.arrayBuffer().catch(() => undefined);
+  if (!res.ok) throw new WebhookError(`HTTP ${res.status}`, res.status === 408 || res.status === 429 || res.status >= 500);
+}
+
+export function webhookDelivery(deps: WebhookDeliveryDeps) {
+  const sleep = deps.sleep ?? ((ms: number) => sleepMs(ms));
+
+  async function postWithRetries(url: string, body: unknown): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await post(url, body);
+      } catch (e) {
+        if (!(e instanceof WebhookError) || !e.retryable || attempt >= ATTEMPTS_PER_INVOCATION) throw e;
+        await sleep(backoffDelayMs(attempt, RETRY_BACKOFF, deps.random));
+      }
+    }
+  }
+
+  /** Takes the lease, or settles a notification that is done, skipped or too old. */
+  function claim(ref: DocumentReference, url: string | undefined) {
+    return deps.db.runTransaction(async (tx): Promise<{ send: StoredNotification } | { outcome: DeliveryOutcome }> => {
+      const doc = (await tx.get(ref)).data() as StoredNotification | undefined;
+      if (!doc || doc.status === "sent" || doc.status === "skipped" || doc.status === "failed") return { outcome: "already-handled" };
+      const nowMs = deps.now();
+      if (doc.status === "sending" && doc.lease_until && doc.lease_until.toMillis() > nowMs) throw new Error(messages.leaseHeld(ref.id));
+      const ageMs = nowMs - doc.created_at.toMillis();
+      if (ageMs >= MAX_DELIVERY_AGE_MS) {
+        tx.update(ref, { status: "failed", lease_until: null, last_error: messages.tooOld(ageMs) });
+        return { outcome: "failed" };
+      }
+      if (!url) {
+        tx.update(ref, { status: "skipped", last_error: messages.notConfigured });
+        return { outcome: "skipped" };
+      }
+      tx.update(ref, { status: "sending", lease_until: new Date(nowMs + DELIVERY_LEASE_MS), attempts: FieldValue.increment(1) });
+      return { send: doc };
+    });
+  }
+
+  return {
+    /** Throws when sending failed in a way that may heal, so that the trigger is retried. */
+    async deliver(ref: DocumentReference): Promise<DeliveryOutcome> {
+      const url = await deps.webhookUrl();
+      const claimed = await claim(ref, url);
+      if ("outcome" in claimed) return claimed.outcome;
+      try {
+        await postWithRetries(url!, webhookBody(claimed.send));
+      } catch (e) {
+        const reason = (e as Error).message;
+        const retryable = !(e instanceof WebhookError) || e.retryable;
+        await ref.update({ status: retryable ? "pending" : "failed", lease_until: null, last_error: reason });
+        if (retryable) throw new Error(messages.willRetry(ref.id, reason));
+        logger.error(messages.rejected(ref.id, reason));
+        return "failed";
+      }
+      await ref.update({ status: "sent", sent_at: new Date(deps.now()), lease_until: null, last_error: null });
+      return "sent";
+    },
+  };
+}
+
+export type WebhookDelivery = ReturnType<typeof webhookDelivery>;

@@ -1,5 +1,6 @@
-// Runs before `npm start` and `npm test`: a fresh clone installs its dependencies and builds the
-// functions bundle, so the two commands are all a new user needs.
+// Runs before `npm start`, `npm test` and `npm run bench`: a fresh clone installs its dependencies and
+// builds what runs as plain JavaScript (the functions bundle, the host agent), so the two commands are
+// all a new user needs.
 import { execSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 
@@ -11,4 +12,4 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(`${root}pac
   console.log("Installing dependencies (npm ci)...");
   run("npm ci");
 }
-run("npm run build --workspace functions --silent");
+run("npm run build --workspace functions --workspace packages/agent --silent");

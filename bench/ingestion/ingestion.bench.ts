@@ -91,7 +91,7 @@ class Bench {
 
   /** Sends `total` traces in calls of `perCall`; counts everything from the first call to the fold. */
   async ingest(total: number, perCall: number) {
-    this.stack.firestore.kind === "local" && this.stack.firestore.server.clear(PROJECT_ID);
+    if (this.stack.firestore.kind === "local") this.stack.firestore.server.clear(PROJECT_ID);
     const u0 = this.usage();
     const d0 = this.invocationsSoFar();
     const calls = Math.ceil(total / perCall);

@@ -6,9 +6,9 @@ import type { FirestoreChoice } from "./firestore-provider";
 export const ROOT = path.resolve(__dirname, "../..");
 export const bin = (name: string) => path.join(ROOT, "node_modules", ".bin", name);
 
-/** Which emulators firebase-tools must run: Firestore only when it is the official one. */
+/** Which emulators firebase-tools must run: Firestore only when it is the official one. Hosting serves the REST API. */
 export function emulatorList(firestore: FirestoreChoice): string {
-  return ["functions", "auth", ...(firestore.kind === "official" ? ["firestore"] : [])].join(",");
+  return ["functions", "auth", "hosting", ...(firestore.kind === "official" ? ["firestore"] : [])].join(",");
 }
 
 /**

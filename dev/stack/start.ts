@@ -23,6 +23,8 @@ async function main(): Promise<number> {
         "aideon-perf local stack is up",
         `  project id        ${PROJECT_ID}`,
         `  callables         ${urls.functions}/{startTrace,stopTrace,addMetric,recordTraces,getStats,...}`,
+        `  rest api          ${urls.restApi}/stats ... (described at ${urls.restApi}/openapi.json)`,
+        `  agent endpoint    ${urls.functions}/ingestHostMetrics`,
         `  auth emulator     ${urls.auth}`,
         `  firestore         ${stack.firestore.address} (${stack.firestore.kind === "local" ? "in-memory local server" : stack.firestore.kind})`,
         `  emulator hub      http://${HOST}:${PORTS.hub}`,

@@ -35,5 +35,5 @@ function callable<S extends z.ZodType, R>(access: Access, schema: S, run: (uid: 
 export const recordingCallable = <S extends z.ZodType, R>(schema: S, run: (uid: string, request: z.output<S>) => Promise<R>) =>
   callable("signed-in", schema, run);
 
-export const adminCallable = <S extends z.ZodType, R>(schema: S, run: (request: z.output<S>) => Promise<R>) =>
-  callable("admin", schema, (_uid, request) => run(request));
+export const adminCallable = <S extends z.ZodType, R>(schema: S, run: (request: z.output<S>, uid: string) => Promise<R>) =>
+  callable("admin", schema, (uid, request) => run(request, uid));

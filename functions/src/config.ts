@@ -1,4 +1,4 @@
-import { defineInt } from "firebase-functions/params";
+import { defineInt, defineSecret } from "firebase-functions/params";
 
 /**
  * Deploy-time configuration, set per project in functions/.env (or .env.<project>), read at run time.
@@ -20,3 +20,29 @@ export const ABANDON_AFTER_MINUTES = defineInt("ABANDON_AFTER_MINUTES", {
   default: 60,
   description: "Minutes after which a started, never stopped trace is marked abandoned.",
 });
+
+/** Days a resolved alert is kept in the history before the Firestore TTL policy on expire_at deletes it. */
+export const ALERT_RETENTION_DAYS = defineInt("ALERT_RETENTION_DAYS", {
+  default: 90,
+  description: "Days a resolved alert is kept in the alert history.",
+});
+
+/**
+ * Where alert notifications are posted (a Slack incoming webhook or anything accepting `{text}`): a
+ * secret, because such a URL is itself the credential. Set it with
+ * `firebase functions:secrets:set ALERT_WEBHOOK_URL`; any value that is not an http(s) URL (e.g.
+ * `disabled`) turns notifications off.
+ */
+export const ALERT_WEBHOOK_URL = defineSecret("ALERT_WEBHOOK_URL");
+
+/**
+ * Minutes between health evaluations (1-60, default 1). A plain environment variable rather than a
+ * param: onSchedule takes its schedule as a string when the module loads, i.e. at deploy.
+ */
+export const HEALTH_EVALUATION_SCHEDULE = everyMinutes("HEALTH_EVALUATION_INTERVAL_MINUTES", process.env.HEALTH_EVALUATION_INTERVAL_MINUTES);
+
+function everyMinutes(name: string, text: string | undefined): string {
+  const minutes = text === undefined || text === "" ? 1 : Number(text);
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60) throw new Error(`${name} must be a whole number of minutes from 1 to 60, not "${text}"`);
+  return `every ${minutes} minutes`;
+}

@@ -10,5 +10,10 @@ export const errors = {
     new HttpsError("permission-denied", `Trace ${traceId} was started by another user.`),
   traceNotActive: (traceId: string, status: string) =>
     new HttpsError("failed-precondition", `Trace ${traceId} is no longer active (it is ${status}).`),
+  agentKeyRejected: () => new HttpsError("unauthenticated", "Agent key rejected (revoked or wrong)."),
+  agentKeyNotFound: (agentId: string) => new HttpsError("not-found", `No agent key ${agentId}.`),
+  wrongHost: (hostId: string) =>
+    new HttpsError("permission-denied", `This agent key may push metrics for its own host only, not ${hostId}.`),
+  hostNotFound: (hostId: string) => new HttpsError("not-found", `No host ${hostId} has reported.`),
   notAdmin: () => new HttpsError("permission-denied", "This needs the admin claim (admin: true)."),
 };

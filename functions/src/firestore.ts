@@ -21,6 +21,18 @@ export const COLLECTIONS = {
   nameRollups: "perf_agg_name_rollups",
   /** One document per trace slower than its type's poor threshold, in the source's shape. */
   slowOperations: "perf_slow_operations",
+  /** One document per agent key: host, label and the secret's hash (never the key). */
+  agentKeys: "perf_agent_keys",
+  /** One document per host: its latest sample, when it was seen, its push interval. */
+  hosts: "perf_hosts",
+  /** A host's samples, one document per host and hour, keyed by sample_id inside. */
+  hostSeries: "perf_host_series",
+  /** The latest health evaluation (document `current`), written by evaluateHealth. */
+  health: "perf_health",
+  /** Open alerts at `{rule}:{subject}`; resolved ones (history) at unique ids, expiring by TTL. */
+  alerts: "perf_alerts",
+  /** The alert notification outbox: one document per firing / resolved announcement, sent by a trigger. */
+  alertNotifications: "perf_alert_notifications",
   /** Runtime configuration documents (e.g. thresholds). */
   config: "perf_config",
 } as const;

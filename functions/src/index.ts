@@ -12,8 +12,17 @@ import {
   statsRequestSchema,
   stopTraceRequestSchema,
   traceSummaryRequestSchema,
+  createAgentKeyRequestSchema,
+  revokeAgentKeyRequestSchema,
+  systemMetricsRequestSchema,
+  alertsRequestSchema,
+  healthRequestSchema,
+  setHealthConfigRequestSchema,
 } from "@aideon-perf/core";
+import { onRequest } from "firebase-functions/https";
+import { ingestHostMetricsHandler } from "./hosts/ingest-endpoint";
 import { adminCallable, recordingCallable } from "./callables";
+import { ALERT_WEBHOOK_URL, HEALTH_EVALUATION_SCHEDULE } from "./config";
 import { COLLECTIONS } from "./firestore";
 import { services } from "./services";
 import { foldClosedMinutes, markAbandonedTraces as markAbandoned } from "./aggregation/jobs";
@@ -32,6 +41,16 @@ export const setThresholds = adminCallable(setThresholdsRequestSchema, async (re
   success: true as const,
   thresholds: await services().thresholds.set(req.thresholds),
 }));
+
+// Host metrics: agent keys (admin), the agents' push endpoint (agent key), reads (admin).
+export const createAgentKey = adminCallable(createAgentKeyRequestSchema, (req, uid) => services().hosts.createAgentKey(uid, req));
+export const revokeAgentKey = adminCallable(revokeAgentKeyRequestSchema, (req) => services().hosts.revokeAgentKey(req));
+export const getSystemMetrics = adminCallable(systemMetricsRequestSchema, (req) => services().hosts.systemMetrics(req));
+// cors: false: agents are servers, not browsers (and the emulator would otherwise allow any origin).
+export const ingestHostMetrics = onRequest({ cors: false }, ingestHostMetricsHandler(() => services().hosts));
+
+// The REST API (/api/v1/performance/..., behind the Hosting rewrite of /api/**): same services.
+export { api } from "./rest";
 
 // Aggregation: at-least-once triggers, made exactly-once by the aggregated mark (retried on failure
 // so that no trace is silently left out).
@@ -53,3 +72,20 @@ export const foldAggregates = onSchedule("every 1 minutes", async (event) => {
 export const markAbandonedTraces = onSchedule("every 5 minutes", async (event) => {
   await markAbandoned(services(), Date.parse(event.scheduleTime) || Date.now());
 });
+
+// Health and alerts: evaluated on a schedule (HEALTH_EVALUATION_INTERVAL_MINUTES), read and configured
+// by admins; notifications leave through the outbox trigger so that evaluation never waits on a webhook.
+export const evaluateHealth = onSchedule(HEALTH_EVALUATION_SCHEDULE, async (event) => {
+  await services().health.evaluate(Date.parse(event.scheduleTime) || Date.now());
+});
+
+export const getHealth = adminCallable(healthRequestSchema, () => services().health.getHealth());
+export const setHealthConfig = adminCallable(setHealthConfigRequestSchema, (req) => services().health.setConfig(req.config));
+export const getAlerts = adminCallable(alertsRequestSchema, (req) => services().alerts.getAlerts(req));
+
+export const sendAlertNotification = onDocumentCreated(
+  { document: `${COLLECTIONS.alertNotifications}/{notificationId}`, retry: true, secrets: [ALERT_WEBHOOK_URL] },
+  async (event) => {
+    await services().notifications.deliver(services().db.doc(event.document));
+  },
+);

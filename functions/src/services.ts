@@ -3,13 +3,21 @@
  * module, e.g. for deploy discovery, opens no connection).
  */
 import { randomUUID } from "node:crypto";
-import { ABANDON_AFTER_MINUTES, TRACE_RETENTION_DAYS } from "./config";
+import { ABANDON_AFTER_MINUTES, ALERT_RETENTION_DAYS, ALERT_WEBHOOK_URL, TRACE_RETENTION_DAYS } from "./config";
 import { db } from "./firestore";
 import { thresholdsConfig } from "./config/thresholds-config";
 import { finishedTraces } from "./aggregation/finished-traces";
 import { statsStore } from "./aggregation/stats-store";
 import { statsService } from "./reads/stats-service";
 import { traceService } from "./traces/trace-service";
+import { hostStore } from "./hosts/host-store";
+import { hostService } from "./hosts/host-service";
+import { healthConfigStore } from "./health/health-config";
+import { healthService } from "./health/health-service";
+import { alertStore } from "./alerts/alert-store";
+import { alertReads } from "./alerts/alert-reads";
+import { webhookDelivery } from "./alerts/webhook-delivery";
+import { webhookUrlSource } from "./alerts/webhook-url";
 
 function build() {
   const firestore = db();
@@ -17,6 +25,7 @@ function build() {
   const retentionDays = () => TRACE_RETENTION_DAYS.value();
   const store = statsStore(firestore);
   const thresholds = thresholdsConfig(firestore, now);
+  const hosts = hostStore(firestore);
   return {
     db: firestore,
     now,
@@ -25,7 +34,21 @@ function build() {
     thresholds,
     traces: traceService({ db: firestore, now, newTraceId: randomUUID, retentionDays }),
     finished: finishedTraces({ db: firestore, store, thresholds, retentionDays }),
-    stats: statsService({ db: firestore, store, now }),
+    stats: statsService({ db: firestore, store, now, reportingHosts: (at) => hosts.reporting(at) }),
+    hosts: hostService({ db: firestore, hosts, now }),
+    health: healthService({
+      db: firestore,
+      store,
+      config: healthConfigStore(firestore, now),
+      alerts: alertStore(firestore, () => ALERT_RETENTION_DAYS.value()),
+      now,
+    }),
+    alerts: alertReads(firestore),
+    notifications: webhookDelivery({
+      db: firestore,
+      webhookUrl: webhookUrlSource({ db: firestore, secret: () => ALERT_WEBHOOK_URL.value(), emulator: process.env.FUNCTIONS_EMULATOR === "true" }),
+      now,
+    }),
   };
 }
 

@@ -8,8 +8,10 @@ import {
   type SlowOperationsRequest,
   type StatsRequest,
   type TraceSummaryRequest,
+  type HostSample,
   type TraceType,
 } from "@aideon-perf/core";
+import { fleetSummary } from "../hosts/system-metrics";
 import { COLLECTIONS } from "../firestore";
 import type { StatsStore } from "../aggregation/stats-store";
 import { emptyStats, nameKey, statsOfTypes, type TraceStats } from "../aggregation/trace-stats";
@@ -20,6 +22,8 @@ export interface StatsServiceDeps {
   db: Firestore;
   store: StatsStore;
   now: () => number;
+  /** Latest samples of the hosts still reporting, for the source's system_metrics. */
+  reportingHosts: (nowMs: number) => Promise<HostSample[]>;
 }
 
 export function statsService(deps: StatsServiceDeps) {
@@ -31,7 +35,12 @@ export function statsService(deps: StatsServiceDeps) {
 
   return {
     async getStats(req: StatsRequest) {
-      const [{ delta }, active] = await Promise.all([deps.store.readWindow(req.window, deps.now()), activeTraces()]);
+      const now = deps.now();
+      const [{ delta }, active, hosts] = await Promise.all([
+        deps.store.readWindow(req.window, now),
+        activeTraces(),
+        deps.reportingHosts(now),
+      ]);
       const entries = (Object.entries(delta.types) as Array<[TraceType, TraceStats]>).filter(([, s]) => s.count > 0);
       const total = statsOfTypes(delta);
       return {
@@ -43,6 +52,7 @@ export function statsService(deps: StatsServiceDeps) {
           active_traces: active,
           slow_operations_count: total.slow,
           abandoned_traces: total.abandoned,
+          system_metrics: fleetSummary(hosts),
           window: req.window,
         },
       };

@@ -9,3 +9,8 @@ export * from './aggregate';
 export * from './classification';
 export * from './time-buckets';
 export * from './read-schemas';
+export * from './api-schemas';
+export * from './host-metrics';
+export * from './host-api-schemas';
+export * from './health-rules';
+export * from './health-api-schemas';

@@ -1,5 +1,5 @@
 /** Wire schemas of the read and configuration APIs (admin only), snake_case like the source. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { TRACE_TYPES } from './metric-types';
 import { thresholdSchema } from './thresholds';
 import { traceNameSchema, traceTypeSchema } from './schemas';

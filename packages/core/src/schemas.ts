@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { LIMITS } from './limits';
 import { DEFAULT_TRACE_TYPE, TRACE_TYPES } from './metric-types';
 

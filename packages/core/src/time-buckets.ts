@@ -3,7 +3,7 @@
  * up into minute, hour, day and all-time buckets, so a window is read from a bounded number of
  * documents whatever the traffic. Bucket keys sort lexically in time order and are valid document ids.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export type Granularity = 'minute' | 'hour' | 'day' | 'all';
 

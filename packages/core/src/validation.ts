@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Bad input, naming the offending field so callers can answer `invalid-argument` / HTTP 400. */
 export class ValidationError extends Error {

@@ -1,0 +1,104 @@
+/**
+ * Host metrics as a service shared by the agent's HTTPS endpoint, the callables and the REST API:
+ * agent keys (created by admins, shown once, stored hashed, revocable), ingestion and reads.
+ */
+import type { Firestore } from "firebase-admin/firestore";
+import type {
+  CreateAgentKeyRequest,
+  HostMetricsPushRequest,
+  HostMetricsPushResponse,
+  RevokeAgentKeyRequest,
+  SystemMetricsRequest,
+} from "@aideon-perf/core";
+import { HOUR_MS, DAY_MS } from "@aideon-perf/core";
+import { errors } from "../errors";
+import { COLLECTIONS } from "../firestore";
+import { hashSecret, newAgentKey, parseAgentKey, secretMatches } from "./agent-key";
+import type { HostStore } from "./host-store";
+import { sourceMetrics } from "./system-metrics";
+
+export interface AuthenticatedAgent {
+  agentId: string;
+  hostId: string;
+}
+
+export interface HostServiceDeps {
+  db: Firestore;
+  hosts: HostStore;
+  now: () => number;
+}
+
+const SERIES_SPAN_MS = { hour: HOUR_MS, "24h": DAY_MS } as const;
+
+export function hostService(deps: HostServiceDeps) {
+  const keys = deps.db.collection(COLLECTIONS.agentKeys);
+
+  return {
+    async createAgentKey(adminUid: string, req: CreateAgentKeyRequest) {
+      const { agentId, secret, key } = newAgentKey();
+      await keys.doc(agentId).create({
+        host_id: req.host_id,
+        label: req.label ?? null,
+        secret_hash: hashSecret(secret),
+        created_at: new Date(deps.now()),
+        created_by: adminUid,
+        revoked_at: null,
+      });
+      return { success: true as const, agent_id: agentId, host_id: req.host_id, key };
+    },
+
+    async revokeAgentKey(req: RevokeAgentKeyRequest) {
+      await deps.db.runTransaction(async (tx) => {
+        const ref = keys.doc(req.agent_id);
+        const snap = await tx.get(ref);
+        if (!snap.exists) throw errors.agentKeyNotFound(req.agent_id);
+        if (!snap.get("revoked_at")) tx.update(ref, { revoked_at: new Date(deps.now()) });
+      });
+      return { success: true as const, agent_id: req.agent_id, revoked: true as const };
+    },
+
+    /** The agent a bearer key belongs to; any malformed, unknown, wrong or revoked key is the same 401. */
+    async authenticate(bearer: string | undefined): Promise<AuthenticatedAgent> {
+      const parsed = bearer ? parseAgentKey(bearer) : null;
+      if (!parsed) throw errors.agentKeyRejected();
+      const record = (await keys.doc(parsed.agentId).get()).data();
+      if (!record || record.revoked_at || !secretMatches(parsed.secret, record.secret_hash)) throw errors.agentKeyRejected();
+      return { agentId: parsed.agentId, hostId: record.host_id as string };
+    },
+
+    async ingest(agent: AuthenticatedAgent, push: HostMetricsPushRequest): Promise<HostMetricsPushResponse> {
+      if (push.host_id !== agent.hostId) throw errors.wrongHost(push.host_id);
+      return { success: true, ...(await deps.hosts.record(agent.agentId, push, deps.now())) };
+    },
+
+    /**
+     * The source's system-metrics shape. With `host`: that host (and its series when asked);
+     * without: every host, `metrics` being the most recently seen one's.
+     */
+    async systemMetrics(req: SystemMetricsRequest) {
+      if (req.host) {
+        const host = await deps.hosts.get(req.host);
+        if (!host) throw errors.hostNotFound(req.host);
+        const now = deps.now();
+        return {
+          success: true as const,
+          host_id: host.host_id,
+          last_seen: host.last_seen.toDate().toISOString(),
+          metrics: sourceMetrics(host.latest),
+          ...(req.series ? { series: await deps.hosts.series(host.host_id, now - SERIES_SPAN_MS[req.series], now) } : {}),
+        };
+      }
+      const all = (await deps.hosts.all()).sort((a, b) => b.last_seen.toMillis() - a.last_seen.toMillis());
+      return {
+        success: true as const,
+        host_id: all[0]?.host_id ?? null,
+        metrics: all[0] ? sourceMetrics(all[0].latest) : null,
+        hosts: Object.fromEntries(
+          all.map((h) => [h.host_id, { last_seen: h.last_seen.toDate().toISOString(), metrics: sourceMetrics(h.latest) }]),
+        ),
+      };
+    },
+  };
+}
+
+export type HostService = ReturnType<typeof hostService>;

@@ -1,0 +1,120 @@
+/**
+ * Host metrics storage. A push is stored in one transaction: the host's hour documents of the time
+ * series (samples keyed by sample_id, so a sample re-sent after a timeout is found and counted as a
+ * duplicate) and the host's document with its latest sample. An agent pushes once per interval, so
+ * each of these documents takes one write per interval at most: no hot document.
+ */
+import type { Firestore, Timestamp } from "firebase-admin/firestore";
+import { bucketKey, DEFAULT_AGENT_INTERVAL_SECONDS, HOUR_MS, type HostMetricsPushRequest, type HostSample } from "@aideon-perf/core";
+import { COLLECTIONS } from "../firestore";
+import { estimateIntervalSeconds, isReporting, seriesPoint, type SeriesPoint } from "./system-metrics";
+
+/** How long a host's series is kept (TTL on expire_at). */
+export const HOST_SERIES_RETENTION_DAYS = 8;
+
+/** As stored: the latest sample's timestamp is a Firestore Timestamp (queryable, typed). */
+interface StoredHost {
+  host_id: string;
+  agent_id: string;
+  last_seen: Timestamp;
+  interval_seconds: number;
+  latest: Omit<HostSample, "timestamp"> & { timestamp: Timestamp };
+  agent: HostMetricsPushRequest["agent"];
+}
+
+/** As read: the latest sample back in its wire form. */
+export interface HostDoc extends Omit<StoredHost, "latest"> {
+  latest: HostSample;
+}
+
+function fromStored(stored: StoredHost): HostDoc {
+  return { ...stored, latest: { ...stored.latest, timestamp: stored.latest.timestamp.toDate().toISOString() } };
+}
+
+const seriesId = (hostId: string, ms: number) => `${hostId}_${bucketKey("hour", ms)}`;
+
+export function hostStore(db: Firestore) {
+  const hosts = db.collection(COLLECTIONS.hosts);
+  const series = db.collection(COLLECTIONS.hostSeries);
+
+  return {
+    async record(agentId: string, push: HostMetricsPushRequest, nowMs: number): Promise<{ accepted: number; duplicates: number }> {
+      const byHour = new Map<string, HostSample[]>();
+      for (const sample of push.samples) {
+        const id = seriesId(push.host_id, Date.parse(sample.timestamp));
+        byHour.set(id, [...(byHour.get(id) ?? []), sample]);
+      }
+      return db.runTransaction(async (tx) => {
+        const hostRef = hosts.doc(push.host_id);
+        const refs = [...byHour.keys()].map((id) => series.doc(id));
+        const [hostSnap, ...bucketSnaps] = await tx.getAll(hostRef, ...refs);
+        const host = hostSnap!.exists ? fromStored(hostSnap!.data() as StoredHost) : undefined;
+        let accepted = 0;
+        const fresh: HostSample[] = [];
+        bucketSnaps.forEach((snap, i) => {
+          const stored = (snap.get("samples") ?? {}) as Record<string, SeriesPoint>;
+          const added = byHour.get(refs[i]!.id)!.filter((s) => !(s.sample_id in stored));
+          if (added.length === 0) return;
+          accepted += added.length;
+          fresh.push(...added);
+          const hourMs = Math.floor(Date.parse(added[0]!.timestamp) / HOUR_MS) * HOUR_MS;
+          tx.set(
+            refs[i]!,
+            {
+              host_id: push.host_id,
+              hour: bucketKey("hour", hourMs),
+              samples: Object.fromEntries(added.map((s) => [s.sample_id, seriesPoint(s)])),
+              expire_at: new Date(hourMs + HOUR_MS + HOST_SERIES_RETENTION_DAYS * 86_400_000),
+            },
+            { merge: true },
+          );
+        });
+        const newest = fresh.reduce<HostSample | undefined>(
+          (a, s) => (!a || Date.parse(s.timestamp) > Date.parse(a.timestamp) ? s : a),
+          undefined,
+        );
+        const latest = host && newest && Date.parse(host.latest.timestamp) >= Date.parse(newest.timestamp) ? host.latest : (newest ?? host?.latest);
+        const timestamps = [...push.samples.map((s) => Date.parse(s.timestamp)), ...(host ? [Date.parse(host.latest.timestamp)] : [])];
+        tx.set(hostRef, {
+          host_id: push.host_id,
+          agent_id: agentId,
+          last_seen: new Date(nowMs),
+          interval_seconds: estimateIntervalSeconds(timestamps, host?.interval_seconds ?? DEFAULT_AGENT_INTERVAL_SECONDS),
+          latest: { ...latest!, timestamp: new Date(latest!.timestamp) },
+          agent: push.agent,
+        });
+        return { accepted, duplicates: push.samples.length - accepted };
+      });
+    },
+
+    async get(hostId: string): Promise<HostDoc | undefined> {
+      const snap = await hosts.doc(hostId).get();
+      return snap.exists ? fromStored(snap.data() as StoredHost) : undefined;
+    },
+
+    /** Every host: a monitoring project has tens or hundreds, read in one query. */
+    async all(): Promise<HostDoc[]> {
+      return (await hosts.get()).docs.map((d) => fromStored(d.data() as StoredHost));
+    },
+
+    /** The latest samples of hosts still reporting. */
+    async reporting(nowMs: number): Promise<HostSample[]> {
+      return (await this.all())
+        .filter((h) => isReporting(h.last_seen.toMillis(), h.interval_seconds, nowMs))
+        .map((h) => h.latest);
+    },
+
+    /** A host's series points from `sinceMs` on, oldest first: one document read per hour. */
+    async series(hostId: string, sinceMs: number, nowMs: number): Promise<SeriesPoint[]> {
+      const ids: string[] = [];
+      for (let h = Math.floor(sinceMs / HOUR_MS) * HOUR_MS; h <= nowMs; h += HOUR_MS) ids.push(seriesId(hostId, h));
+      const snaps = await db.getAll(...ids.map((id) => series.doc(id)));
+      return snaps
+        .flatMap((s) => Object.values((s.get("samples") ?? {}) as Record<string, SeriesPoint>))
+        .filter((p) => Date.parse(p.timestamp) >= sinceMs)
+        .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+    },
+  };
+}
+
+export type HostStore = ReturnType<typeof hostStore>;

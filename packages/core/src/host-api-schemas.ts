@@ -1,0 +1,74 @@
+/** Wire schemas of the host APIs besides the agent's push (host-metrics.ts): keys and reads. */
+import * as z from 'zod';
+import { hostIdSchema, mountSchema } from './host-metrics';
+
+export const AGENT_KEY_LABEL_MAX_LENGTH = 100;
+
+export const createAgentKeyRequestSchema = z.strictObject({
+  host_id: hostIdSchema,
+  label: z.string().min(1).max(AGENT_KEY_LABEL_MAX_LENGTH).optional(),
+});
+
+export const revokeAgentKeyRequestSchema = z.strictObject({
+  agent_id: z.string().regex(/^[A-Za-z0-9]{20}$/, 'must be an agent_id createAgentKey returned'),
+});
+
+/** Windows of a host's time series. */
+export const HOST_SERIES_WINDOWS = ['hour', '24h'] as const;
+
+export const systemMetricsRequestSchema = z
+  .strictObject({
+    /** One host; without it, every host (and `metrics` of the most recently seen one). */
+    host: hostIdSchema.optional(),
+    /** With `host`: also that host's time series over this window. */
+    series: z.enum(HOST_SERIES_WINDOWS).optional(),
+  })
+  .refine((r) => r.series === undefined || r.host !== undefined, { path: ['host'], message: 'is required when series is given' });
+
+export type CreateAgentKeyRequest = z.output<typeof createAgentKeyRequestSchema>;
+export type RevokeAgentKeyRequest = z.output<typeof revokeAgentKeyRequestSchema>;
+export type SystemMetricsRequest = z.output<typeof systemMetricsRequestSchema>;
+
+const percent = z.number().min(0).max(100);
+const bytes = z.number().int().min(0);
+const isoTime = z.string();
+
+/** The source's system-metrics `metrics` object, with the agent's extras (load, mounts, rates, host). */
+export const sourceMetricsSchema = z.strictObject({
+  timestamp: isoTime,
+  cpu: z.strictObject({ percent, count: z.number().int().min(1), load_average: z.tuple([z.number(), z.number(), z.number()]) }),
+  memory: z.strictObject({ percent, available_bytes: bytes, total_bytes: bytes }),
+  disk: z.strictObject({ percent, free_bytes: bytes, total_bytes: bytes, mounts: z.array(mountSchema) }),
+  network: z.strictObject({ bytes_sent: bytes, bytes_received: bytes, sent_per_second: z.number().min(0), received_per_second: z.number().min(0) }),
+  process: z.strictObject({ memory_bytes: bytes, cpu_percent: z.number().min(0), pid: z.number().int(), name: z.string() }).optional(),
+  host: z.strictObject({ hostname: z.string(), os: z.string(), platform: z.string(), release: z.string(), arch: z.string(), uptime_seconds: z.number().min(0) }),
+});
+
+export const seriesPointSchema = z.strictObject({
+  timestamp: isoTime,
+  cpu_percent: percent,
+  load_1m: z.number().min(0),
+  memory_percent: percent,
+  disk_percent: percent,
+  sent_per_second: z.number().min(0),
+  received_per_second: z.number().min(0),
+  process_cpu_percent: z.number().min(0).optional(),
+  process_memory_bytes: bytes.optional(),
+});
+
+/** One host (`host` given), or every host with `metrics` of the most recently seen one. */
+export const systemMetricsResponseSchema = z.union([
+  z.strictObject({
+    success: z.literal(true),
+    host_id: hostIdSchema,
+    last_seen: isoTime,
+    metrics: sourceMetricsSchema,
+    series: z.array(seriesPointSchema).optional(),
+  }),
+  z.strictObject({
+    success: z.literal(true),
+    host_id: hostIdSchema.nullable(),
+    metrics: sourceMetricsSchema.nullable(),
+    hosts: z.record(z.string(), z.strictObject({ last_seen: isoTime, metrics: sourceMetricsSchema })),
+  }),
+]);

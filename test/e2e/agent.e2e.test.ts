@@ -15,7 +15,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { adminDb, clearFirestore } from "../support/firestore";
 import { requireEmulators } from "../support/emulators";
 import { adminClient, type Client } from "../support/client";
-import { startStandaloneFunctions, standaloneFunctionUrl, type StandaloneFunctions } from "../support/standalone-functions";
+import type { EmulatorProcess } from "../support/emulator-process";
+import { startStandaloneFunctions, standaloneFunctionUrl } from "../support/standalone-functions";
 import { waitFor } from "../support/wait";
 
 const AGENT_BIN = path.resolve(__dirname, "../../packages/agent/bin/aideon-perf-agent.js");
@@ -30,7 +31,7 @@ interface SystemMetrics {
 describe("host agent end to end (real agent process -> ingestHostMetrics -> getSystemMetrics)", function () {
   this.timeout(240_000);
   let admin: Client;
-  let functions: StandaloneFunctions | undefined;
+  let functions: EmulatorProcess | undefined;
   let agent: ChildProcess | undefined;
   let agentLog = "";
 

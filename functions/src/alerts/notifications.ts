@@ -3,7 +3,7 @@
  * same transaction as the alert's change, sent by its own trigger. Evaluation never waits on a webhook,
  * and an announcement exists exactly when the change it announces was committed. Pure.
  */
-import type { HealthRule, Severity } from "@aideon-perf/core";
+import type { HealthFinding } from "@aideon-perf/core";
 
 export type NotificationKind = "firing" | "resolved";
 
@@ -13,15 +13,9 @@ export type NotificationKind = "firing" | "resolved";
  */
 export type NotificationStatus = "pending" | "sending" | "sent" | "skipped" | "failed";
 
-/** What is announced: the alert as it was when it changed. Times in epoch ms. */
-export interface AnnouncedAlert {
+/** What is announced: the alert (its finding) as it was when it changed. Times in epoch ms. */
+export interface AnnouncedAlert extends HealthFinding {
   alert_id: string;
-  rule: HealthRule;
-  subject: string;
-  severity: Severity;
-  message: string;
-  value: number;
-  threshold: number;
   started_at_ms: number;
   fired_at_ms: number | null;
   resolved_at_ms: number | null;

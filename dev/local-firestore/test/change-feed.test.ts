@@ -1,18 +1,23 @@
-// The in-process change feed (local server only): one event per changed document per commit,
-// after the commit, in commit order, with proto-shaped before / after documents.
+// The in-process change feed (this server's own feature, on a server of the test's own): one event
+// per changed document per commit, after the commit, in commit order, with proto-shaped documents.
 import { strict as assert } from 'assert';
+import { randomBytes } from 'crypto';
 import type { DocumentChange } from '../src/index';
-import { db, freshCollection, localServer } from './harness';
+import { dedicatedLocalServer, type DedicatedServer } from './harness';
 
 describe('local-firestore: change feed', function () {
-  before(function () {
-    if (!localServer()) this.skip(); // an external emulator has no in-process change feed
+  let local: DedicatedServer;
+  before(async () => {
+    local = await dedicatedLocalServer();
   });
+  after(() => local?.close());
+  const db = () => local.db;
+  const freshCollection = (label: string) => local.db.collection(`${label}-${randomBytes(5).toString('hex')}`);
 
   it('emits before/after per changed document per commit, in commit order', async () => {
     const col = freshCollection('feed');
     const events: DocumentChange[] = [];
-    const stop = localServer()!.onDocumentChange((change) => {
+    const stop = local.server.onDocumentChange((change) => {
       if (change.name.includes(`/${col.id}/`)) events.push(change);
     });
     try {
@@ -55,7 +60,7 @@ describe('local-firestore: change feed', function () {
 
   it('a throwing listener does not fail the commit', async () => {
     const ref = freshCollection('feed-throw').doc('d');
-    const stop = localServer()!.onDocumentChange(() => {
+    const stop = local.server.onDocumentChange(() => {
       throw new Error('listener bug');
     });
     const logged = console.error;

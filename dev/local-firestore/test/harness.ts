@@ -32,11 +32,6 @@ export function db(databaseId?: string): Firestore {
   return databaseId ? getFirestore(app!, databaseId) : getFirestore(app!);
 }
 
-/** The in-process server, or undefined when the suite runs against an external emulator. */
-export function localServer(): LocalFirestore | undefined {
-  return local;
-}
-
 export function emulatorHost(): string {
   return process.env.FIRESTORE_EMULATOR_HOST!;
 }
@@ -57,3 +52,35 @@ export async function rejectionCode(promise: Promise<unknown>): Promise<number |
 }
 
 export const GrpcStatus = { INVALID_ARGUMENT: 3, NOT_FOUND: 5, ALREADY_EXISTS: 6, FAILED_PRECONDITION: 9, ABORTED: 10 } as const;
+
+/**
+ * An in-process server of the suite's own, whatever FIRESTORE_EMULATOR_HOST points at, with an
+ * Admin SDK Firestore connected to it: for the tests of this server's own features (change feed,
+ * lock wait option, the web SDK's RPCs), which no other Firestore has and which must never be skipped.
+ */
+export interface DedicatedServer {
+  server: LocalFirestore;
+  db: Firestore;
+  close(): Promise<void>;
+}
+
+export async function dedicatedLocalServer(options: { lockWaitMs?: number } = {}): Promise<DedicatedServer> {
+  const server = await startLocalFirestore({ port: 0, ...options });
+  const dedicatedApp = initializeApp({ projectId: PROJECT_ID }, `local-firestore-dedicated-${randomBytes(4).toString('hex')}`);
+  // The client reads FIRESTORE_EMULATOR_HOST when it is created and configured, and it wins over an
+  // explicit host: point it at this server for that moment only.
+  const shared = process.env.FIRESTORE_EMULATOR_HOST;
+  process.env.FIRESTORE_EMULATOR_HOST = server.address;
+  const dedicatedDb = getFirestore(dedicatedApp);
+  dedicatedDb.settings({ host: server.address, ssl: false });
+  if (shared === undefined) delete process.env.FIRESTORE_EMULATOR_HOST;
+  else process.env.FIRESTORE_EMULATOR_HOST = shared;
+  return {
+    server,
+    db: dedicatedDb,
+    close: async () => {
+      await deleteApp(dedicatedApp);
+      await server.close();
+    },
+  };
+}

@@ -1,34 +1,20 @@
 // The bounded lock wait (local server only: it is this server's option). A transaction that waits
 // longer than lockWaitMs for a document lock is aborted; the client SDK retries it.
 import { strict as assert } from 'assert';
-import { randomBytes } from 'crypto';
-import { type App, deleteApp, initializeApp } from 'firebase-admin/app';
-import { type Firestore, getFirestore } from 'firebase-admin/firestore';
-import { type LocalFirestore, startLocalFirestore } from '../src/index';
-import { PROJECT_ID, localServer } from './harness';
+import type { Firestore } from 'firebase-admin/firestore';
+import { dedicatedLocalServer, type DedicatedServer } from './harness';
 
 describe('local-firestore: lock wait timeout', function () {
   this.timeout(20_000);
-  let server: LocalFirestore;
-  let app: App;
+  let local: DedicatedServer;
   let db: Firestore;
 
-  before(async function () {
-    if (!localServer()) return this.skip(); // lockWaitMs is a local-firestore option
-    server = await startLocalFirestore({ port: 0, lockWaitMs: 300 });
-    // firebase-admin reads FIRESTORE_EMULATOR_HOST when the Firestore instance is created.
-    const shared = process.env.FIRESTORE_EMULATOR_HOST;
-    process.env.FIRESTORE_EMULATOR_HOST = server.address;
-    app = initializeApp({ projectId: PROJECT_ID }, `lock-wait-${randomBytes(4).toString('hex')}`);
-    db = getFirestore(app);
-    db.settings({ host: server.address, ssl: false });
-    process.env.FIRESTORE_EMULATOR_HOST = shared;
+  before(async () => {
+    local = await dedicatedLocalServer({ lockWaitMs: 300 });
+    db = local.db;
   });
 
-  after(async () => {
-    if (app) await deleteApp(app);
-    if (server) await server.close();
-  });
+  after(() => local?.close());
 
   it('a younger transaction waiting past lockWaitMs is aborted and retried', async () => {
     const ref = db.collection('locks').doc('d');

@@ -5,16 +5,19 @@ import { strict as assert } from 'assert';
 import { randomBytes } from 'crypto';
 import { type FirebaseApp, deleteApp, initializeApp } from 'firebase/app';
 import * as web from 'firebase/firestore';
-import { PROJECT_ID, localServer } from './harness';
+import { PROJECT_ID, dedicatedLocalServer, type DedicatedServer } from './harness';
 
 describe('local-firestore: web SDK (Write stream, Listen)', () => {
   let app: FirebaseApp;
   let db: web.Firestore;
   const col = () => web.collection(db, `web-${randomBytes(5).toString('hex')}`);
 
-  before(function () {
-    const server = localServer();
-    if (!server) return this.skip(); // an external emulator applies the project's security rules
+  let local: DedicatedServer;
+
+  // A server of the test's own: an official emulator would apply the project's security rules.
+  before(async () => {
+    local = await dedicatedLocalServer();
+    const server = local.server;
     web.setLogLevel('silent'); // the SDK logs every failed Write stream, which one test provokes
     app = initializeApp({ projectId: PROJECT_ID, apiKey: 'local' }, `web-${randomBytes(4).toString('hex')}`);
     db = web.getFirestore(app);
@@ -22,9 +25,11 @@ describe('local-firestore: web SDK (Write stream, Listen)', () => {
   });
 
   after(async () => {
-    if (!app) return;
-    await web.terminate(db);
-    await deleteApp(app);
+    if (app) {
+      await web.terminate(db);
+      await deleteApp(app);
+    }
+    await local?.close();
   });
 
   it('writes, reads, queries, counts and transactions', async () => {

@@ -1,8 +1,8 @@
 /** getAlerts: open alerts and history, newest first (by started_at), with page tokens. */
-import { FieldPath, Timestamp, type Firestore } from "firebase-admin/firestore";
+import type { Firestore, Timestamp } from "firebase-admin/firestore";
 import type { AlertsRequest, AlertView } from "@aideon-perf/core";
 import { COLLECTIONS } from "../firestore";
-import { decodePageToken, encodePageToken } from "../reads/page-token";
+import { newestFirstPage } from "../reads/page-token";
 import type { StoredAlert } from "./alert-store";
 
 const iso = (t: Timestamp | null) => (t ? t.toDate().toISOString() : null);
@@ -28,21 +28,11 @@ export function alertReads(db: Firestore) {
   return {
     async getAlerts(req: AlertsRequest) {
       const filtered = req.status ? alerts.where("status", "==", req.status) : alerts;
-      let page = filtered.orderBy("started_at", "desc").orderBy(FieldPath.documentId(), "desc");
-      if (req.page_token) {
-        const cursor = decodePageToken(req.page_token);
-        page = page.startAfter(Timestamp.fromMillis(cursor.timestampMs), cursor.id);
-      }
-      const snap = await page.limit(req.limit + 1).get();
-      const docs = snap.docs.slice(0, req.limit);
-      const last = docs[docs.length - 1];
+      const { docs, nextPageToken } = await newestFirstPage(filtered, "started_at", req.limit, req.page_token);
       return {
         success: true as const,
         alerts: docs.map((d) => view(d.id, d.data() as StoredAlert)),
-        next_page_token:
-          snap.docs.length > req.limit && last
-            ? encodePageToken({ timestampMs: (last.get("started_at") as Timestamp).toMillis(), id: last.id })
-            : null,
+        next_page_token: nextPageToken,
       };
     },
   };

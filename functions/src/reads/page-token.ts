@@ -1,3 +1,4 @@
+import { FieldPath, Timestamp, type Query, type QueryDocumentSnapshot } from "firebase-admin/firestore";
 import { ValidationError } from "@aideon-perf/core";
 
 /** Opaque cursor for newest-first pages: the last item's timestamp and document id. */
@@ -20,4 +21,30 @@ export function decodePageToken(token: string): PageCursor {
     // fall through: not a token this API issued
   }
   throw new ValidationError("page_token", "is not a next_page_token this API returned");
+}
+
+/**
+ * One page of `query`, newest first by `timeField` (document id breaking ties), continuing after
+ * `pageToken`: the page's documents and the token of the next page (null on the last one).
+ * One extra document is read to know whether another page follows.
+ */
+export async function newestFirstPage(
+  query: Query,
+  timeField: string,
+  limit: number,
+  pageToken: string | undefined,
+): Promise<{ docs: QueryDocumentSnapshot[]; nextPageToken: string | null }> {
+  let page = query.orderBy(timeField, "desc").orderBy(FieldPath.documentId(), "desc");
+  if (pageToken) {
+    const cursor = decodePageToken(pageToken);
+    page = page.startAfter(Timestamp.fromMillis(cursor.timestampMs), cursor.id);
+  }
+  const snap = await page.limit(limit + 1).get();
+  const docs = snap.docs.slice(0, limit);
+  const last = docs[docs.length - 1];
+  const more = snap.docs.length > limit && last !== undefined;
+  return {
+    docs,
+    nextPageToken: more ? encodePageToken({ timestampMs: (last.get(timeField) as Timestamp).toMillis(), id: last.id }) : null,
+  };
 }

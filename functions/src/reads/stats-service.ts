@@ -2,7 +2,7 @@
  * The read APIs, in the source's response shapes. Every read costs a bounded number of documents
  * (the window's rollups plus the unfolded shards), whatever the number of traces stored.
  */
-import { FieldPath, Timestamp, type Firestore } from "firebase-admin/firestore";
+import type { Firestore, Timestamp } from "firebase-admin/firestore";
 import {
   summarize,
   type SlowOperationsRequest,
@@ -16,7 +16,7 @@ import { COLLECTIONS } from "../firestore";
 import type { StatsStore } from "../aggregation/stats-store";
 import { emptyStats, nameKey, statsOfTypes, type TraceStats } from "../aggregation/trace-stats";
 import type { SlowOperation } from "../aggregation/slow-operation";
-import { decodePageToken, encodePageToken } from "./page-token";
+import { newestFirstPage } from "./page-token";
 
 export interface StatsServiceDeps {
   db: Firestore;
@@ -74,14 +74,10 @@ export function statsService(deps: StatsServiceDeps) {
     /** Newest first; next_page_token continues after the last item, null on the last page. */
     async getSlowOperations(req: SlowOperationsRequest) {
       const filtered = req.trace_type ? slowOps.where("type", "==", req.trace_type) : slowOps;
-      let page = filtered.orderBy("timestamp", "desc").orderBy(FieldPath.documentId(), "desc");
-      if (req.page_token) {
-        const cursor = decodePageToken(req.page_token);
-        page = page.startAfter(Timestamp.fromMillis(cursor.timestampMs), cursor.id);
-      }
-      const [snap, total] = await Promise.all([page.limit(req.limit + 1).get(), filtered.count().get()]);
-      const docs = snap.docs.slice(0, req.limit);
-      const last = docs[docs.length - 1];
+      const [{ docs, nextPageToken }, total] = await Promise.all([
+        newestFirstPage(filtered, "timestamp", req.limit, req.page_token),
+        filtered.count().get(),
+      ]);
       return {
         success: true as const,
         slow_operations: docs.map((d) => {
@@ -89,10 +85,7 @@ export function statsService(deps: StatsServiceDeps) {
           return { timestamp: op.timestamp.toDate().toISOString(), message: op.message, type: op.type, context: op.context };
         }),
         total_count: total.data().count,
-        next_page_token:
-          snap.docs.length > req.limit && last
-            ? encodePageToken({ timestampMs: (last.get("timestamp") as Timestamp).toMillis(), id: last.id })
-            : null,
+        next_page_token: nextPageToken,
       };
     },
   };

@@ -5,7 +5,8 @@
  * short and makes one last push of what is buffered, bounded by FLUSH_BOUND_MS.
  */
 import { MAX_SAMPLES_PER_PUSH, type HostSample } from '@aideon-perf/core';
-import { backoffDelay, pushBackoff, retryAfterMs, sleep, type BackoffPolicy } from './backoff';
+import { backoffDelay, sleep, type BackoffPolicy } from '@aideon-perf/core/src/backoff';
+import { pushBackoff, retryAfterMs } from './backoff';
 import { EXIT } from './exit-codes';
 import type { Transport } from './http-transport';
 import type { Log } from './log';

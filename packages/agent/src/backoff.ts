@@ -1,9 +1,8 @@
-/** Retry timing for pushes: exponential backoff with full jitter, and a sleep that an abort cuts short. */
-
-export interface BackoffPolicy {
-  initialDelayMs: number;
-  maxDelayMs: number;
-}
+/**
+ * The agent's push retry policy and the server's Retry-After. The backoff itself is the core's
+ * (imported by file: the agent bundles the core's constants only, see build.mjs).
+ */
+import type { BackoffPolicy } from '@aideon-perf/core/src/backoff';
 
 const INITIAL_RETRY_DELAY_MS = 1_000;
 const MAX_RETRY_DELAY_MS = 60_000;
@@ -20,15 +19,6 @@ export function pushBackoff(intervalSeconds: number): BackoffPolicy {
   };
 }
 
-/**
- * Delay before retry number `attempt` (0 for the first): uniform in [0, min(max, initial * 2^attempt)).
- * Full jitter spreads a fleet of agents that lost the server together, so they do not return in lockstep.
- */
-export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.min(attempt, 52));
-  return Math.floor(random() * ceiling);
-}
-
 /** A server's Retry-After (delay-seconds or an HTTP date) in ms, or undefined when absent or unreadable. */
 export function retryAfterMs(header: string | undefined, nowMs: number): number | undefined {
   if (header === undefined) return undefined;
@@ -36,18 +26,4 @@ export function retryAfterMs(header: string | undefined, nowMs: number): number 
   if (/^\d+$/.test(text)) return Number(text) * 1_000;
   const at = Date.parse(text);
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done);
-  });
 }

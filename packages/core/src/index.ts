@@ -14,3 +14,4 @@ export * from './host-metrics';
 export * from './host-api-schemas';
 export * from './health-rules';
 export * from './health-api-schemas';
+export * from './backoff';

@@ -1,5 +1,5 @@
 /** One batch, sent until it is stored: retryable failures are retried with backoff and the same request. */
-import { backoffDelay, sleep, type BackoffPolicy } from "./backoff";
+import { backoffDelay, sleep, type BackoffPolicy } from "@aideon-perf/core";
 
 export interface RetryPolicy extends BackoffPolicy {
   maxRetries: number;

@@ -1,30 +1,11 @@
 import assert from "node:assert/strict";
-import { backoffDelay, sleep } from "../src/backoff";
 import { EpochAnchor } from "../src/clock";
 import { isRetryable } from "../src/send-with-retry";
 import { formatTraceparent, parseTraceparent } from "../src/traceparent";
 import { newBatchId, newSpanId, newTraceId } from "../src/random-ids";
 import { documentIdSchema } from "@aideon-perf/core";
 
-describe("sdk: backoff", () => {
-  const policy = { initialDelayMs: 100, maxDelayMs: 1000 };
-
-  it("doubles the ceiling per attempt up to the maximum, with full jitter below it", () => {
-    assert.deepEqual([0, 1, 2, 3, 4, 10].map((a) => backoffDelay(a, policy, () => 0.9999)), [99, 199, 399, 799, 999, 999]);
-    assert.deepEqual([0, 5].map((a) => backoffDelay(a, policy, () => 0)), [0, 0]);
-    assert.equal(backoffDelay(2, policy, () => 0.5), 200);
-  });
-
-  it("sleep ends early when aborted", async () => {
-    const abort = new AbortController();
-    const started = Date.now();
-    const slept = sleep(10_000, abort.signal);
-    abort.abort();
-    await slept;
-    assert.ok(Date.now() - started < 1000);
-    await sleep(10_000, abort.signal);
-  });
-
+describe("sdk: retry", () => {
   it("retries anything but the callable errors a retry cannot fix", () => {
     for (const code of ["unavailable", "internal", "deadline-exceeded", "resource-exhausted", "unauthenticated", "unknown", "aborted"]) {
       assert.equal(isRetryable({ code: `functions/${code}` }), true, code);

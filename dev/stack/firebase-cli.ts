@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { PROJECT_ID } from "./config";
-import type { FirestoreChoice } from "./firestore-provider";
+import { firestoreEnv, type FirestoreChoice } from "./firestore-provider";
 
 export const ROOT = path.resolve(__dirname, "../..");
 export const bin = (name: string) => path.join(ROOT, "node_modules", ".bin", name);
@@ -12,12 +12,19 @@ export function emulatorList(firestore: FirestoreChoice): string {
 }
 
 /**
- * Runs the Firebase CLI from node_modules with the project's defaults. FIRESTORE_EMULATOR_HOST is
- * exported before it starts so that the function workers it spawns use our Firestore.
+ * Runs the Firebase CLI from node_modules with the project's defaults. For the official emulator it
+ * gets the jar found on this machine and that Java first on PATH (firebase-tools runs `java -jar`);
+ * otherwise FIRESTORE_EMULATOR_HOST is exported before it starts so that the function workers it
+ * spawns use our Firestore.
  */
 export function firebase(args: string[], firestore: FirestoreChoice): ChildProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, GCLOUD_PROJECT: PROJECT_ID };
-  if (firestore.kind !== "official") env.FIRESTORE_EMULATOR_HOST = firestore.address;
+  const env: NodeJS.ProcessEnv = { ...process.env, GCLOUD_PROJECT: PROJECT_ID, ...firestoreEnv(firestore) };
+  if (firestore.kind === "official") {
+    env.FIRESTORE_EMULATOR_BINARY_PATH = firestore.emulator.binary;
+    if (firestore.emulator.java.from !== "PATH") env.PATH = `${path.dirname(firestore.emulator.java.java)}${path.delimiter}${env.PATH ?? ""}`;
+  } else {
+    env.FIRESTORE_EMULATOR_HOST = firestore.address;
+  }
   return spawn(bin("firebase"), [...args, "--project", PROJECT_ID], { cwd: ROOT, env, stdio: "inherit" });
 }
 

@@ -1,6 +1,6 @@
 /**
- * `npm start`: the local stack. A Firestore (the official emulator when Java 21 is present, else our
- * in-memory server), the Functions and Auth emulators with the built functions, the trigger relay and
+ * `npm start`: the local stack. A Firestore (the official emulator where this machine has one, else
+ * our in-memory server), the Functions and Auth emulators with the built functions, the trigger relay and
  * schedule ticker, and the URLs to use. Ctrl-C stops everything.
  */
 import { HOST, PORTS, PROJECT_ID, urls } from "./config";
@@ -26,7 +26,7 @@ async function main(): Promise<number> {
         `  rest api          ${urls.restApi}/stats ... (described at ${urls.restApi}/openapi.json)`,
         `  agent endpoint    ${urls.functions}/ingestHostMetrics`,
         `  auth emulator     ${urls.auth}`,
-        `  firestore         ${stack.firestore.address} (${stack.firestore.kind === "local" ? "in-memory local server" : stack.firestore.kind})`,
+        `  firestore         ${stack.firestore.address}: ${stack.firestore.description}`,
         `  emulator hub      http://${HOST}:${PORTS.hub}`,
         `  schedules         ${stack.delivery.schedulesUrl}/schedules (POST /schedules/{name}/run runs one now)`,
         "  connect clients with connectFunctionsEmulator(functions, '127.0.0.1', 5001) and",

@@ -8,7 +8,8 @@ import { startLocalDelivery } from "./relay/local-delivery";
 
 async function main(): Promise<number> {
   const firestore = await provideFirestore();
-  console.log(`Firestore for tests: ${firestore.kind} (${firestore.address})`);
+  const ranOn = `Firestore for tests: ${firestore.kind} at ${firestore.address}: ${firestore.description}`;
+  console.log(ranOn);
   // Trigger relay and schedule ticker (dev/stack/relay, dev/stack/schedules); the mocha process
   // inherits the env of emulators:exec, so tests find the schedule control endpoint here.
   const delivery = await startLocalDelivery(firestore);
@@ -18,6 +19,7 @@ async function main(): Promise<number> {
   const code = await exitCodeOf(child);
   await delivery.close();
   await firestore.close();
+  console.log(ranOn); // again below mocha's summary, where a reader of the log looks
   return code;
 }
 

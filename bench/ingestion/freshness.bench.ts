@@ -1,0 +1,84 @@
+/**
+ * Trace-to-aggregate freshness on each Firestore this machine can run: the time from a recordTraces
+ * call to the moment getTraceSummary counts that trace, through the real callables (client SDK), one
+ * trace at a time. The official emulator fires the Firestore triggers itself; local-firestore needs the
+ * dev relay. Times measure this machine and the emulators, not production.
+ *
+ *   npm run bench -- freshness        (BENCH_FRESHNESS_TRACES=30)
+ */
+import { randomUUID } from "node:crypto";
+import { HOST, PORTS, PROJECT_ID } from "../../dev/stack/config";
+import { startStack } from "../../dev/stack/stack";
+import { adminClient, signedInClient } from "../../test/support/client";
+import type { RunningEmulators } from "../../test/support/emulators";
+
+const TRACES = Number(process.env.BENCH_FRESHNESS_TRACES ?? 30);
+const POLL_MS = 10;
+const GIVE_UP_MS = 30_000;
+/** A trace is aggregated within this on either server, or the pipeline is broken. */
+const BUDGET_P95_MS = 5_000;
+
+process.env.GCLOUD_PROJECT = PROJECT_ID;
+process.env.FIREBASE_AUTH_EMULATOR_HOST = `${HOST}:${PORTS.auth}`;
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+
+interface Measured {
+  firestore: string;
+  description: string;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+async function measure(useLocal: boolean): Promise<Measured> {
+  if (useLocal) process.env.AIDEON_LOCAL_FIRESTORE = "1";
+  else delete process.env.AIDEON_LOCAL_FIRESTORE;
+  const stack = await startStack();
+  try {
+    if (!(await stack.ready)) throw new Error("the emulators did not start");
+    const emulators: RunningEmulators = { auth: { host: HOST, port: PORTS.auth }, functions: { host: HOST, port: PORTS.functions } };
+    const [recorder, admin] = await Promise.all([signedInClient(emulators), adminClient(emulators)]);
+    const run = randomUUID().slice(0, 8);
+    const latencies: number[] = [];
+    for (let i = 0; i < TRACES; i++) {
+      const name = `freshness ${run} ${i}`;
+      const started = performance.now();
+      await recorder.call("recordTraces", {
+        batch_id: `${run}-${i}`,
+        traces: [{ name, trace_type: "CUSTOM_TRACE", start_time: new Date().toISOString(), duration: 0.01 }],
+      });
+      for (;;) {
+        const { summary } = await admin.call<{ summary: { count: number } }>("getTraceSummary", { trace_type: "CUSTOM_TRACE", name, window: "hour" });
+        if (summary.count === 1) break;
+        if (performance.now() - started > GIVE_UP_MS) throw new Error(`trace ${i} was not aggregated within ${GIVE_UP_MS} ms`);
+        await new Promise((r) => setTimeout(r, POLL_MS));
+      }
+      latencies.push(performance.now() - started);
+    }
+    await Promise.all([recorder.close(), admin.close()]);
+    const sorted = latencies.sort((a, b) => a - b);
+    return { firestore: stack.firestore.kind, description: stack.firestore.description, p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95), max: sorted.at(-1)! };
+  } finally {
+    await stack.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const results = [await measure(false)];
+  if (results[0]!.firestore === "official") results.push(await measure(true));
+  console.log(`\nfreshness: ${TRACES} traces, recordTraces -> getTraceSummary counts it (ms)`);
+  console.log(`${"firestore".padEnd(12)}${"p50".padStart(10)}${"p95".padStart(10)}${"max".padStart(10)}${"budget p95".padStart(12)}`);
+  for (const r of results) {
+    console.log(`${r.firestore.padEnd(12)}${r.p50.toFixed(0).padStart(10)}${r.p95.toFixed(0).padStart(10)}${r.max.toFixed(0).padStart(10)}${String(BUDGET_P95_MS).padStart(12)}`);
+  }
+  for (const r of results) console.log(`  ${r.firestore}: ${r.description}`);
+  const ok = results.every((r) => r.p95 <= BUDGET_P95_MS);
+  console.log(ok ? "\nfreshness: within budget" : "\nfreshness: OVER BUDGET");
+  process.exitCode = ok ? 0 : 1;
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

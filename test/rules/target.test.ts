@@ -10,7 +10,7 @@ describe("security rules: which Firestore they run against", () => {
 
   it("skips local-firestore, with the runner's reason appended", () => {
     assert.deepEqual(
-      rulesTarget({ FIRESTORE_EMULATOR_HOST: "127.0.0.1:8080", AIDEON_FIRESTORE_KIND: "local", AIDEON_FIRESTORE_REASON: "no Java 21+" }),
+      rulesTarget({ FIRESTORE_EMULATOR_HOST: "127.0.0.1:8080", AIDEON_FIRESTORE_KIND: "local", AIDEON_FIRESTORE_DESCRIPTION: "no Java 21+" }),
       { run: false, reason: "local-firestore does not evaluate security rules; no Java 21+" },
     );
     assert.deepEqual(rulesTarget({ FIRESTORE_EMULATOR_HOST: "127.0.0.1:8080", AIDEON_FIRESTORE_KIND: "local" }), {

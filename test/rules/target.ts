@@ -13,7 +13,7 @@ export type RulesTarget = ({ run: true } & HostAndPort) | { run: false; reason: 
 
 /** Appends the runner's sentence on why the official emulator was not chosen, when there is one. */
 export function withReason(text: string, env: NodeJS.ProcessEnv): string {
-  const reason = env.AIDEON_FIRESTORE_REASON?.trim();
+  const reason = env.AIDEON_FIRESTORE_DESCRIPTION?.trim();
   return reason ? `${text}; ${reason}` : text;
 }
 

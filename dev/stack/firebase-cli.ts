@@ -17,7 +17,7 @@ export function emulatorList(firestore: FirestoreChoice): string {
  * otherwise FIRESTORE_EMULATOR_HOST is exported before it starts so that the function workers it
  * spawns use our Firestore.
  */
-export function firebase(args: string[], firestore: FirestoreChoice): ChildProcess {
+export function firebase(args: string[], firestore: FirestoreChoice, stdout: "inherit" | "pipe" = "inherit"): ChildProcess {
   const env: NodeJS.ProcessEnv = { ...process.env, GCLOUD_PROJECT: PROJECT_ID, ...firestoreEnv(firestore) };
   if (firestore.kind === "official") {
     env.FIRESTORE_EMULATOR_BINARY_PATH = firestore.emulator.binary;
@@ -25,7 +25,7 @@ export function firebase(args: string[], firestore: FirestoreChoice): ChildProce
   } else {
     env.FIRESTORE_EMULATOR_HOST = firestore.address;
   }
-  return spawn(bin("firebase"), [...args, "--project", PROJECT_ID], { cwd: ROOT, env, stdio: "inherit" });
+  return spawn(bin("firebase"), [...args, "--project", PROJECT_ID], { cwd: ROOT, env, stdio: ["inherit", stdout, "inherit"] });
 }
 
 export function exitCodeOf(child: ChildProcess): Promise<number> {

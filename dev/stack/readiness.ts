@@ -1,23 +1,26 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import { PORTS, HOST } from "./config";
+import type { ChildProcess } from "node:child_process";
 
-const POLL_MS = 250;
-const STARTUP_TIMEOUT_MS = 120_000;
+/**
+ * `firebase emulators:start` prints this once every emulator is up and the Functions emulator has
+ * registered every function (its /backends lists them one by one while Firestore triggers register,
+ * so an early caller could still meet a 404).
+ */
+const READY_LINE = "All emulators ready";
 
-/** Resolves once the Functions emulator has loaded the functions (its /backends lists them). */
-export async function waitForFunctions(timeoutMs = STARTUP_TIMEOUT_MS): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`http://${HOST}:${PORTS.functions}/backends`);
-      if (res.ok) {
-        const body = (await res.json()) as { backends?: Array<{ functionTriggers?: unknown[] }> };
-        if (body.backends?.some((b) => (b.functionTriggers?.length ?? 0) > 0)) return true;
-      }
-    } catch {
-      // not listening yet
-    }
-    await sleep(POLL_MS);
-  }
-  return false;
+/**
+ * Passes the emulators' stdout through to ours and resolves true once they announce they are ready,
+ * false if they exit first.
+ */
+export function announcedReady(emulators: ChildProcess): Promise<boolean> {
+  return new Promise((resolve) => {
+    let tail = "";
+    emulators.stdout?.on("data", (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      // the line may straddle two chunks: keep just enough of the previous one
+      const seen = tail + chunk.toString();
+      if (seen.includes(READY_LINE)) resolve(true);
+      tail = seen.slice(-READY_LINE.length);
+    });
+    emulators.once("exit", () => resolve(false));
+  });
 }

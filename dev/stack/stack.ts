@@ -5,14 +5,14 @@
 import type { ChildProcess } from "node:child_process";
 import { emulatorList, exitCodeOf, firebase } from "./firebase-cli";
 import { provideFirestore, type FirestoreChoice } from "./firestore-provider";
-import { waitForFunctions } from "./readiness";
+import { announcedReady } from "./readiness";
 import { startLocalDelivery, type LocalDelivery } from "./relay/local-delivery";
 
 export interface Stack {
   firestore: FirestoreChoice;
   delivery: LocalDelivery;
   emulators: ChildProcess;
-  /** true once the Functions emulator has loaded the functions; false if the emulators exited first */
+  /** true once the emulators say every function is registered; false if they exited first */
   ready: Promise<boolean>;
   /** the emulators' exit code */
   exited: Promise<number>;
@@ -23,9 +23,9 @@ export interface Stack {
 export async function startStack(): Promise<Stack> {
   const firestore = await provideFirestore();
   const delivery = await startLocalDelivery(firestore);
-  const emulators = firebase(["emulators:start", "--only", emulatorList(firestore)], firestore);
+  const emulators = firebase(["emulators:start", "--only", emulatorList(firestore)], firestore, "pipe");
   const exited = exitCodeOf(emulators);
-  const ready = Promise.race([waitForFunctions(), exited.then(() => false)]);
+  const ready = announcedReady(emulators);
   let stopped: Promise<number> | undefined;
   return {
     firestore,

@@ -4,8 +4,7 @@ import { strict as assert } from 'assert';
 import { randomBytes } from 'crypto';
 import * as http from 'http';
 import { deleteApp, initializeApp } from 'firebase-admin/app';
-import { getFirestore } from 'firebase-admin/firestore';
-import { GrpcStatus, PROJECT_ID, db, emulatorHost, freshCollection } from './harness';
+import { GrpcStatus, PROJECT_ID, adminFirestore, db, emulatorHost, freshCollection } from './harness';
 
 function request(method: string, path: string): Promise<{ status: number; body: string }> {
   const [hostname, port] = emulatorHost().split(':');
@@ -111,7 +110,7 @@ describe('local-firestore conformance: admin operations', () => {
     const project = `${PROJECT_ID}-clear-${randomBytes(3).toString('hex')}`;
     const app = initializeApp({ projectId: project }, project);
     try {
-      const target = getFirestore(app).collection('c');
+      const target = adminFirestore(app).collection('c');
       await target.doc('a').set({ v: 1 });
       await target.doc('a').collection('sub').doc('b').set({ v: 2 });
       const survivor = freshCollection('survivor').doc('s');
@@ -120,7 +119,7 @@ describe('local-firestore conformance: admin operations', () => {
       assert.equal(reset.status, 200);
       assert.equal((await target.doc('a').get()).exists, false);
       assert.equal((await target.doc('a').collection('sub').doc('b').get()).exists, false);
-      assert.deepEqual(await getFirestore(app).listCollections(), []);
+      assert.deepEqual(await adminFirestore(app).listCollections(), []);
       assert.equal((await survivor.get()).exists, true);
     } finally {
       await deleteApp(app);

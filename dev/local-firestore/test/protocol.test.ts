@@ -2,72 +2,44 @@
 // BeginTransaction / Rollback, maximum / minimum transforms, int64 saturation, WriteResult
 // contents and ListDocuments with show_missing false and paging.
 import { strict as assert } from 'assert';
-import { randomBytes } from 'crypto';
-import * as grpc from '@grpc/grpc-js';
-import { firestoreService } from '../src/proto';
+import { type Raw, type RawClient, DATABASE, ROOT, rawClient, rawCollection as collection } from './raw-client';
 import type { Value } from '../src/proto';
-import { PROJECT_ID, emulatorHost } from './harness';
-
-const DATABASE = `projects/${PROJECT_ID}/databases/(default)`;
-const ROOT = `${DATABASE}/documents`;
-
-type Raw = Record<string, unknown>;
+import { emulatorHost } from './harness';
 
 describe('local-firestore conformance: raw v1 protocol', () => {
-  let client: grpc.Client & Record<string, (...args: unknown[]) => unknown>;
-  // The emulators treat "Bearer owner" as an admin credential (no security rules).
-  const metadata = new grpc.Metadata();
-  metadata.set('authorization', 'Bearer owner');
+  let raw: RawClient;
+  before(() => (raw = rawClient(emulatorHost())));
+  after(() => raw.close());
 
-  before(() => {
-    const Client = grpc.makeGenericClientConstructor(firestoreService, 'Firestore');
-    client = new Client(emulatorHost(), grpc.credentials.createInsecure()) as typeof client;
-  });
-  after(() => client.close());
-
-  const call = (method: string, request: Raw): Promise<Raw> =>
-    new Promise((resolve, reject) =>
-      client[method]!(request, metadata, (err: Error | null, response: Raw) => (err ? reject(err) : resolve(response))),
-    );
-  const batchGet = (request: Raw): Promise<Raw[]> =>
-    new Promise((resolve, reject) => {
-      const out: Raw[] = [];
-      const stream = client.BatchGetDocuments!(request, metadata) as grpc.ClientReadableStream<Raw>;
-      stream.on('data', (d: Raw) => out.push(d));
-      stream.on('error', reject);
-      stream.on('end', () => resolve(out));
-    });
-  const collection = (label: string) => `${ROOT}/${label}-${randomBytes(4).toString('hex')}`;
-  const commit = (writes: Raw[], transaction?: Uint8Array) => call('Commit', { database: DATABASE, writes, transaction });
-  const get = async (name: string) => (await batchGet({ database: DATABASE, documents: [name] }))[0]!;
+  const get = async (name: string) => (await raw.batchGet({ database: DATABASE, documents: [name] }))[0]!;
   const fields = async (name: string) => (get(name) as Promise<{ found?: { fields: Record<string, Value> } }>).then((r) => r.found?.fields);
 
   it('BeginTransaction + transactional read + Commit; Rollback ends a transaction', async () => {
     const name = `${collection('raw-tx')}/d`;
-    await commit([{ update: { name, fields: { n: { integerValue: 1 } } } }]);
-    const { transaction } = (await call('BeginTransaction', { database: DATABASE, options: { readWrite: {} } })) as { transaction: Buffer };
+    await raw.commit([{ update: { name, fields: { n: { integerValue: 1 } } } }]);
+    const { transaction } = (await raw.call('BeginTransaction', { database: DATABASE, options: { readWrite: {} } })) as { transaction: Buffer };
     assert.ok(transaction.length > 0);
-    const [read] = await batchGet({ database: DATABASE, documents: [name], transaction });
+    const [read] = await raw.batchGet({ database: DATABASE, documents: [name], transaction });
     assert.equal((read as { found: { fields: { n: { integerValue: string } } } }).found.fields.n.integerValue, '1');
-    await commit([{ update: { name, fields: { n: { integerValue: 2 } } } }], transaction);
+    await raw.commit([{ update: { name, fields: { n: { integerValue: 2 } } } }], transaction);
     assert.equal((await fields(name))!.n!.integerValue, '2');
 
-    const second = (await call('BeginTransaction', { database: DATABASE, options: { readWrite: {} } })) as { transaction: Buffer };
-    await call('Rollback', { database: DATABASE, transaction: second.transaction });
-    await assert.rejects(commit([{ update: { name, fields: { n: { integerValue: 3 } } } }], second.transaction));
+    const second = (await raw.call('BeginTransaction', { database: DATABASE, options: { readWrite: {} } })) as { transaction: Buffer };
+    await raw.call('Rollback', { database: DATABASE, transaction: second.transaction });
+    await assert.rejects(raw.commit([{ update: { name, fields: { n: { integerValue: 3 } } } }], second.transaction));
     assert.equal((await fields(name))!.n!.integerValue, '2');
 
-    const readOnly = (await call('BeginTransaction', { database: DATABASE, options: { readOnly: {} } })) as { transaction: Buffer };
-    const [snapshot] = await batchGet({ database: DATABASE, documents: [name], transaction: readOnly.transaction });
+    const readOnly = (await raw.call('BeginTransaction', { database: DATABASE, options: { readOnly: {} } })) as { transaction: Buffer };
+    const [snapshot] = await raw.batchGet({ database: DATABASE, documents: [name], transaction: readOnly.transaction });
     assert.ok((snapshot as { found?: unknown }).found);
   });
 
   it('maximum / minimum transforms follow the documented numeric rules', async () => {
     const name = `${collection('raw-maxmin')}/d`;
-    await commit([
+    await raw.commit([
       { update: { name, fields: { a: { integerValue: 5 }, b: { doubleValue: 2.5 }, c: { stringValue: 'x' }, e: { integerValue: 3 } } } },
     ]);
-    const response = (await commit([
+    const response = (await raw.commit([
       {
         update: { name, fields: {} },
         updateMask: { fieldPaths: [] },
@@ -94,8 +66,8 @@ describe('local-firestore conformance: raw v1 protocol', () => {
 
   it('integer increment saturates at the int64 bounds; array transforms report null results', async () => {
     const name = `${collection('raw-overflow')}/d`;
-    await commit([{ update: { name, fields: { big: { integerValue: '9223372036854775806' }, small: { integerValue: '-9223372036854775807' } } } }]);
-    const response = (await commit([
+    await raw.commit([{ update: { name, fields: { big: { integerValue: '9223372036854775806' }, small: { integerValue: '-9223372036854775807' } } } }]);
+    const response = (await raw.commit([
       {
         update: { name, fields: {} },
         updateMask: { fieldPaths: [] },
@@ -114,7 +86,7 @@ describe('local-firestore conformance: raw v1 protocol', () => {
 
   it('WriteResult: update time per write, none for a delete; commit time equals the update times', async () => {
     const col = collection('raw-results');
-    const response = (await commit([
+    const response = (await raw.commit([
       { update: { name: `${col}/a`, fields: { v: { integerValue: 1 } } } },
       { delete: `${col}/b` },
     ])) as { writeResults: { updateTime?: unknown }[]; commitTime: unknown };
@@ -127,13 +99,13 @@ describe('local-firestore conformance: raw v1 protocol', () => {
     const writes: Raw[] = [];
     for (let i = 0; i < 7; i++) writes.push({ update: { name: `${col}/d${i}`, fields: { i: { integerValue: i } } } });
     writes.push({ update: { name: `${col}/ghost/sub/x`, fields: {} } });
-    await commit(writes);
+    await raw.commit(writes);
     const collectionId = col.slice(col.lastIndexOf('/') + 1);
     const names: string[] = [];
     let pageToken = '';
     let pages = 0;
     do {
-      const page = (await call('ListDocuments', { parent: ROOT, collectionId, pageSize: 3, pageToken })) as {
+      const page = (await raw.call('ListDocuments', { parent: ROOT, collectionId, pageSize: 3, pageToken })) as {
         documents: { name: string }[];
         nextPageToken: string;
       };
@@ -143,7 +115,7 @@ describe('local-firestore conformance: raw v1 protocol', () => {
     } while (pageToken);
     assert.deepEqual(names, ['d0', 'd1', 'd2', 'd3', 'd4', 'd5', 'd6']);
     assert.ok(pages >= 3);
-    const withMissing = (await call('ListDocuments', { parent: ROOT, collectionId, showMissing: true })) as { documents: { name: string }[] };
+    const withMissing = (await raw.call('ListDocuments', { parent: ROOT, collectionId, showMissing: true })) as { documents: { name: string }[] };
     assert.ok(withMissing.documents.some((d) => d.name.endsWith('/ghost')));
   });
 });

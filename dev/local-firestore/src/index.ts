@@ -7,6 +7,7 @@ import { httpApi } from './http-api';
 import { ListenHub } from './listen';
 import type { Document, Timestamp } from './proto';
 import { firestoreService } from './proto';
+import { measuringRequestSizes } from './request-size';
 import { createService } from './service';
 import { Store } from './store';
 import { toTimestamp } from './time';
@@ -55,7 +56,7 @@ export async function startLocalFirestore(options: LocalFirestoreOptions = {}): 
   const usage = new Usage();
   const transactions = new Transactions(store, { lockWaitMs: options.lockWaitMs ?? 20_000, idleMs: IDLE_TRANSACTION_MS });
   const grpcServer = new grpc.Server({ 'grpc.max_receive_message_length': -1, 'grpc.max_send_message_length': -1 });
-  grpcServer.addService(firestoreService, createService(store, transactions, new ListenHub(store), usage));
+  grpcServer.addService(measuringRequestSizes(firestoreService), createService(store, transactions, new ListenHub(store), usage));
   const grpcPort = await new Promise<number>((resolve, reject) =>
     grpcServer.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
   );

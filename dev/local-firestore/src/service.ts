@@ -22,15 +22,19 @@ import { parseQuery, project, runQuery } from './query';
 import type { CommitOutcome, Store } from './store';
 import { toTimestamp } from './time';
 import type { Transaction, Transactions } from './transactions';
+import { assertRequestSize } from './request-size';
 import type { Usage } from './usage';
 import { writeTarget } from './writes';
 
 type Unary<Req> = (call: grpc.ServerUnaryCall<Req, object>, callback: grpc.sendUnaryData<object>) => void;
 type ServerStream<Req> = (call: grpc.ServerWritableStream<Req, object>) => void;
 
-function unary<Req>(handler: (request: Req) => object | Promise<object>): Unary<Req> {
+function unary<Req extends object>(handler: (request: Req) => object | Promise<object>): Unary<Req> {
   return (call, callback) => {
-    (async () => handler(call.request))().then(
+    (async () => {
+      assertRequestSize(call.request);
+      return handler(call.request);
+    })().then(
       (response) => callback(null, response),
       (err: unknown) => callback(toServiceError(err)),
     );
@@ -41,10 +45,13 @@ function unary<Req>(handler: (request: Req) => object | Promise<object>): Unary<
  * Response headers go out first, as from Firestore: the client library treats an error that
  * arrives before any headers as "no response" and silently retries it with backoff (seconds).
  */
-function serverStream<Req>(handler: (request: Req, write: (response: object) => void) => Promise<void>): ServerStream<Req> {
+function serverStream<Req extends object>(handler: (request: Req, write: (response: object) => void) => Promise<void>): ServerStream<Req> {
   return (call) => {
     call.sendMetadata(new Metadata());
-    handler(call.request, (response) => call.write(response)).then(
+    (async () => {
+      assertRequestSize(call.request);
+      await handler(call.request, (response) => call.write(response));
+    })().then(
       () => call.end(),
       (err: unknown) => call.emit('error', toServiceError(err)),
     );
@@ -244,6 +251,7 @@ export function createService(store: Store, transactions: Transactions, listen: 
       const streamToken = () => Buffer.from(String(++token));
       call.on('data', (request: { database?: string; writes?: Write[] }) => {
         try {
+          assertRequestSize(request);
           if (database === undefined) {
             database = request.database ?? '';
             call.write({ streamId: randomBytes(8).toString('hex'), streamToken: streamToken() });

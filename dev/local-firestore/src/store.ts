@@ -4,7 +4,7 @@
 import type { Value, Write } from './proto';
 import { Clock, type Micros } from './time';
 import type { StoredDocument } from './document';
-import { applyWrite, writeTarget } from './writes';
+import { applyWrite, assertTransformLimit, writeTarget } from './writes';
 import { isDescendant, lastSegment, parentCollection } from './names';
 
 export interface CommittedChange {
@@ -53,6 +53,7 @@ export class Store {
 
   /** Applies all writes or none: a failing write throws before anything is stored. */
   commit(writes: Write[]): CommitOutcome {
+    assertTransformLimit(writes);
     const commitTime = this.clock.next();
     const overlay = new Map<string, StoredDocument | undefined>();
     const results: CommitOutcome['results'] = [];

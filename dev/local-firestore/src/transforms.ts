@@ -3,6 +3,7 @@
 // DocumentTransform.FieldTransform.
 import type { Fields, FieldTransform, Value } from './proto';
 import { getField, parseFieldPath, setField } from './field-paths';
+import { assertArrayElements } from './document-limits';
 import { invalidArgument } from './errors';
 import { type Micros, toTimestamp } from './time';
 import { NULL_VALUE, TypeOrder, arrayValues, compareValues, isNaNValue, toDouble, typeOrder, valuesEqual } from './values';
@@ -23,20 +24,24 @@ export function applyTransform(fields: Fields, transform: FieldTransform, commit
 
   if (transform.setToServerValue !== undefined) {
     if (transform.setToServerValue !== 'REQUEST_TIME') throw invalidArgument('Unknown server value');
-    return set({ timestampValue: toTimestamp(commitTime) });
+    // "The time at which the server processed the request, with millisecond precision" (write.proto).
+    return set({ timestampValue: toTimestamp(Math.floor(commitTime / 1000) * 1000) });
   }
   if (transform.increment) return set(increment(current, transform.increment));
   if (transform.maximum) return set(extreme(current, transform.maximum, 1));
   if (transform.minimum) return set(extreme(current, transform.minimum, -1));
   if (transform.appendMissingElements) {
     const values = currentArray(current);
-    for (const element of transform.appendMissingElements.values ?? []) {
+    const elements = transform.appendMissingElements.values ?? [];
+    assertArrayElements(elements);
+    for (const element of elements) {
       if (!values.some((v) => valuesEqual(v, element))) values.push(element);
     }
     return set({ arrayValue: { values } }, NULL_VALUE);
   }
   if (transform.removeAllFromArray) {
     const removed = transform.removeAllFromArray.values ?? [];
+    assertArrayElements(removed);
     const values = currentArray(current).filter((v) => !removed.some((r) => valuesEqual(v, r)));
     return set({ arrayValue: { values } }, NULL_VALUE);
   }
@@ -47,13 +52,18 @@ function isNumber(v: Value | undefined): v is Value {
   return v !== undefined && typeOrder(v) === TypeOrder.Number;
 }
 
+/** The official emulator's answer to a non-numeric increment / maximum / minimum operand. */
+function assertNumericOperand(operand: Value): void {
+  if (!isNumber(operand)) throw invalidArgument('Input must be int64 or double.');
+}
+
 function currentArray(current: Value | undefined): Value[] {
   return current?.arrayValue ? [...arrayValues(current)] : [];
 }
 
 /** Integer + integer saturates at the int64 bounds; anything involving a double is double math. */
 function increment(current: Value | undefined, operand: Value): Value {
-  if (!isNumber(operand)) throw invalidArgument('increment() requires a numeric operand');
+  assertNumericOperand(operand);
   if (!isNumber(current)) return operand;
   if (current.integerValue !== undefined && operand.integerValue !== undefined) {
     let sum = BigInt(current.integerValue) + BigInt(operand.integerValue);
@@ -69,7 +79,7 @@ function increment(current: Value | undefined, operand: Value): Value {
  * on equal values (3 vs 3.0, 0 vs -0.0) the stored value stays.
  */
 function extreme(current: Value | undefined, operand: Value, sign: 1 | -1): Value {
-  if (!isNumber(operand)) throw invalidArgument('maximum()/minimum() require a numeric operand');
+  assertNumericOperand(operand);
   if (!isNumber(current)) return operand;
   if (isNaNValue(current)) return current;
   if (isNaNValue(operand)) return operand;

@@ -3,7 +3,7 @@
 // update transforms in order. Pure: the store decides whether and when to keep the result.
 import type { StoredDocument } from './document';
 import type { Fields, Value, Write } from './proto';
-import { assertDocumentSize } from './document-size';
+import { assertDocumentLimits } from './document-limits';
 import { alreadyExists, failedPrecondition, invalidArgument, notFound } from './errors';
 import { deleteField, getField, parseFieldPath, setField } from './field-paths';
 import { assertDocumentName } from './names';
@@ -15,6 +15,26 @@ export interface WriteOutcome {
   /** The document after the write; the same object as before when nothing changed. */
   next: StoredDocument | undefined;
   transformResults: Value[];
+}
+
+/**
+ * "Maximum number of field transformations that can be performed on a single document in a Commit
+ * operation or in a transaction: 500" (production; the official emulator does not enforce it).
+ */
+const MAX_TRANSFORMS_PER_DOCUMENT = 500;
+
+const transformsOf = (write: Write) => write.updateTransforms ?? write.transform?.fieldTransforms ?? [];
+
+export function assertTransformLimit(writes: Write[]): void {
+  const counts = new Map<string, number>();
+  for (const write of writes) {
+    const name = writeTarget(write);
+    const count = (counts.get(name) ?? 0) + transformsOf(write).length;
+    if (count > MAX_TRANSFORMS_PER_DOCUMENT) {
+      throw invalidArgument(`Too many field transformations for ${name}: at most ${MAX_TRANSFORMS_PER_DOCUMENT} per document in one commit.`);
+    }
+    counts.set(name, count);
+  }
 }
 
 export function writeTarget(write: Write): string {
@@ -37,12 +57,12 @@ export function applyWrite(current: StoredDocument | undefined, write: Write, co
     fields = current?.fields ?? {};
   }
   const transformResults: Value[] = [];
-  for (const transform of write.updateTransforms ?? write.transform?.fieldTransforms ?? []) {
+  for (const transform of transformsOf(write)) {
     const outcome = applyTransform(fields, transform, commitTime);
     fields = outcome.fields;
     transformResults.push(outcome.result);
   }
-  assertDocumentSize(name, fields);
+  assertDocumentLimits(name, fields);
   if (current && identicalFields(current.fields, fields)) return { next: current, transformResults };
   return {
     next: { name, fields, createTime: current?.createTime ?? commitTime, updateTime: commitTime },

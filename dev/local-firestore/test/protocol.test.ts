@@ -1,10 +1,10 @@
 // Parts of the v1 API that firebase-admin cannot express, spoken directly over gRPC:
-// BeginTransaction / Rollback, maximum / minimum transforms, int64 saturation, WriteResult
-// contents and ListDocuments with show_missing false and paging.
+// BeginTransaction / Rollback, maximum / minimum transforms, int64 saturation, array transforms,
+// WriteResult contents and ListDocuments with show_missing false and paging.
 import { strict as assert } from 'assert';
 import { type Raw, type RawClient, DATABASE, ROOT, rawClient, rawCollection as collection } from './raw-client';
 import type { Value } from '../src/proto';
-import { emulatorHost } from './harness';
+import { GrpcStatus, emulatorHost, rejection, skipUnlessLocalFirestore } from './harness';
 
 describe('local-firestore conformance: raw v1 protocol', () => {
   let raw: RawClient;
@@ -32,6 +32,18 @@ describe('local-firestore conformance: raw v1 protocol', () => {
     const readOnly = (await raw.call('BeginTransaction', { database: DATABASE, options: { readOnly: {} } })) as { transaction: Buffer };
     const [snapshot] = await raw.batchGet({ database: DATABASE, documents: [name], transaction: readOnly.transaction });
     assert.ok((snapshot as { found?: unknown }).found);
+  });
+
+  it('arrayUnion / arrayRemove of an array element is INVALID_ARGUMENT (documented data model; the official emulator 1.19.9 stores the nested array)', async function () {
+    await skipUnlessLocalFirestore(this);
+    const name = `${collection('raw-nested-union')}/d`;
+    await raw.commit([{ update: { name, fields: { a: { arrayValue: { values: [{ integerValue: 1 }] } } } } }]);
+    const nested = { values: [{ arrayValue: { values: [{ integerValue: 2 }] } }] };
+    for (const transform of [{ appendMissingElements: nested }, { removeAllFromArray: nested }]) {
+      const rejected = await rejection(raw.commit([{ update: { name, fields: {} }, updateMask: { fieldPaths: [] }, updateTransforms: [{ fieldPath: 'a', ...transform }] }]));
+      assert.equal(rejected.code, GrpcStatus.INVALID_ARGUMENT);
+    }
+    assert.deepEqual((await fields(name))!.a, { arrayValue: { values: [{ integerValue: '1' }] } });
   });
 
   it('maximum / minimum transforms follow the documented numeric rules', async () => {

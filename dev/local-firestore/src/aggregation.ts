@@ -1,9 +1,10 @@
 // count / sum / avg over a query's result, as documented for StructuredAggregationQuery: sum and
 // avg ignore non-numeric values; sum stays an integer unless a double is involved or int64
-// overflows; avg of nothing is null.
+// overflows; avg of nothing is null. The fields sum and avg read also shape the query (see
+// parseQuery): documents without them are not counted either.
 import type { Aggregation, Fields, Value } from './proto';
 import { invalidArgument } from './errors';
-import { getField, parseFieldPath } from './field-paths';
+import { type FieldPath, getField, parseFieldPath } from './field-paths';
 import type { StoredDocument } from './document';
 import { NULL_VALUE, TypeOrder, toDouble, typeOrder } from './values';
 
@@ -16,6 +17,13 @@ export function aggregate(aggregations: Aggregation[], docs: StoredDocument[]): 
     result[aggregation.alias || `field_${i + 1}`] = compute(aggregation, docs);
   });
   return result;
+}
+
+export function aggregatedFields(aggregations: Aggregation[]): FieldPath[] {
+  return aggregations.flatMap((a) => {
+    const field = a.sum?.field ?? a.avg?.field;
+    return field ? [parseFieldPath(field.fieldPath)] : [];
+  });
 }
 
 function compute(aggregation: Aggregation, docs: StoredDocument[]): Value {

@@ -6,7 +6,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { StructuredQuery, Timestamp } from './proto';
 import type { CommittedChange, Store } from './store';
 import { type StoredDocument, toDocumentProto } from './document';
-import { toServiceError, invalidArgument } from './errors';
+import { RpcError, toServiceError, invalidArgument } from './errors';
 import { type Query, matches, parseQuery, project, runQuery } from './query';
 import { assertDocumentName, assertParentName, databaseOf } from './names';
 import { type Micros, toTimestamp } from './time';
@@ -89,7 +89,17 @@ export class ListenHub {
     } else if (add.query?.structuredQuery) {
       const parent = assertParentName(add.query.parent);
       if (databaseOf(parent) !== request.database) throw invalidArgument(`${parent} is not in ${request.database}`);
-      target = queryTarget(this.store, id, parseQuery(parent, add.query.structuredQuery), send);
+      let query: Query;
+      try {
+        query = parseQuery(parent, add.query.structuredQuery);
+      } catch (err) {
+        // Like the official emulator: a query it cannot run removes that target, with the reason;
+        // the stream and its other targets go on.
+        if (!(err instanceof RpcError)) throw err;
+        send({ targetChange: { targetChangeType: 'REMOVE', targetIds: [id], cause: { code: err.code, message: err.message } } });
+        return;
+      }
+      target = queryTarget(this.store, id, query, send);
     } else {
       throw invalidArgument('A target needs documents or a query');
     }

@@ -1,10 +1,10 @@
 // StructuredQuery evaluation: scope (collection or collection group), filters, the normalized
-// ordering (explicit orders, then inequality fields, then __name__), cursors, offset, limit and
-// projection. `matches` answers for one document, so listeners can test a single change.
+// ordering (explicit orders, then inequality fields, then aggregated fields, then __name__), cursors,
+// offset, limit and projection. `matches` answers for one document, so listeners can test a single change.
 import type { Cursor, Fields, Filter, StructuredQuery, Value } from './proto';
-import { invalidArgument, unimplemented } from './errors';
+import { failedPrecondition, invalidArgument, unimplemented } from './errors';
 import { DOCUMENT_ID, type FieldPath, getField, parseFieldPath, projectFields } from './field-paths';
-import { isDescendant, lastSegment, parentCollection } from './names';
+import { compareUtf8, isDescendant, lastSegment, parentCollection } from './names';
 import type { Store } from './store';
 import type { StoredDocument } from './document';
 import { TypeOrder, arrayValues, compareValues, isNaNValue, typeOrder, valuesEqual } from './values';
@@ -29,7 +29,12 @@ export interface Query {
 
 const INEQUALITY_OPS = new Set(['LESS_THAN', 'LESS_THAN_OR_EQUAL', 'GREATER_THAN', 'GREATER_THAN_OR_EQUAL', 'NOT_EQUAL', 'NOT_IN']);
 
-export function parseQuery(parent: string, q: StructuredQuery): Query {
+/**
+ * `aggregatedFields`: the fields a sum / avg aggregation reads. Like the official emulator, they
+ * become implicit orders after the inequality fields (so only documents that have them are
+ * aggregated, and a limit keeps the first documents in that order).
+ */
+export function parseQuery(parent: string, q: StructuredQuery, aggregatedFields: FieldPath[] = []): Query {
   if (q.findNearest) throw unimplemented('findNearest (vector search) is not supported by local-firestore');
   const from = q.from ?? [];
   if (from.length !== 1) throw invalidArgument('A query must select exactly one collection');
@@ -37,17 +42,32 @@ export function parseQuery(parent: string, q: StructuredQuery): Query {
     path: parseFieldPath(o.field.fieldPath),
     descending: o.direction === 'DESCENDING',
   }));
-  // Implicit orders: inequality fields not ordered explicitly (sorted), then the document name in
-  // the direction of the last order.
-  const ordered = new Set(orderBy.map((o) => o.path.join('.')));
+  const keyOrder = orderBy.findIndex((o) => isDocumentId(o.path));
   const inequalities = new Map<string, FieldPath>();
   collectInequalityFields(q.where, inequalities);
-  for (const key of [...inequalities.keys()].sort()) {
-    if (!ordered.has(key) && key !== DOCUMENT_ID) orderBy.push({ path: inequalities.get(key)!, descending: false });
+  const ordered = new Set(orderBy.map((o) => o.path.join('.')));
+  const implicit = (paths: Iterable<FieldPath>) =>
+    [...new Map([...paths].map((p) => [p.join('.'), p])).entries()]
+      .filter(([key, path]) => !ordered.has(key) && !isDocumentId(path))
+      .sort(([a], [b]) => compareUtf8(a, b))
+      .map(([, path]) => path);
+  const inequalityOrders = implicit(inequalities.values());
+  if (keyOrder !== -1 && (keyOrder < orderBy.length - 1 || inequalityOrders.length > 0)) {
+    throw invalidArgument('order by clause cannot contain more fields after the key');
   }
-  if (!orderBy.some((o) => o.path.length === 1 && o.path[0] === DOCUMENT_ID)) {
-    orderBy.push({ path: [DOCUMENT_ID], descending: orderBy[orderBy.length - 1]?.descending ?? false });
+  if (isDescendingKeyScan(orderBy, inequalityOrders, q.where)) {
+    throw failedPrecondition('Firestore does not support descending key scans');
   }
+  const aggregationOrders = implicit(aggregatedFields).filter((p) => !inequalities.has(p.join('.')));
+  if (aggregationOrders.length > 0 && (keyOrder !== -1 || inequalities.has(DOCUMENT_ID))) {
+    throw invalidArgument(
+      `This query requires an index that has fields [${aggregationOrders.map((p) => p.join('.')).join(', ')}] after __name__ and Firestore does not currently support such an index. Please try the query again with additional ordering on those fields.`,
+    );
+  }
+  // Implicit orders, the document name last, take the direction of the last explicit order.
+  const descending = orderBy[orderBy.length - 1]?.descending ?? false;
+  for (const path of [...inequalityOrders, ...aggregationOrders]) orderBy.push({ path, descending });
+  if (keyOrder === -1) orderBy.push({ path: [DOCUMENT_ID], descending });
   for (const cursor of [q.startAt, q.endAt]) {
     if (cursor && (cursor.values ?? []).length > orderBy.length) {
       throw invalidArgument('Too many cursor values specified. The specified values must match the orderBy() constraints of the query.');
@@ -65,6 +85,26 @@ export function parseQuery(parent: string, q: StructuredQuery): Query {
     limit: q.limit?.value,
     projection: q.select?.fields?.map((f) => parseFieldPath(f.fieldPath)).filter((p) => p.join('.') !== DOCUMENT_ID),
   };
+}
+
+const isDocumentId = (path: FieldPath) => path.length === 1 && path[0] === DOCUMENT_ID;
+
+/**
+ * The official emulator serves a query ordered only by the document name, descending, from its key
+ * index alone, which it cannot scan backwards; a filter on any other field makes it use a field
+ * index instead.
+ */
+function isDescendingKeyScan(explicit: OrderField[], inequalityOrders: FieldPath[], where: Filter | undefined): boolean {
+  const first = explicit[0];
+  if (!first || !first.descending || !isDocumentId(first.path) || inequalityOrders.length > 0) return false;
+  return filteredFields(where).every(isDocumentId);
+}
+
+function filteredFields(filter: Filter | undefined): FieldPath[] {
+  if (!filter) return [];
+  if (filter.compositeFilter) return (filter.compositeFilter.filters ?? []).flatMap(filteredFields);
+  const field = filter.fieldFilter?.field ?? filter.unaryFilter?.field;
+  return field ? [parseFieldPath(field.fieldPath)] : [];
 }
 
 function collectInequalityFields(filter: Filter | undefined, out: Map<string, FieldPath>): void {

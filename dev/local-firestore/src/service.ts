@@ -11,7 +11,7 @@ import type {
   TransactionOptions,
   Write,
 } from './proto';
-import { aggregate } from './aggregation';
+import { aggregate, aggregatedFields } from './aggregation';
 import { toDocumentProto } from './document';
 import type { StoredDocument } from './document';
 import { invalidArgument, toServiceError, unimplemented } from './errors';
@@ -107,9 +107,9 @@ export function createService(store: Store, transactions: Transactions, listen: 
     }
   }
 
-  async function queryDocuments(ctx: ReadContext, parent: string, structuredQuery: StructuredQuery | undefined) {
+  async function queryDocuments(ctx: ReadContext, parent: string, structuredQuery: StructuredQuery | undefined, aggregations: Aggregation[] = []) {
     if (!structuredQuery) throw invalidArgument('structured_query is required');
-    const query = parseQuery(parent, structuredQuery);
+    const query = parseQuery(parent, structuredQuery, aggregatedFields(aggregations));
     const run = () => runQuery(store, query);
     return { query, docs: ctx.txn ? await transactions.readQuery(ctx.txn, run) : run() };
   }
@@ -154,10 +154,11 @@ export function createService(store: Store, transactions: Transactions, listen: 
       const parent = assertParentName(request.parent);
       const aggregationQuery = request.structuredAggregationQuery;
       await withReadContext(databaseOf(parent), request, async (ctx) => {
-        const { docs } = await queryDocuments(ctx, parent, aggregationQuery?.structuredQuery);
+        const aggregations = aggregationQuery?.aggregations ?? [];
+        const { docs } = await queryDocuments(ctx, parent, aggregationQuery?.structuredQuery, aggregations);
         usage.aggregation(docs.length);
         write({
-          result: { aggregateFields: aggregate(aggregationQuery?.aggregations ?? [], docs) },
+          result: { aggregateFields: aggregate(aggregations, docs) },
           readTime: toTimestamp(store.clock.now()),
           transaction: ctx.begun,
         });

@@ -1,8 +1,9 @@
 // Listen (onSnapshot): document and query listeners get an initial snapshot, then one snapshot per
-// change with the right added / modified / removed document changes.
+// change with the right added / modified / removed document changes; a query the server rejects
+// fails its listener only.
 import { strict as assert } from 'assert';
-import type { DocumentSnapshot, Query, QuerySnapshot } from 'firebase-admin/firestore';
-import { db, freshCollection } from './harness';
+import { type DocumentSnapshot, FieldPath, type Query, type QuerySnapshot } from 'firebase-admin/firestore';
+import { GrpcStatus, db, freshCollection } from './harness';
 
 /** Collects snapshots and lets a test wait for the next one. */
 class Snapshots<T> {
@@ -98,6 +99,30 @@ describe('local-firestore conformance: listen (onSnapshot)', () => {
       assert.deepEqual(changes(shifted).sort(), ['added:z', 'removed:b']);
       await col.doc('z').delete();
       assert.deepEqual((await snaps.next()).docs.map((d) => d.id), ['a', 'b']);
+    } finally {
+      stop();
+    }
+  });
+
+  it('a listener on a query the server cannot run gets its error; listeners beside it go on', async () => {
+    const col = freshCollection('listen-rejected');
+    const snaps = new Snapshots<QuerySnapshot>();
+    const stop = col.onSnapshot(snaps.push);
+    try {
+      assert.equal((await snaps.next()).size, 0);
+      const message = await new Promise<string>((resolve, reject) => {
+        const stopRejected = col.orderBy(FieldPath.documentId(), 'desc').onSnapshot(
+          () => reject(new Error('a descending key scan should not produce a snapshot')),
+          (err) => {
+            stopRejected();
+            resolve(err.message);
+          },
+        );
+      });
+      // The Admin SDK reports the target's cause as "Error 9: ..." (9: FAILED_PRECONDITION).
+      assert.match(message, new RegExp(`${GrpcStatus.FAILED_PRECONDITION}: Firestore does not support descending key scans`));
+      await col.doc('a').set({ v: 1 });
+      assert.deepEqual(changes(await snaps.next()), ['added:a']);
     } finally {
       stop();
     }

@@ -10,7 +10,7 @@ import {
   type Query,
   Timestamp,
 } from 'firebase-admin/firestore';
-import { db, freshCollection } from './harness';
+import { GrpcStatus, db, freshCollection, rejectionCode } from './harness';
 
 const ids = async (query: Query) => (await query.get()).docs.map((d) => d.id);
 
@@ -50,11 +50,15 @@ describe('local-firestore conformance: queries', () => {
     assert.deepEqual(await ids(col.where('tags', 'array-contains-any', ['x', 'z'])), ['a']);
   });
 
-  it('inequality results are ordered by the inequality field first', async () => {
+  it('inequality results are ordered by the inequality field, after explicit orders and in their direction', async () => {
     const col = freshCollection('q-implicit');
     await fill(col, { a: { n: 3 }, b: { n: 1 }, c: { n: 2 }, d: { n: 2 } });
     assert.deepEqual(await ids(col.where('n', '>', 0)), ['b', 'c', 'd', 'a']);
     assert.deepEqual(await ids(col.where('n', '!=', 1)), ['c', 'd', 'a']);
+    // After an explicit order, in its direction: g descending, then n and the name descending too.
+    const grouped = freshCollection('q-implicit-direction');
+    await fill(grouped, { a: { g: 1, n: 1 }, b: { g: 1, n: 2 }, c: { g: 2, n: 1 }, d: { g: 1, n: 2 } });
+    assert.deepEqual(await ids(grouped.orderBy('g', 'desc').where('n', '>', 0)), ['c', 'd', 'b', 'a']);
   });
 
   it('null and NaN filters (IS_NULL, IS_NAN, IS_NOT_NULL, IS_NOT_NAN)', async () => {
@@ -134,11 +138,36 @@ describe('local-firestore conformance: queries', () => {
     const col = freshCollection('q-docid');
     await fill(col, { a: { v: 1 }, m: { v: 2 }, z: { v: 3 } });
     const id = FieldPath.documentId();
-    assert.deepEqual(await ids(col.orderBy(id, 'desc')), ['z', 'm', 'a']);
+    assert.deepEqual(await ids(col.orderBy(id)), ['a', 'm', 'z']);
     assert.deepEqual(await ids(col.where(id, '==', 'm')), ['m']);
     assert.deepEqual(await ids(col.where(id, 'in', ['z', 'a', 'nope'])), ['a', 'z']);
     assert.deepEqual(await ids(col.where(id, '>=', 'm')), ['m', 'z']);
     assert.deepEqual(await ids(col.where(id, '==', col.doc('z'))), ['z']);
+  });
+
+  // The official emulator sends these errors before any response headers, which the Admin SDK
+  // retries silently for about 7 s before it gives up: hence the longer timeouts.
+  it('ordering only by document name, descending, fails with FAILED_PRECONDITION; with a filter on a field it runs', async function () {
+    this.timeout(60_000);
+    const col = freshCollection('q-keyscan');
+    await fill(col, { a: { v: 1 }, m: { v: 2 }, z: { v: 2 } });
+    const id = FieldPath.documentId();
+    assert.equal(await rejectionCode(col.orderBy(id, 'desc').get()), GrpcStatus.FAILED_PRECONDITION);
+    // limitToLast reverses the query's order by name.
+    assert.equal(await rejectionCode(col.orderBy(id).limitToLast(2).get()), GrpcStatus.FAILED_PRECONDITION);
+    assert.deepEqual(await ids(col.where('v', '==', 2).orderBy(id, 'desc')), ['z', 'm']);
+    assert.deepEqual(await ids(col.orderBy('v').orderBy(id, 'desc')), ['a', 'z', 'm']);
+    assert.deepEqual(await ids(col.orderBy('v', 'desc')), ['z', 'm', 'a']);
+  });
+
+  it('no order may follow the document name: an inequality on another field then is INVALID_ARGUMENT', async function () {
+    this.timeout(60_000);
+    const col = freshCollection('q-afterkey');
+    await fill(col, { a: { v: 1 }, b: { v: 2 } });
+    const id = FieldPath.documentId();
+    assert.equal(await rejectionCode(col.where('v', '>', 0).orderBy(id).get()), GrpcStatus.INVALID_ARGUMENT);
+    assert.deepEqual(await ids(col.where('v', '>', 0).orderBy('v').orderBy(id)), ['a', 'b']);
+    assert.deepEqual(await ids(col.where(id, '>', 'a').where('v', '>', 0)), ['b']);
   });
 
   it('startAt / startAfter / endAt / endBefore, offset and limit', async () => {
@@ -226,13 +255,34 @@ describe('local-firestore conformance: queries', () => {
     assert.equal((await col.count().get()).data().count, 5);
     assert.equal((await col.where('kind', '==', 'x').count().get()).data().count, 4);
     assert.equal((await col.limit(2).count().get()).data().count, 2);
+    // Beside sum('n') / average('n'), count() counts only the documents that have n (e has none).
     const all = (await col.aggregate({ total: AggregateField.sum('n'), mean: AggregateField.average('n'), how: AggregateField.count() }).get()).data();
-    assert.deepEqual(all, { total: 6.5, mean: 6.5 / 3, how: 5 });
+    assert.deepEqual(all, { total: 6.5, mean: 6.5 / 3, how: 4 });
     const ints = (await col.where('kind', '==', 'x').aggregate({ total: AggregateField.sum('n'), mean: AggregateField.average('n') }).get()).data();
     assert.deepEqual(ints, { total: 3, mean: 1.5 });
     const none = (await col.where('kind', '==', 'none').aggregate({ total: AggregateField.sum('n'), mean: AggregateField.average('n'), how: AggregateField.count() }).get()).data();
     assert.deepEqual(none, { total: 0, mean: null, how: 0 });
     const limited = (await col.orderBy('n').limit(2).aggregate({ total: AggregateField.sum('n') }).get()).data();
     assert.deepEqual(limited, { total: 3 });
+  });
+
+  it('sum and average read only documents that have their fields, in the order of those fields', async function () {
+    this.timeout(60_000);
+    const col = freshCollection('q-aggregate-order');
+    await fill(col, { a: { g: 1 }, b: { g: 1, n: 5, m: 1 }, c: { g: 1, n: 1, m: 2 }, d: { g: 2, n: 3, m: 3 } });
+    const sumN = { total: AggregateField.sum('n'), how: AggregateField.count() };
+    const aggregate = async (query: Query, spec: typeof sumN) => (await query.aggregate(spec).get()).data();
+    // The aggregated field is an implicit order before the document name, so a limit takes the smallest n.
+    assert.deepEqual(await aggregate(col.limit(1), sumN), { total: 1, how: 1 });
+    assert.deepEqual(await aggregate(col.limit(3), sumN), { total: 9, how: 3 });
+    // ... in the direction of the last explicit order: g descending, then n descending.
+    assert.deepEqual(await aggregate(col.orderBy('g', 'desc').limit(2), sumN), { total: 8, how: 2 });
+    // An inequality field orders first.
+    assert.deepEqual(await aggregate(col.where('m', '>', 1).limit(1), sumN), { total: 1, how: 1 });
+    // Several aggregated fields order by field path, whatever the order they are given in.
+    const both = (await col.limit(1).aggregate({ n: AggregateField.sum('n'), m: AggregateField.sum('m') }).get()).data();
+    assert.deepEqual(both, { n: 5, m: 1 });
+    // After an explicit order by name there is no room for them.
+    assert.equal(await rejectionCode(col.orderBy(FieldPath.documentId()).aggregate(sumN).get()), GrpcStatus.INVALID_ARGUMENT);
   });
 });

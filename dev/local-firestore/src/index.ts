@@ -44,17 +44,19 @@ export interface LocalFirestoreOptions {
   host?: string;
   /** 0 = any free port */
   port?: number;
-  /** How long a transaction waits for a document lock before it is aborted (default 20 s). */
+  /** How long a write waits for other transactions' locks before it fails with ABORTED (default 2 s). */
   lockWaitMs?: number;
 }
 
+/** The official emulator's lock wait ("Transaction lock timeout." after 2 s) and idle expiry (60 s). */
+const LOCK_WAIT_MS = 2_000;
 const IDLE_TRANSACTION_MS = 60_000;
 
 export async function startLocalFirestore(options: LocalFirestoreOptions = {}): Promise<LocalFirestore> {
   const host = options.host ?? '127.0.0.1';
   const store = new Store();
   const usage = new Usage();
-  const transactions = new Transactions(store, { lockWaitMs: options.lockWaitMs ?? 20_000, idleMs: IDLE_TRANSACTION_MS });
+  const transactions = new Transactions(store, { lockWaitMs: options.lockWaitMs ?? LOCK_WAIT_MS, idleMs: IDLE_TRANSACTION_MS });
   const grpcServer = new grpc.Server({ 'grpc.max_receive_message_length': -1, 'grpc.max_send_message_length': -1 });
   grpcServer.addService(measuringRequestSizes(firestoreService), createService(store, transactions, new ListenHub(store), usage));
   const grpcPort = await new Promise<number>((resolve, reject) =>

@@ -1,79 +1,75 @@
-// Exclusive document locks with bounded waits and wound-wait deadlock avoidance: an older owner
-// asking for a lock held by a younger one aborts ("wounds") the younger; a younger owner waits.
-// A freed lock goes to its oldest waiter, so the holder is never younger than a queued waiter.
-import type { RpcError } from './errors';
+// Read locks of read-write transactions, and writes that wait for them: the official emulator's
+// pessimistic concurrency. A transactional read locks each document it returns or finds missing; a
+// transactional query locks its whole scope (every document of its collection, or of its collection
+// group), whatever it matched. Reads never wait. A write proceeds once no other transaction holds a
+// lock covering a document it writes, or fails after `waitMs` with ABORTED "Transaction lock
+// timeout.". There are no priorities and no deadlock detection: two transactions waiting for each
+// other both time out, as on the emulator.
+import { aborted } from './errors';
 
-export interface LockOwner {
-  /** Smaller is older. */
-  readonly age: number;
-  readonly held: Set<string>;
-  readonly waits: Set<Waiter>;
-}
-
-export interface Waiter {
-  readonly owner: LockOwner;
-  readonly name: string;
-  readonly grant: () => void;
-  readonly fail: (err: RpcError) => void;
-  readonly timer: NodeJS.Timeout;
-}
-
-interface Lock {
-  holder: LockOwner;
-  waiters: Waiter[];
+export interface LockHolder {
+  /** A holder that is no longer active stops waiting. */
+  readonly active: boolean;
+  readonly documents: Set<string>;
+  /** Each answers whether a document name is inside one locked query scope. */
+  readonly scopes: ((name: string) => boolean)[];
 }
 
 export class LockTable {
-  private readonly locks = new Map<string, Lock>();
+  private readonly holders = new Set<LockHolder>();
+  private readonly sleepers = new Set<() => void>();
 
-  constructor(
-    private readonly waitMs: number,
-    /** Must end the owner (releaseAll) when called. */
-    private readonly wound: (victim: LockOwner) => void,
-    private readonly timedOut: (owner: LockOwner) => void,
-  ) {}
+  constructor(private readonly waitMs: number) {}
 
-  acquire(owner: LockOwner, name: string): Promise<void> {
-    const lock = this.locks.get(name);
-    if (!lock) {
-      this.locks.set(name, { holder: owner, waiters: [] });
-      owner.held.add(name);
-      return Promise.resolve();
+  lockDocument(holder: LockHolder, name: string): void {
+    holder.documents.add(name);
+    this.holders.add(holder);
+  }
+
+  lockScope(holder: LockHolder, covers: (name: string) => boolean): void {
+    holder.scopes.push(covers);
+    this.holders.add(holder);
+  }
+
+  /**
+   * Runs `write` once no holder but `writer` locks any of `names`: synchronously after the last
+   * check, so that no lock can be taken in between.
+   */
+  async whenWritable<T>(names: string[], writer: LockHolder | undefined, write: () => T): Promise<T> {
+    const deadline = Date.now() + this.waitMs;
+    while ((writer?.active ?? true) && names.some((name) => this.lockedByOther(name, writer))) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw aborted('Transaction lock timeout.');
+      await this.untilRelease(remaining);
     }
-    if (lock.holder === owner) return Promise.resolve();
-    return new Promise((grant, fail) => {
-      const waiter: Waiter = { owner, name, grant, fail, timer: setTimeout(() => this.timedOut(owner), this.waitMs) };
-      lock.waiters.push(waiter);
-      owner.waits.add(waiter);
-      if (owner.age < lock.holder.age) this.wound(lock.holder);
+    return write();
+  }
+
+  release(holder: LockHolder): void {
+    holder.documents.clear();
+    holder.scopes.length = 0;
+    this.holders.delete(holder);
+    for (const wake of [...this.sleepers]) wake();
+  }
+
+  private lockedByOther(name: string, writer: LockHolder | undefined): boolean {
+    for (const holder of this.holders) {
+      if (holder !== writer && (holder.documents.has(name) || holder.scopes.some((covers) => covers(name)))) return true;
+    }
+    return false;
+  }
+
+  /** Resolves at the next release, or after `ms`. */
+  private untilRelease(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      // A pending wait must not keep a closing process alive.
+      const timer = setTimeout(wake, ms).unref();
+      this.sleepers.add(wake);
     });
-  }
-
-  /** Frees the owner's locks (handing each to its oldest waiter) and fails its pending waits. */
-  releaseAll(owner: LockOwner, reason: RpcError): void {
-    for (const waiter of owner.waits) {
-      clearTimeout(waiter.timer);
-      const lock = this.locks.get(waiter.name);
-      if (lock) lock.waiters = lock.waiters.filter((w) => w !== waiter);
-      waiter.fail(reason);
-    }
-    owner.waits.clear();
-    for (const name of owner.held) this.release(name);
-    owner.held.clear();
-  }
-
-  private release(name: string): void {
-    const lock = this.locks.get(name)!;
-    if (lock.waiters.length === 0) {
-      this.locks.delete(name);
-      return;
-    }
-    const next = lock.waiters.reduce((oldest, w) => (w.owner.age < oldest.owner.age ? w : oldest));
-    lock.waiters = lock.waiters.filter((w) => w !== next);
-    clearTimeout(next.timer);
-    next.owner.waits.delete(next);
-    lock.holder = next.owner;
-    next.owner.held.add(name);
-    next.grant();
   }
 }

@@ -135,7 +135,8 @@ export function matches(query: Query, doc: StoredDocument): boolean {
   return keys !== undefined && filterMatches(query.where, doc) && withinCursors(query, keys);
 }
 
-function inScope(query: Query, name: string): boolean {
+/** Is the document in the query's collection (or collection group), whatever the filters? */
+export function inScope(query: Query, name: string): boolean {
   const collection = parentCollection(name);
   if (!query.allDescendants) return collection === `${query.parent}/${query.collectionId}`;
   return isDescendant(collection, query.parent) && (query.collectionId === '' || lastSegment(collection) === query.collectionId);

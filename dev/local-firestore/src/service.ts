@@ -18,7 +18,7 @@ import { invalidArgument, toServiceError, unimplemented } from './errors';
 import { parseFieldPath, projectFields } from './field-paths';
 import type { ListenHub, ListenRequest } from './listen';
 import { assertDocumentName, assertParentName, compareNames, compareUtf8, databaseOf } from './names';
-import { parseQuery, project, runQuery } from './query';
+import { inScope, parseQuery, project, runQuery } from './query';
 import type { CommitOutcome, Store } from './store';
 import { toTimestamp } from './time';
 import type { Transaction, Transactions } from './transactions';
@@ -107,11 +107,11 @@ export function createService(store: Store, transactions: Transactions, listen: 
     }
   }
 
-  async function queryDocuments(ctx: ReadContext, parent: string, structuredQuery: StructuredQuery | undefined, aggregations: Aggregation[] = []) {
+  function queryDocuments(ctx: ReadContext, parent: string, structuredQuery: StructuredQuery | undefined, aggregations: Aggregation[] = []) {
     if (!structuredQuery) throw invalidArgument('structured_query is required');
     const query = parseQuery(parent, structuredQuery, aggregatedFields(aggregations));
     const run = () => runQuery(store, query);
-    return { query, docs: ctx.txn ? await transactions.readQuery(ctx.txn, run) : run() };
+    return { query, docs: ctx.txn ? transactions.readQuery(ctx.txn, (name) => inScope(query, name), run) : run() };
   }
 
   return {
@@ -120,7 +120,7 @@ export function createService(store: Store, transactions: Transactions, listen: 
       for (const name of names) if (databaseOf(name) !== request.database) throw invalidArgument(`${name} is not in ${request.database}`);
       const mask = request.mask ? (request.mask.fieldPaths ?? []).map(parseFieldPath) : undefined;
       await withReadContext(request.database, request, async (ctx) => {
-        const docs = ctx.txn ? await transactions.readDocuments(ctx.txn, names) : names.map((n) => store.get(n));
+        const docs = ctx.txn ? transactions.readDocuments(ctx.txn, names) : names.map((n) => store.get(n));
         usage.lookup(names.length);
         const readTime = toTimestamp(store.clock.now());
         let transaction = ctx.begun;
@@ -136,7 +136,7 @@ export function createService(store: Store, transactions: Transactions, listen: 
     RunQuery: serverStream<ConsistencySelector & { parent: string; structuredQuery?: StructuredQuery }>(async (request, write) => {
       const parent = assertParentName(request.parent);
       await withReadContext(databaseOf(parent), request, async (ctx) => {
-        const { query, docs } = await queryDocuments(ctx, parent, request.structuredQuery);
+        const { query, docs } = queryDocuments(ctx, parent, request.structuredQuery);
         usage.query(docs.length);
         const readTime = toTimestamp(store.clock.now());
         let transaction = ctx.begun;
@@ -155,7 +155,7 @@ export function createService(store: Store, transactions: Transactions, listen: 
       const aggregationQuery = request.structuredAggregationQuery;
       await withReadContext(databaseOf(parent), request, async (ctx) => {
         const aggregations = aggregationQuery?.aggregations ?? [];
-        const { docs } = await queryDocuments(ctx, parent, aggregationQuery?.structuredQuery, aggregations);
+        const { docs } = queryDocuments(ctx, parent, aggregationQuery?.structuredQuery, aggregations);
         usage.aggregation(docs.length);
         write({
           result: { aggregateFields: aggregate(aggregations, docs) },
@@ -174,7 +174,7 @@ export function createService(store: Store, transactions: Transactions, listen: 
       checkWrites(request.database, writes);
       const outcome = request.transaction?.length
         ? await transactions.commit(transactions.find(request.database, request.transaction), writes)
-        : store.commit(writes);
+        : await transactions.write(writes);
       usage.writes(writes.length);
       return commitResponse(outcome);
     }),
@@ -184,15 +184,15 @@ export function createService(store: Store, transactions: Transactions, listen: 
       return {};
     }),
 
-    // Non-atomic: each write is its own commit with its own status (BulkWriter).
-    BatchWrite: unary<{ database: string; writes?: Write[] }>((request) => {
+    // Non-atomic: each write is its own commit with its own status (BulkWriter), one after another.
+    BatchWrite: unary<{ database: string; writes?: Write[] }>(async (request) => {
       const writes = request.writes ?? [];
       checkWrites(request.database, writes);
       const writeResults: object[] = [];
       const status: object[] = [];
       for (const write of writes) {
         try {
-          writeResults.push(commitResponse(store.commit([write])).writeResults[0]!);
+          writeResults.push(commitResponse(await transactions.write([write])).writeResults[0]!);
           usage.writes(1);
           status.push({ code: 0 });
         } catch (err) {
@@ -250,23 +250,36 @@ export function createService(store: Store, transactions: Transactions, listen: 
       let database: string | undefined;
       let token = 0;
       const streamToken = () => Buffer.from(String(++token));
-      call.on('data', (request: { database?: string; writes?: Write[] }) => {
-        try {
-          assertRequestSize(request);
-          if (database === undefined) {
-            database = request.database ?? '';
-            call.write({ streamId: randomBytes(8).toString('hex'), streamToken: streamToken() });
-            return;
-          }
-          const writes = request.writes ?? [];
-          checkWrites(database, writes);
-          call.write({ streamToken: streamToken(), ...commitResponse(store.commit(writes)) });
-          usage.writes(writes.length);
-        } catch (err) {
-          call.emit('error', toServiceError(err));
+      const handle = async (request: { database?: string; writes?: Write[] }) => {
+        assertRequestSize(request);
+        if (database === undefined) {
+          database = request.database ?? '';
+          call.write({ streamId: randomBytes(8).toString('hex'), streamToken: streamToken() });
+          return;
         }
+        const writes = request.writes ?? [];
+        checkWrites(database, writes);
+        call.write({ streamToken: streamToken(), ...commitResponse(await transactions.write(writes)) });
+        usage.writes(writes.length);
+      };
+      // Commits may wait for locks: requests are handled one after another, in order.
+      let failed = false;
+      let queue = Promise.resolve();
+      call.on('data', (request: { database?: string; writes?: Write[] }) => {
+        queue = queue.then(() =>
+          failed
+            ? undefined
+            : handle(request).catch((err: unknown) => {
+                failed = true;
+                call.emit('error', toServiceError(err));
+              }),
+        );
       });
-      call.on('end', () => call.end());
+      call.on('end', () => {
+        queue = queue.then(() => {
+          call.end();
+        });
+      });
     }) satisfies grpc.handleBidiStreamingCall<{ database?: string; writes?: Write[] }, object>,
   };
 }

@@ -1,6 +1,7 @@
-// Parts of the v1 API that firebase-admin cannot express, spoken directly over gRPC:
-// BeginTransaction / Rollback, maximum / minimum transforms, int64 saturation, array transforms,
-// WriteResult contents and ListDocuments with show_missing false and paging.
+// Parts of the v1 API that firebase-admin cannot express (or would retry), spoken directly over
+// gRPC: BeginTransaction / Rollback, lock timeouts, maximum / minimum transforms, int64
+// saturation, array transforms, WriteResult contents and ListDocuments with show_missing false
+// and paging.
 import { strict as assert } from 'assert';
 import { type Raw, type RawClient, DATABASE, ROOT, rawClient, rawCollection as collection } from './raw-client';
 import type { Value } from '../src/proto';
@@ -32,6 +33,32 @@ describe('local-firestore conformance: raw v1 protocol', () => {
     const readOnly = (await raw.call('BeginTransaction', { database: DATABASE, options: { readOnly: {} } })) as { transaction: Buffer };
     const [snapshot] = await raw.batchGet({ database: DATABASE, documents: [name], transaction: readOnly.transaction });
     assert.ok((snapshot as { found?: unknown }).found);
+  });
+
+  it('a write outside a transaction waits for its read lock, then fails after 2 s with ABORTED "Transaction lock timeout."', async () => {
+    const name = `${collection('raw-lock')}/d`;
+    await raw.commit([{ update: { name, fields: { n: { integerValue: 1 } } } }]);
+    const transaction = await raw.beginTransaction();
+    await raw.batchGet({ database: DATABASE, documents: [name], transaction });
+    const started = Date.now();
+    const outside = await rejection(raw.commit([{ update: { name, fields: { n: { integerValue: 100 } } } }]));
+    assert.deepEqual(outside, { code: GrpcStatus.ABORTED, details: 'Transaction lock timeout.' });
+    assert.ok(Date.now() - started >= 1900, `the write waited ${Date.now() - started} ms`);
+    // The transaction is not aborted by the write that waited for it.
+    await raw.commit([{ update: { name, fields: { n: { integerValue: 2 } } } }], transaction);
+    assert.equal((await fields(name))!.n!.integerValue, '2');
+  });
+
+  it('two transactions that read a document: the first to commit waits for the other, times out with ABORTED, and frees the other', async () => {
+    const name = `${collection('raw-lock-pair')}/d`;
+    await raw.commit([{ update: { name, fields: { n: { integerValue: 1 } } } }]);
+    const first = await raw.beginTransaction();
+    const second = await raw.beginTransaction();
+    for (const transaction of [first, second]) await raw.batchGet({ database: DATABASE, documents: [name], transaction });
+    const timedOut = await rejection(raw.commit([{ update: { name, fields: { n: { integerValue: 2 } } } }], first));
+    assert.equal(timedOut.code, GrpcStatus.ABORTED);
+    await raw.commit([{ update: { name, fields: { n: { integerValue: 3 } } } }], second);
+    assert.equal((await fields(name))!.n!.integerValue, '3');
   });
 
   it('arrayUnion / arrayRemove of an array element is INVALID_ARGUMENT (documented data model; the official emulator 1.19.9 stores the nested array)', async function () {

@@ -1,9 +1,10 @@
 // Transactions: serializable read-write transactions with the admin SDK's default retry policy
-// (5 attempts). Server client libraries' transactions lock what they read; a conflicting change
-// makes the transaction fail with ABORTED, which the SDK retries.
+// (5 attempts). Server client libraries' transactions are pessimistic: what they read stays locked
+// until they end, so writes to it wait; a commit that waits too long fails with ABORTED, and the
+// SDK retries the transaction.
 import { strict as assert } from 'assert';
 import { FieldValue } from 'firebase-admin/firestore';
-import { db, freshCollection } from './harness';
+import { db, freshCollection, sleep } from './harness';
 
 /** A promise with its resolver, to interleave two transactions at chosen points. */
 function signal(): { promise: Promise<void>; fire: () => void } {
@@ -43,34 +44,46 @@ describe('local-firestore conformance: transactions', function () {
     assert.equal((await ref.get()).get('n'), 5);
   });
 
-  it('a document written outside the transaction between its read and commit forces a retry', async () => {
-    const ref = freshCollection('tx-external').doc('d');
-    await ref.set({ n: 1 });
+  it('a write outside the transaction to a document it read waits for its commit, then lands', async () => {
+    const ref = freshCollection('tx-outside').doc('d');
+    await ref.set({ log: ['start'] });
     let attempts = 0;
+    let outside: Promise<unknown> | undefined;
+    let landed = false;
     await db().runTransaction(async (tx) => {
       attempts++;
       const snap = await tx.get(ref);
-      if (attempts === 1) await ref.set({ n: 100 });
-      tx.update(ref, { n: (snap.get('n') as number) + 1 });
+      outside ??= ref.update({ log: FieldValue.arrayUnion('outside') }).then(() => (landed = true));
+      await sleep(300);
+      assert.equal(landed, false, 'the outside write waits for the read lock of the transaction');
+      tx.update(ref, { log: [...(snap.get('log') as string[]), 'transaction'] });
     });
-    assert.equal(attempts, 2);
-    assert.equal((await ref.get()).get('n'), 101);
+    await outside;
+    assert.equal(attempts, 1);
+    assert.deepEqual((await ref.get()).get('log'), ['start', 'transaction', 'outside']);
   });
 
-  it('a document inserted into a query range read by the transaction forces a retry', async () => {
+  it('a write into a collection the transaction queried waits for its commit, matching the query or not', async () => {
     const col = freshCollection('tx-phantom');
     await col.doc('a').set({ kind: 'x', v: 1 });
     await col.doc('b').set({ kind: 'x', v: 2 });
     const total = col.doc('total');
     let attempts = 0;
+    let inserts: Promise<unknown> | undefined;
+    let landed = 0;
     await db().runTransaction(async (tx) => {
       attempts++;
       const snap = await tx.get(col.where('kind', '==', 'x'));
-      if (attempts === 1) await col.doc('c').set({ kind: 'x', v: 4 });
+      inserts ??= Promise.all([col.doc('c').set({ kind: 'x', v: 4 }), col.doc('y').set({ kind: 'y', v: 8 })].map((p) => p.then(() => landed++)));
+      await sleep(300);
+      assert.equal(landed, 0, 'inserts into the queried collection wait for the lock of the transaction');
       tx.set(total, { sum: snap.docs.reduce((s, d) => s + (d.get('v') as number), 0) });
     });
-    assert.equal(attempts, 2);
-    assert.equal((await total.get()).get('sum'), 7);
+    await inserts;
+    assert.equal(attempts, 1);
+    const [c, y, sum] = await db().getAll(col.doc('c'), col.doc('y'), total);
+    assert.equal(sum!.get('sum'), 3);
+    for (const inserted of [c!, y!]) assert.ok(inserted.createTime!.valueOf() > sum!.updateTime!.valueOf(), `${inserted.id} landed after the commit`);
   });
 
   it('concurrent "count then insert" transactions are serializable (no phantom reads)', async () => {
@@ -87,7 +100,7 @@ describe('local-firestore conformance: transactions', function () {
     assert.deepEqual(ids, ['n0', 'n1', 'n2', 'n3']);
   });
 
-  it('two transactions locking two documents in opposite order both complete (deadlock resolved)', async () => {
+  it('two transactions locking two documents in opposite order both complete (the lock timeout breaks the deadlock)', async () => {
     const col = freshCollection('tx-deadlock');
     const a = col.doc('a');
     const b = col.doc('b');

@@ -17,8 +17,15 @@ export function emulatorList(firestore: FirestoreChoice): string {
  * otherwise FIRESTORE_EMULATOR_HOST is exported before it starts so that the function workers it
  * spawns use our Firestore.
  */
+/**
+ * Google's client libraries ask the GCE metadata server (169.254.169.254) whether they run on Google
+ * Cloud whenever they open a channel, emulator or not. Nothing here does: every process of the stack
+ * (the CLI, function workers, the test process under `emulators:exec`) is told so, and stays on loopback.
+ */
+export const NO_METADATA_SERVER = { METADATA_SERVER_DETECTION: "none" } as const;
+
 export function firebase(args: string[], firestore: FirestoreChoice, stdout: "inherit" | "pipe" = "inherit"): ChildProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, GCLOUD_PROJECT: PROJECT_ID, ...firestoreEnv(firestore) };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...NO_METADATA_SERVER, GCLOUD_PROJECT: PROJECT_ID, ...firestoreEnv(firestore) };
   if (firestore.kind === "official") {
     env.FIRESTORE_EMULATOR_BINARY_PATH = firestore.emulator.binary;
     if (firestore.emulator.java.from !== "PATH") env.PATH = `${path.dirname(firestore.emulator.java.java)}${path.delimiter}${env.PATH ?? ""}`;

@@ -3,7 +3,7 @@
  * and Auth emulators. `npm start` runs it until Ctrl-C; benchmarks run their workload against it.
  */
 import type { ChildProcess } from "node:child_process";
-import { emulatorList, exitCodeOf, firebase } from "./firebase-cli";
+import { emulatorList, exitCodeOf, firebase, NO_METADATA_SERVER } from "./firebase-cli";
 import { provideFirestore, type FirestoreChoice } from "./firestore-provider";
 import { announcedReady } from "./readiness";
 import { startLocalDelivery, type LocalDelivery } from "./relay/local-delivery";
@@ -21,6 +21,7 @@ export interface Stack {
 }
 
 export async function startStack(): Promise<Stack> {
+  Object.assign(process.env, NO_METADATA_SERVER); // for the clients a benchmark runs in this process
   const firestore = await provideFirestore();
   const delivery = await startLocalDelivery(firestore);
   const emulators = firebase(["emulators:start", "--only", emulatorList(firestore)], firestore, "pipe");

@@ -28,12 +28,35 @@ export const ALERT_RETENTION_DAYS = defineInt("ALERT_RETENTION_DAYS", {
 });
 
 /**
- * Where alert notifications are posted (a Slack incoming webhook or anything accepting `{text}`): a
- * secret, because such a URL is itself the credential. Set it with
- * `firebase functions:secrets:set ALERT_WEBHOOK_URL`; any value that is not an http(s) URL (e.g.
- * `disabled`) turns notifications off.
+ * Alert notifications are optional: off unless ALERT_WEBHOOK_ENABLED is "true" (functions/.env.<alias>).
+ * Only then is the ALERT_WEBHOOK_URL secret declared and bound to sendAlertNotification. A declared
+ * secret must exist in Secret Manager before any deploy (firebase-functions lists every defineSecret in
+ * the deploy manifest, bound or not, and a non-interactive `firebase deploy` stops at a missing one), so
+ * a project without a webhook deploys without one. Fixed at deploy: `secrets` is read when the module
+ * loads. Alerts are recorded either way; without a webhook each notification is marked skipped.
  */
-export const ALERT_WEBHOOK_URL = defineSecret("ALERT_WEBHOOK_URL");
+export const ALERT_WEBHOOK_ENABLED = onOrOff("ALERT_WEBHOOK_ENABLED", process.env.ALERT_WEBHOOK_ENABLED);
+
+/**
+ * Where notifications are posted (a Slack incoming webhook or anything accepting `{text}`): a secret,
+ * because such a URL is itself the credential. A bound secret reaches the function as the environment
+ * variable of its name; unbound, the URL is "" and notifications are skipped, as they are for any value
+ * that is not an http(s) URL (e.g. `disabled`).
+ */
+export const ALERT_WEBHOOK_URL = {
+  name: "ALERT_WEBHOOK_URL",
+  value: (): string => process.env.ALERT_WEBHOOK_URL ?? "",
+};
+
+/** The `secrets` of sendAlertNotification: the webhook secret when notifications are on, else none. */
+export const ALERT_WEBHOOK_SECRETS = ALERT_WEBHOOK_ENABLED
+  ? [
+      defineSecret(ALERT_WEBHOOK_URL.name, {
+        description:
+          "Alert webhook URL (e.g. a Slack incoming webhook). Set it with `npx firebase functions:secrets:set ALERT_WEBHOOK_URL`; used while ALERT_WEBHOOK_ENABLED=true.",
+      }),
+    ]
+  : [];
 
 /**
  * Minutes between health evaluations (1-60, default 1). A plain environment variable rather than a
@@ -45,4 +68,10 @@ function everyMinutes(name: string, text: string | undefined): string {
   const minutes = text === undefined || text === "" ? 1 : Number(text);
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60) throw new Error(`${name} must be a whole number of minutes from 1 to 60, not "${text}"`);
   return `every ${minutes} minutes`;
+}
+
+function onOrOff(name: string, text: string | undefined): boolean {
+  if (text === undefined || text === "" || text === "false") return false;
+  if (text === "true") return true;
+  throw new Error(`${name} must be "true" or "false", not "${text}"`);
 }

@@ -22,7 +22,7 @@ import {
 import { onRequest } from "firebase-functions/https";
 import { ingestHostMetricsHandler } from "./hosts/ingest-endpoint";
 import { adminCallable, recordingCallable } from "./callables";
-import { ALERT_WEBHOOK_URL, HEALTH_EVALUATION_SCHEDULE } from "./config";
+import { ALERT_WEBHOOK_SECRETS, HEALTH_EVALUATION_SCHEDULE } from "./config";
 import { COLLECTIONS } from "./firestore";
 import { services } from "./services";
 import { foldClosedMinutes, markAbandonedTraces as markAbandoned } from "./aggregation/jobs";
@@ -84,7 +84,7 @@ export const setHealthConfig = adminCallable(setHealthConfigRequestSchema, (req)
 export const getAlerts = adminCallable(alertsRequestSchema, (req) => services().alerts.getAlerts(req));
 
 export const sendAlertNotification = onDocumentCreated(
-  { document: `${COLLECTIONS.alertNotifications}/{notificationId}`, retry: true, secrets: [ALERT_WEBHOOK_URL] },
+  { document: `${COLLECTIONS.alertNotifications}/{notificationId}`, retry: true, secrets: ALERT_WEBHOOK_SECRETS },
   async (event) => {
     await services().notifications.deliver(services().db.doc(event.document));
   },

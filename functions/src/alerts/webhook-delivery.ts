@@ -36,7 +36,7 @@ class WebhookError extends Error {
 }
 
 const messages = {
-  notConfigured: "no webhook configured (ALERT_WEBHOOK_URL is not an http(s) URL)",
+  notConfigured: "no webhook configured (ALERT_WEBHOOK_ENABLED is not true, or the ALERT_WEBHOOK_URL secret is not an http(s) URL)",
   tooOld: (ageMs: number) => `given up: still not delivered ${Math.round(ageMs / 60_000)} minutes after it was created`,
   leaseHeld: (id: string) => `notification ${id} is being delivered by another invocation; retrying later`,
   willRetry: (id: string, reason: string) => `notification ${id}: webhook delivery failed, will retry: ${reason}`,

@@ -1,6 +1,7 @@
 /**
- * Where notifications go: the ALERT_WEBHOOK_URL secret. In the Functions emulator only, the document
- * perf_config/local_alert_webhook `{url}` wins over it: the emulator reads secrets from
+ * Where notifications go: the ALERT_WEBHOOK_URL secret, bound only while ALERT_WEBHOOK_ENABLED=true
+ * (config.ts; unbound, there is no URL and notifications are skipped). In the Functions emulator only, the
+ * document perf_config/local_alert_webhook `{url}` wins over it: the emulator reads secrets from
  * functions/.secret.local once per worker start, so a running local stack (and its end-to-end tests)
  * could not otherwise be pointed at a local receiver. Deployed functions never read that document.
  */

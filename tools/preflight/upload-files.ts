@@ -6,7 +6,7 @@
  */
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { minimatch } from "./firebase-tools-internals";
+import { minimatch } from "./firebase-tools";
 
 const CLI_DEFAULT_IGNORE = ["node_modules", ".git"];
 const CLI_ALWAYS_IGNORED = ["firebase-debug.log", "firebase-debug.*.log", ".runtimeconfig.json"];

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PRODUCT_TARGETS } from "../../tools/preflight/args";
 import { planDeploy, type DeployPlan, type FunctionsPlan } from "../../tools/preflight/deploy-plan";
-import { backends, promptForFailurePolicies } from "../../tools/preflight/firebase-tools";
+import { backends, promptForCleanupPolicyDays, promptForFailurePolicies } from "../../tools/preflight/firebase-tools";
 import { run } from "../../tools/preflight/standalone-install";
 import { readJson, readText, REPO } from "./repo";
 
@@ -103,10 +103,15 @@ describe("deploy rehearsal (firebase-tools' deploy preparation, offline)", funct
     assert.deepEqual(functions.functions.filter((f) => f.secrets.length).map((f) => f.id), [], "no function binds a secret");
   });
 
-  it("stops a non-interactive first deploy of the retried triggers unless --force (firebase-tools' own gate)", async () => {
+  it("stops a non-interactive first deploy (retried triggers, image cleanup) unless --force: firebase-tools' own gates", async () => {
     assert.deepEqual(functions.functions.filter((f) => f.retry).map((f) => f.id), ["aggregateStoppedTrace", "aggregateTraceBatch", "sendAlertNotification"]);
-    await assert.rejects(promptForFailurePolicies({ nonInteractive: true, force: false }, functions.backend, backends.empty()), /Pass the --force option/);
-    await promptForFailurePolicies({ nonInteractive: true, force: true }, functions.backend, backends.empty());
+    const regions = [...new Set(functions.functions.map((f) => f.region))];
+    const stopped = { nonInteractive: true, force: false };
+    await assert.rejects(promptForFailurePolicies(stopped, functions.backend, backends.empty()), /Pass the --force option/);
+    await assert.rejects(promptForCleanupPolicyDays(stopped, regions), /Pass the --force option/);
+    const forced = { nonInteractive: true, force: true };
+    await promptForFailurePolicies(forced, functions.backend, backends.empty());
+    assert.equal(await promptForCleanupPolicyDays(forced, regions), 1, "images kept 1 day");
   });
 
   it("rewrites /api/** on Hosting to the api function's Cloud Run service and uploads hosting/", () => {

@@ -190,8 +190,10 @@ interface BackendModule {
 }
 export const backends = lib<BackendModule>("deploy/functions/backend.js");
 
-export const { promptForFailurePolicies } = lib<{
+/** The questions a first functions deploy asks: fatal in non-interactive mode unless --force answers them. */
+export const { promptForFailurePolicies, promptForCleanupPolicyDays } = lib<{
   promptForFailurePolicies(options: { nonInteractive: boolean; force: boolean }, want: Backend, have: Backend): Promise<void>;
+  promptForCleanupPolicyDays(options: { nonInteractive: boolean; force: boolean }, locations: string[]): Promise<number>;
 }>("deploy/functions/prompts.js");
 
 // --- hosting ------------------------------------------------------------------------------------------

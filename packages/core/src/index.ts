@@ -8,6 +8,7 @@ export * from './sketch';
 export * from './aggregate';
 export * from './classification';
 export * from './time-buckets';
+export * from './client-time';
 export * from './read-schemas';
 export * from './api-schemas';
 export * from './host-metrics';

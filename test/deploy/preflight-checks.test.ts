@@ -7,7 +7,7 @@ import { PRODUCT_TARGETS } from "../../tools/preflight/args";
 import { planDeploy, type DeployPlan, type FunctionsPlan } from "../../tools/preflight/deploy-plan";
 import type { Finding } from "../../tools/preflight/findings";
 import { deployStepFinding, offlineFindings, projectFindings } from "../../tools/preflight/offline-checks";
-import { readText } from "./repo";
+import { readText, REPO } from "./repo";
 
 const NOW = new Date("2026-01-15T00:00:00Z");
 
@@ -16,7 +16,7 @@ describe("preflight offline checks", function () {
   let plan: DeployPlan;
   let bundle: string;
   before(async () => {
-    plan = await planDeploy({ projectDir: `${__dirname}/../..`, project: "demo-aideon-perf", only: PRODUCT_TARGETS, runPredeploy: false });
+    plan = await planDeploy({ projectDir: REPO, project: "demo-aideon-perf", only: PRODUCT_TARGETS, runPredeploy: false });
     bundle = readText("functions/lib/index.js");
   });
 

@@ -29,7 +29,7 @@ describe("npm run preflight", function () {
     assert.equal(code, 0, output);
     assert.match(output, /^preflight passed: \d+ ok, \d+ warnings, 0 failed, 2 skipped$/m);
     assert.match(output, /ok {4}firebase deploy --only functions,firestore,hosting deploys firestore, functions, hosting/);
-    assert.match(output, /ok {4}22 functions discovered from \/__\/functions\.yaml/);
+    assert.match(output, /ok {4}\d+ functions discovered from \/__\/functions\.yaml \(\d+ callable, /);
     assert.match(output, /ok {4}rewrite \/api\/\*\* -> function api \(us-central1\): Cloud Run service api in us-central1/);
     assert.match(output, /ok {4}no secrets to set: alert notifications are off/);
     assert.match(output, /skip {2}not run: the online checks \(Cloud Billing, .*\): no application default credentials \(GOOGLE_APPLICATION_CREDENTIALS is unset and .*application_default_credentials\.json does not exist\)/);

@@ -127,8 +127,6 @@ export interface DeployPlan {
   functions: FunctionsPlan[];
   hosting: HostingPlan[];
   firestore: FirestorePlan[];
-  /** What firebase-tools logged while preparing. */
-  log: string[];
 }
 
 /** A deploy step that failed the way `firebase deploy` would fail there. */
@@ -248,6 +246,7 @@ async function planFunctions(options: DeployOptions, firestoreLocation: string, 
       secrets: (endpoint.secretEnvironmentVariables ?? []).map((s) => s.secret),
       endpoint: { ...endpoint, codebase },
     }));
+    // The files loadUserEnvs read, in its order (firebase-tools' findEnvfiles is not exported).
     const envDir = envOptions.configDir ?? sourceDir;
     plans.push({
       codebase,
@@ -341,7 +340,6 @@ export async function planDeploy(opts: DeployPlanOptions): Promise<DeployPlan> {
       functions,
       hosting,
       firestore,
-      log,
     };
   } finally {
     collected.stop();

@@ -25,7 +25,7 @@ export function formatReport(title: string, findings: readonly Finding[]): strin
   for (const area of areas) {
     lines.push(area);
     for (const f of findings.filter((x) => x.area === area)) {
-      lines.push(`  ${MARK[f.status]}  ${f.message}`);
+      lines.push(`  ${MARK[f.status]}  ${f.message.replaceAll("\n", "\n        ")}`);
       if (f.fix) lines.push(`        -> ${f.fix}`);
     }
   }

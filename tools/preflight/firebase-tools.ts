@@ -78,7 +78,6 @@ export interface FunctionsCodebaseConfig {
   runtime?: string;
   ignore?: string[];
   configDir?: string;
-  predeploy?: string | string[];
 }
 interface ProjectConfigModule {
   normalizeAndValidate(config: unknown): FunctionsCodebaseConfig[];

@@ -275,7 +275,7 @@ export function deployStepFinding(step: string, message: string, log: readonly s
   const tail = log.filter((line) => !line.startsWith("debug")).slice(-8);
   return fail(
     area,
-    `firebase deploy would stop at "${step}": ${message}${tail.length ? `\n        firebase-tools said:\n          ${tail.join("\n          ")}` : ""}`,
+    `firebase deploy would stop at "${step}": ${message}${tail.length ? `\nfirebase-tools said:\n  ${tail.join("\n  ")}` : ""}`,
     known ? known.fix(alias) : `fix what it reports, then run preflight again (${GUIDE})`,
   );
 }

@@ -3,8 +3,8 @@
  * real Firestore API server: triggers, the fold, abandoned traces, thresholds and the read callables.
  */
 import assert from "node:assert/strict";
-import type { DocumentSnapshot } from "firebase-admin/firestore";
-import { PERFORMANCE_THRESHOLDS } from "@aideon-perf/core";
+import type { DocumentSnapshot, Timestamp } from "firebase-admin/firestore";
+import { CLIENT_TIME_MAX_FUTURE_MS, DAY_MS, PERFORMANCE_THRESHOLDS } from "@aideon-perf/core";
 import {
   exactQuantile,
   logNormalSamples,
@@ -224,6 +224,15 @@ describe("aggregation pipeline (wrapped handlers, real Firestore)", function () 
       assert.match(http.timestamp, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
       const db = await slowOps({ trace_type: "DATABASE_QUERY" });
       assert.deepEqual([db.total_count, db.slow_operations[0]?.context.threshold], [1, 1]);
+    });
+
+    it("expires a far-future client's slow operation at receive time + retention, placed within the allowed skew", async () => {
+      await record("far-future", [trace("GET /slow", "HTTP_REQUEST", 8.5, { start_time: "2099-12-31T23:59:59Z" })]);
+      const [chunk] = await chunksOf("far-future", alice);
+      const receivedMs = (chunk!.get("received_at") as Timestamp).toMillis();
+      const [op] = (await adminDb().collection(COLLECTIONS.slowOperations).get()).docs;
+      assert.equal((op!.get("expire_at") as Timestamp).toMillis(), receivedMs + 30 * DAY_MS, "default retention is 30 days");
+      assert.equal((op!.get("timestamp") as Timestamp).toMillis(), receivedMs + CLIENT_TIME_MAX_FUTURE_MS + 8500);
     });
 
     it("pages newest first, every record exactly once", async () => {

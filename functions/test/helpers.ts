@@ -47,7 +47,8 @@ export function recordedTrace(i: number, overrides: Record<string, unknown> = {}
   return {
     name: `GET /api/items/${i % 5}`,
     trace_type: "HTTP_REQUEST",
-    start_time: "2024-12-06T14:30:22Z",
+    // A minute ago: inside the allowed clock skew, so stored as the client sent it.
+    start_time: new Date(Date.now() - 60_000).toISOString(),
     duration: 0.01 * (i + 1),
     attributes: { method: "GET", status_code: 200, cached: i % 2 === 0 },
     metrics: { response_size: 100 + i },

@@ -10,6 +10,7 @@ import type { ThresholdsConfig } from "../config/thresholds-config";
 import type { StatsStore } from "./stats-store";
 import { addAbandonedTrace, addFinishedTrace, emptyDelta } from "./trace-stats";
 import { slowOperation } from "./slow-operation";
+import { expiryFrom } from "../traces/trace-rules";
 
 interface StoredTrace {
   name: string;
@@ -25,8 +26,6 @@ export interface FinishedTracesDeps {
   thresholds: ThresholdsConfig;
   retentionDays: () => number;
 }
-
-const DAY_MS = 86_400_000;
 
 export function finishedTraces(deps: FinishedTracesDeps) {
   const slowOps = deps.db.collection(COLLECTIONS.slowOperations);
@@ -50,7 +49,9 @@ export function finishedTraces(deps: FinishedTracesDeps) {
       if (traces.length === 0) return null;
       const delta = emptyDelta();
       for (const t of traces) addFinishedTrace(delta, t, thresholds[t.trace_type]);
-      const writes = await deps.store.stageDelta(tx, delta, bucketMs(data), source.path);
+      // A server time (receive or stop): the bucket and every expire_at below come from it.
+      const serverMs = bucketMs(data);
+      const writes = await deps.store.stageDelta(tx, delta, serverMs, source.path);
       writes();
       let slow = 0;
       traces.forEach((t, i) => {
@@ -60,7 +61,7 @@ export function finishedTraces(deps: FinishedTracesDeps) {
         const endMs = t.start_time.toMillis() + t.duration * 1000;
         tx.set(slowOps.doc(slowId(i)), {
           ...slowOperation(t, endMs, threshold),
-          expire_at: new Date(endMs + deps.retentionDays() * DAY_MS),
+          expire_at: expiryFrom(serverMs, deps.retentionDays()),
         });
       });
       tx.update(source, { aggregated: true });

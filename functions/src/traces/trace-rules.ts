@@ -1,9 +1,8 @@
-import { LIMITS, ValidationError } from "@aideon-perf/core";
+import { DAY_MS, LIMITS, ValidationError } from "@aideon-perf/core";
 
-const MS_PER_DAY = 86_400_000;
-
-export function expiryFrom(startMs: number, retentionDays: number): Date {
-  return new Date(startMs + retentionDays * MS_PER_DAY);
+/** When a document expires: always from a server time (receive, stop or commit), never a client one. */
+export function expiryFrom(serverMs: number, retentionDays: number): Date {
+  return new Date(serverMs + retentionDays * DAY_MS);
 }
 
 /** Server-clock duration in seconds, as the source reports it (float seconds, never negative). */

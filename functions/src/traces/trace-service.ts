@@ -1,13 +1,14 @@
 import type { DocumentData, Firestore, Transaction } from "firebase-admin/firestore";
-import type {
-  AddMetricRequest,
-  AddMetricResponse,
-  RecordTracesRequest,
-  RecordTracesResponse,
-  StartTraceRequest,
-  StartTraceResponse,
-  StopTraceRequest,
-  StopTraceResponse,
+import {
+  clampClientTime,
+  type AddMetricRequest,
+  type AddMetricResponse,
+  type RecordTracesRequest,
+  type RecordTracesResponse,
+  type StartTraceRequest,
+  type StartTraceResponse,
+  type StopTraceRequest,
+  type StopTraceResponse,
 } from "@aideon-perf/core";
 import { COLLECTIONS } from "../firestore";
 import { errors } from "../errors";
@@ -97,14 +98,19 @@ export function traceService(deps: TraceServiceDeps) {
     async recordTraces(uid: string, req: RecordTracesRequest): Promise<RecordTracesResponse> {
       const key = batchKey(uid, req.batch_id);
       const receivedMs = deps.now();
-      const stored = req.traces.map((t) => ({
-        name: t.name,
-        trace_type: t.trace_type,
-        start_time: new Date(t.start_time),
-        duration: t.duration,
-        attributes: t.attributes ?? {},
-        metrics: t.metrics ?? {},
-      }));
+      const stored = req.traces.map((t) => {
+        const start = clampClientTime(t.start_time, receivedMs);
+        return {
+          name: t.name,
+          trace_type: t.trace_type,
+          start_time: new Date(start.ms),
+          // Only on a clamped trace: what the client's clock said, so a broken clock shows.
+          ...(start.clampedByMs === 0 ? {} : { client_start_time: new Date(t.start_time) }),
+          duration: t.duration,
+          attributes: t.attributes ?? {},
+          metrics: t.metrics ?? {},
+        };
+      });
       const chunks = chunkBySize(stored);
       const batch = deps.db.batch();
       chunks.forEach((chunkTraces, index) => {
@@ -115,6 +121,7 @@ export function traceService(deps: TraceServiceDeps) {
           chunk_count: chunks.length,
           trace_count: stored.length,
           traces: chunkTraces,
+          clamped_start_times: chunkTraces.filter((t) => "client_start_time" in t).length,
           received_at: new Date(receivedMs),
           expire_at: expiryFrom(receivedMs, deps.retentionDays()),
         } satisfies DocumentData);

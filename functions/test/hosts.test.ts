@@ -6,9 +6,11 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
-import type { HostSample } from "@aideon-perf/core";
+import type { Timestamp } from "firebase-admin/firestore";
+import { bucketKey, CLIENT_TIME_MAX_FUTURE_MS, CLIENT_TIME_MAX_PAST_MS, DAY_MS, type HostSample } from "@aideon-perf/core";
 import { adminDb, clearFirestore, ensureFirestore } from "../../test/support/firestore";
 import { COLLECTIONS } from "../src/firestore";
+import { HOST_SERIES_RETENTION_DAYS, hostStore } from "../src/hosts/host-store";
 import { ingestHostMetricsHandler } from "../src/hosts/ingest-endpoint";
 import { services } from "../src/services";
 import * as fns from "../src/index";
@@ -138,5 +140,47 @@ describe("host metrics (agent keys, push endpoint, reads)", function () {
     const stats = await call(fns.getStats, {}, admin);
     assert.deepEqual(stats.stats.system_metrics.cpu, { percent: 60 });
     assert.equal(stats.stats.system_metrics.hosts, 2);
+  });
+
+  describe("sample timestamps on the server's clock", () => {
+    const SERVER_MS = Date.parse("2026-12-02T12:00:00.000Z");
+    const seriesDocs = async () => (await adminDb().collection(COLLECTIONS.hostSeries).get()).docs;
+    const hostDoc = async () => (await adminDb().collection(COLLECTIONS.hosts).doc("web-1").get()).data()!;
+
+    const edges: Array<[string, number, number]> = [
+      ["exactly at the future bound", SERVER_MS + CLIENT_TIME_MAX_FUTURE_MS, SERVER_MS + CLIENT_TIME_MAX_FUTURE_MS],
+      ["1 ms past the future bound", SERVER_MS + CLIENT_TIME_MAX_FUTURE_MS + 1, SERVER_MS + CLIENT_TIME_MAX_FUTURE_MS],
+      ["exactly at the past bound", SERVER_MS - CLIENT_TIME_MAX_PAST_MS, SERVER_MS - CLIENT_TIME_MAX_PAST_MS],
+      ["1 ms past the past bound", SERVER_MS - CLIENT_TIME_MAX_PAST_MS - 1, SERVER_MS - CLIENT_TIME_MAX_PAST_MS],
+    ];
+    for (const [label, clientMs, storedMs] of edges) {
+      const clamped = clientMs !== storedMs;
+      it(`${clamped ? "clamps and counts" : "keeps"} a sample ${label}`, async () => {
+        await hostStore(adminDb()).record("agent-1", push("web-1", [sample({}, clientMs)]), SERVER_MS);
+        const [doc] = await seriesDocs();
+        assert.equal(doc!.id, `web-1_${bucketKey("hour", storedMs)}`, "the hour is chosen from the clamped time");
+        const [point] = Object.values(doc!.get("samples") as Record<string, { timestamp: string }>);
+        assert.equal(point!.timestamp, new Date(storedMs).toISOString());
+        assert.equal((doc!.get("expire_at") as Timestamp).toMillis(), SERVER_MS + HOST_SERIES_RETENTION_DAYS * DAY_MS);
+        const host = await hostDoc();
+        assert.equal((host.latest.timestamp as Timestamp).toMillis(), storedMs);
+        assert.deepEqual([host.clamped_samples, host.clamped_by_ms], [clamped ? 1 : 0, clientMs - storedMs]);
+      });
+    }
+
+    it("expires a far-future agent's series at receive time + retention and counts a re-sent sample once", async () => {
+      const { key } = await newKey("web-1");
+      const future = sample({}, Date.parse("2099-12-31T23:59:59Z"));
+      const before = Date.now();
+      await send(push("web-1", [future]), key);
+      const after = Date.now();
+      assert.deepEqual((await send(push("web-1", [future]), key)).body, { success: true, accepted: 0, duplicates: 1 });
+      const [doc] = await seriesDocs();
+      const expireMs = (doc!.get("expire_at") as Timestamp).toMillis() - HOST_SERIES_RETENTION_DAYS * DAY_MS;
+      assert.ok(expireMs >= before && expireMs <= Date.now(), "from the server's receive time");
+      const pointMs = Date.parse(Object.values(doc!.get("samples") as Record<string, { timestamp: string }>)[0]!.timestamp);
+      assert.ok(pointMs >= before + CLIENT_TIME_MAX_FUTURE_MS && pointMs <= after + CLIENT_TIME_MAX_FUTURE_MS);
+      assert.equal((await hostDoc()).clamped_samples, 1);
+    });
   });
 });

@@ -5,11 +5,11 @@
  * each of these documents takes one write per interval at most: no hot document.
  */
 import type { Firestore, Timestamp } from "firebase-admin/firestore";
-import { bucketKey, DEFAULT_AGENT_INTERVAL_SECONDS, HOUR_MS, type HostMetricsPushRequest, type HostSample } from "@aideon-perf/core";
+import { bucketKey, DAY_MS, DEFAULT_AGENT_INTERVAL_SECONDS, HOUR_MS, type HostMetricsPushRequest, type HostSample } from "@aideon-perf/core";
 import { COLLECTIONS } from "../firestore";
-import { estimateIntervalSeconds, isReporting, seriesPoint, type SeriesPoint } from "./system-metrics";
+import { clampSampleTime, estimateIntervalSeconds, isReporting, seriesPoint, type SeriesPoint } from "./system-metrics";
 
-/** How long a host's series is kept (TTL on expire_at). */
+/** How long a host's series is kept after its last write (TTL on expire_at). */
 export const HOST_SERIES_RETENTION_DAYS = 8;
 
 /** As stored: the latest sample's timestamp is a Firestore Timestamp (queryable, typed). */
@@ -20,6 +20,10 @@ interface StoredHost {
   interval_seconds: number;
   latest: Omit<HostSample, "timestamp"> & { timestamp: Timestamp };
   agent: HostMetricsPushRequest["agent"];
+  /** Samples whose timestamp lay outside the allowed clock skew and were clamped, since the host was first seen. */
+  clamped_samples?: number;
+  /** How far the last push's most displaced sample was moved (ms; positive: it lay in the future; 0: none). */
+  clamped_by_ms?: number;
 }
 
 /** As read: the latest sample back in its wire form. */
@@ -39,8 +43,13 @@ export function hostStore(db: Firestore) {
 
   return {
     async record(agentId: string, push: HostMetricsPushRequest, nowMs: number): Promise<{ accepted: number; duplicates: number }> {
+      // Stored and bucketed by server-clamped times: an agent's clock picks no hour outside the skew.
+      const clamps = push.samples.map((s) => clampSampleTime(s, nowMs));
+      const samples = clamps.map((c) => c.sample);
+      const clampedIds = new Set(clamps.filter((c) => c.clampedByMs !== 0).map((c) => c.sample.sample_id));
+      const clampedByMs = clamps.reduce((worst, c) => (Math.abs(c.clampedByMs) > Math.abs(worst) ? c.clampedByMs : worst), 0);
       const byHour = new Map<string, HostSample[]>();
-      for (const sample of push.samples) {
+      for (const sample of samples) {
         const id = seriesId(push.host_id, Date.parse(sample.timestamp));
         byHour.set(id, [...(byHour.get(id) ?? []), sample]);
       }
@@ -64,7 +73,7 @@ export function hostStore(db: Firestore) {
               host_id: push.host_id,
               hour: bucketKey("hour", hourMs),
               samples: Object.fromEntries(added.map((s) => [s.sample_id, seriesPoint(s)])),
-              expire_at: new Date(hourMs + HOUR_MS + HOST_SERIES_RETENTION_DAYS * 86_400_000),
+              expire_at: new Date(nowMs + HOST_SERIES_RETENTION_DAYS * DAY_MS),
             },
             { merge: true },
           );
@@ -74,7 +83,7 @@ export function hostStore(db: Firestore) {
           undefined,
         );
         const latest = host && newest && Date.parse(host.latest.timestamp) >= Date.parse(newest.timestamp) ? host.latest : (newest ?? host?.latest);
-        const timestamps = [...push.samples.map((s) => Date.parse(s.timestamp)), ...(host ? [Date.parse(host.latest.timestamp)] : [])];
+        const timestamps = [...samples.map((s) => Date.parse(s.timestamp)), ...(host ? [Date.parse(host.latest.timestamp)] : [])];
         tx.set(hostRef, {
           host_id: push.host_id,
           agent_id: agentId,
@@ -82,6 +91,8 @@ export function hostStore(db: Firestore) {
           interval_seconds: estimateIntervalSeconds(timestamps, host?.interval_seconds ?? DEFAULT_AGENT_INTERVAL_SECONDS),
           latest: { ...latest!, timestamp: new Date(latest!.timestamp) },
           agent: push.agent,
+          clamped_samples: (host?.clamped_samples ?? 0) + fresh.filter((s) => clampedIds.has(s.sample_id)).length,
+          clamped_by_ms: clampedByMs,
         });
         return { accepted, duplicates: push.samples.length - accepted };
       });

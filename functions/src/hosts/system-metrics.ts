@@ -2,7 +2,7 @@
  * Host samples in the source's shapes: the `system-metrics` response's `metrics` object and
  * getStats' `system_metrics` summary, plus the compact points of a host's time series.
  */
-import type { HostSample } from "@aideon-perf/core";
+import { clampClientTime, type HostSample } from "@aideon-perf/core";
 
 /** The source's `metrics`: timestamp, cpu, memory, disk, network, process (when one is watched). */
 export function sourceMetrics(sample: HostSample) {
@@ -15,6 +15,15 @@ export function sourceMetrics(sample: HostSample) {
     ...(sample.process ? { process: { memory_bytes: sample.process.memory_bytes, cpu_percent: sample.process.cpu_percent, pid: sample.process.pid, name: sample.process.name } } : {}),
     host: { ...sample.host },
   };
+}
+
+/**
+ * The sample with its timestamp clamped to the server's receive time (the core's rule), and how far it
+ * was moved. An unmoved sample keeps the agent's own string.
+ */
+export function clampSampleTime(sample: HostSample, receivedMs: number): { sample: HostSample; clampedByMs: number } {
+  const { ms, clampedByMs } = clampClientTime(Date.parse(sample.timestamp), receivedMs);
+  return { sample: clampedByMs === 0 ? sample : { ...sample, timestamp: new Date(ms).toISOString() }, clampedByMs };
 }
 
 /** One point of a host's time series: what charts and health rules need, a few dozen bytes. */

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { FunctionsError } from "firebase/functions";
 import { WIRE_MALFORMED_PAYLOADS } from "../../packages/core/test/fixtures/malformed-payloads";
-import { adminDb, countAllDocuments, clearFirestore } from "../support/firestore";
+import { adminDb, countAllDocuments, clearFirestore, settleAggregation } from "../support/firestore";
 import { requireEmulators, type RunningEmulators } from "../support/emulators";
 import { createClient, signedInClient, type Client } from "../support/client";
 
@@ -33,7 +33,10 @@ describe("callables end to end (client SDK -> Functions emulator -> Firestore)",
     alice = await signedInClient(emulators);
     bob = await signedInClient(emulators);
   });
-  beforeEach(clearFirestore);
+  beforeEach(async () => {
+    await settleAggregation(); // the previous test's stopped traces and batches are still being aggregated
+    await clearFirestore();
+  });
   after(async () => {
     await Promise.all([alice, bob, ...extra].filter(Boolean).map((c) => c.close()));
   });

@@ -6,6 +6,8 @@
 import { getApps, initializeApp } from "firebase-admin/app";
 import { getFirestore, type Firestore } from "firebase-admin/firestore";
 import type { LocalFirestore } from "@aideon-perf/local-firestore";
+import { COLLECTIONS } from "../../functions/src/firestore";
+import { waitFor } from "./wait";
 
 export const TEST_PROJECT_ID = "demo-aideon-perf";
 
@@ -47,4 +49,22 @@ export async function countAllDocuments(): Promise<number> {
   const collections = await adminDb().listCollections();
   const counts = await Promise.all(collections.map(async (c) => (await c.count().get()).data().count));
   return counts.reduce((a, b) => a + b, 0);
+}
+
+/**
+ * Waits until the Firestore triggers have aggregated every finished trace and stored batch. They run
+ * after the call that caused them has returned (natively on the official emulator, through the relay
+ * on ours): a test that clears Firestore lets the previous test's triggers finish first, or their
+ * writes land in its data.
+ */
+export async function settleAggregation(): Promise<void> {
+  const pending = async () => {
+    const [traces, batches] = await Promise.all([
+      adminDb().collection(COLLECTIONS.traces).where("status", "==", "finished").get(),
+      adminDb().collection(COLLECTIONS.traceBatches).get(),
+    ]);
+    return [...traces.docs, ...batches.docs].filter((d) => d.get("aggregated") !== true).length;
+  };
+  const left = await waitFor(pending, (n) => n === 0);
+  if (left > 0) throw new Error(`${left} finished traces or batches were never aggregated`);
 }

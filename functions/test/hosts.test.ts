@@ -7,7 +7,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import type { Timestamp } from "firebase-admin/firestore";
-import { bucketKey, CLIENT_TIME_MAX_FUTURE_MS, CLIENT_TIME_MAX_PAST_MS, DAY_MS, type HostSample } from "@aideon-perf/core";
+import { bucketKey, CLIENT_TIME_MAX_FUTURE_MS, DAY_MS, type HostSample } from "@aideon-perf/core";
+import { clientTimeEdges } from "../../packages/core/test/fixtures/client-time-edges";
 import { adminDb, clearFirestore, ensureFirestore } from "../../test/support/firestore";
 import { COLLECTIONS } from "../src/firestore";
 import { HOST_SERIES_RETENTION_DAYS, hostStore } from "../src/hosts/host-store";
@@ -147,13 +148,7 @@ describe("host metrics (agent keys, push endpoint, reads)", function () {
     const seriesDocs = async () => (await adminDb().collection(COLLECTIONS.hostSeries).get()).docs;
     const hostDoc = async () => (await adminDb().collection(COLLECTIONS.hosts).doc("web-1").get()).data()!;
 
-    const edges: Array<[string, number, number]> = [
-      ["exactly at the future bound", SERVER_MS + CLIENT_TIME_MAX_FUTURE_MS, SERVER_MS + CLIENT_TIME_MAX_FUTURE_MS],
-      ["1 ms past the future bound", SERVER_MS + CLIENT_TIME_MAX_FUTURE_MS + 1, SERVER_MS + CLIENT_TIME_MAX_FUTURE_MS],
-      ["exactly at the past bound", SERVER_MS - CLIENT_TIME_MAX_PAST_MS, SERVER_MS - CLIENT_TIME_MAX_PAST_MS],
-      ["1 ms past the past bound", SERVER_MS - CLIENT_TIME_MAX_PAST_MS - 1, SERVER_MS - CLIENT_TIME_MAX_PAST_MS],
-    ];
-    for (const [label, clientMs, storedMs] of edges) {
+    for (const [label, clientMs, storedMs] of clientTimeEdges(SERVER_MS)) {
       const clamped = clientMs !== storedMs;
       it(`${clamped ? "clamps and counts" : "keeps"} a sample ${label}`, async () => {
         await hostStore(adminDb()).record("agent-1", push("web-1", [sample({}, clientMs)]), SERVER_MS);

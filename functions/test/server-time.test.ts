@@ -8,7 +8,8 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Timestamp } from "firebase-admin/firestore";
-import { CLIENT_TIME_MAX_FUTURE_MS, CLIENT_TIME_MAX_PAST_MS, DAY_MS, recordTracesRequestSchema } from "@aideon-perf/core";
+import { DAY_MS, recordTracesRequestSchema } from "@aideon-perf/core";
+import { clientTimeEdges } from "../../packages/core/test/fixtures/client-time-edges";
 import { adminDb, clearFirestore, ensureFirestore } from "../../test/support/firestore";
 import { COLLECTIONS } from "../src/firestore";
 import { BENCHMARK_SCRATCH_COLLECTION } from "../src/rest/benchmark/firestore";
@@ -38,13 +39,7 @@ describe("server time rules", function () {
       return { doc, trace: trace! };
     }
 
-    const edges: Array<[string, number, number]> = [
-      ["exactly at the future bound", SERVER_MS + CLIENT_TIME_MAX_FUTURE_MS, SERVER_MS + CLIENT_TIME_MAX_FUTURE_MS],
-      ["1 ms past the future bound", SERVER_MS + CLIENT_TIME_MAX_FUTURE_MS + 1, SERVER_MS + CLIENT_TIME_MAX_FUTURE_MS],
-      ["exactly at the past bound", SERVER_MS - CLIENT_TIME_MAX_PAST_MS, SERVER_MS - CLIENT_TIME_MAX_PAST_MS],
-      ["1 ms past the past bound", SERVER_MS - CLIENT_TIME_MAX_PAST_MS - 1, SERVER_MS - CLIENT_TIME_MAX_PAST_MS],
-    ];
-    for (const [label, clientMs, storedMs] of edges) {
+    for (const [label, clientMs, storedMs] of clientTimeEdges(SERVER_MS)) {
       const clamped = clientMs !== storedMs;
       it(`${clamped ? "clamps and records" : "keeps"} a start_time ${label}`, async () => {
         const { doc, trace } = await recordAt(clientMs);

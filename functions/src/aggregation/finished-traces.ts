@@ -3,21 +3,24 @@
  * the source document's `aggregated` mark and sets it with the aggregate writes, so a duplicate or
  * concurrent delivery of the same event finds it set and changes nothing.
  */
-import type { DocumentData, DocumentReference, Firestore, Timestamp } from "firebase-admin/firestore";
-import { isSlow, type TraceType } from "@aideon-perf/core";
+import { Timestamp, type DocumentReference, type Firestore } from "firebase-admin/firestore";
+import { isSlow } from "@aideon-perf/core";
 import { COLLECTIONS } from "../firestore";
+import { storedTraceBatchConverter, type StoredBatchTrace, type StoredTraceBatch } from "../stored/trace-batches";
+import { storedTraceConverter, type StoredTrace } from "../stored/traces";
 import type { ThresholdsConfig } from "../config/thresholds-config";
 import type { StatsStore } from "./stats-store";
 import { addAbandonedTrace, addFinishedTrace, emptyDelta } from "./trace-stats";
 import { slowOperation } from "./slow-operation";
 import { expiryFrom } from "../traces/trace-rules";
 
-interface StoredTrace {
-  name: string;
-  trace_type: TraceType;
-  duration: number;
-  start_time: Timestamp;
-  attributes?: Record<string, string | number | boolean>;
+/** What aggregation needs of a finished trace, whichever collection stored it. */
+type FinishedTrace = Pick<StoredBatchTrace, "name" | "trace_type" | "duration" | "start_time" | "attributes">;
+
+/** A source document's finished traces and the server time (receive or stop) they are bucketed by. */
+interface FinishedSource {
+  traces: FinishedTrace[];
+  serverMs: number;
 }
 
 export interface FinishedTracesDeps {
@@ -34,10 +37,9 @@ export function finishedTraces(deps: FinishedTracesDeps) {
    * Aggregates the traces of one source document. `slowId(i)` names the slow-operation record of trace
    * i deterministically, so a record is never written twice either.
    */
-  async function aggregateOnce(
-    source: DocumentReference,
-    tracesOf: (data: DocumentData) => StoredTrace[],
-    bucketMs: (data: DocumentData) => number,
+  async function aggregateOnce<T extends StoredTraceBatch | StoredTrace>(
+    source: DocumentReference<T>,
+    finishedOf: (data: T) => FinishedSource | null,
     slowId: (i: number) => string,
   ): Promise<{ aggregated: number; slow: number } | null> {
     const thresholds = await deps.thresholds.get();
@@ -45,12 +47,12 @@ export function finishedTraces(deps: FinishedTracesDeps) {
       const snap = await tx.get(source);
       const data = snap.data();
       if (!data || data.aggregated === true) return null;
-      const traces = tracesOf(data);
-      if (traces.length === 0) return null;
+      const finished = finishedOf(data);
+      if (!finished || finished.traces.length === 0) return null;
+      const { traces, serverMs } = finished;
       const delta = emptyDelta();
       for (const t of traces) addFinishedTrace(delta, t, thresholds[t.trace_type]);
       // A server time (receive or stop): the bucket and every expire_at below come from it.
-      const serverMs = bucketMs(data);
       const writes = await deps.store.stageDelta(tx, delta, serverMs, source.path);
       writes();
       let slow = 0;
@@ -73,31 +75,33 @@ export function finishedTraces(deps: FinishedTracesDeps) {
     /** A recordTraces batch chunk: all its traces, bucketed by when the batch arrived. */
     batchChunk: (ref: DocumentReference) =>
       aggregateOnce(
-        ref,
-        (d) => d.traces as StoredTrace[],
-        (d) => (d.received_at as Timestamp).toMillis(),
+        ref.withConverter(storedTraceBatchConverter),
+        (d) => ({ traces: d.traces, serverMs: d.received_at.toMillis() }),
         (i) => `${ref.id}_${i}`,
       ),
 
     /** A stopped server-tracked trace, bucketed by when it stopped. */
     stoppedTrace: (ref: DocumentReference) =>
       aggregateOnce(
-        ref,
-        (d) => (d.status === "finished" ? [d as StoredTrace] : []),
-        (d) => (d.end_time as Timestamp).toMillis(),
+        ref.withConverter(storedTraceConverter),
+        ({ status, duration, end_time, ...trace }) =>
+          status === "finished" && duration !== null && end_time !== null
+            ? { traces: [{ ...trace, duration }], serverMs: end_time.toMillis() }
+            : null,
         () => ref.id,
       ),
 
     /** Marks a trace abandoned (counted, never in duration statistics) unless it was stopped meanwhile. */
-    async abandon(ref: DocumentReference, nowMs: number): Promise<boolean> {
+    async abandon(untyped: DocumentReference, nowMs: number): Promise<boolean> {
+      const ref = untyped.withConverter(storedTraceConverter);
       return deps.db.runTransaction(async (tx) => {
-        const snap = await tx.get(ref);
-        if (snap.get("status") !== "active") return false;
+        const trace = (await tx.get(ref)).data();
+        if (trace?.status !== "active") return false;
         const delta = emptyDelta();
-        addAbandonedTrace(delta, snap.get("trace_type"), snap.get("name"));
+        addAbandonedTrace(delta, trace.trace_type, trace.name);
         const writes = await deps.store.stageDelta(tx, delta, nowMs, ref.path);
         writes();
-        tx.update(ref, { status: "abandoned", end_time: new Date(nowMs), aggregated: true });
+        tx.update(ref, { status: "abandoned", end_time: Timestamp.fromMillis(nowMs), aggregated: true });
         return true;
       });
     },

@@ -1,6 +1,7 @@
 /** The scheduled jobs' work, apart from their schedule wiring so that tests can run them directly. */
 import { logger } from "firebase-functions";
 import { COLLECTIONS } from "../firestore";
+import { storedTraceConverter } from "../stored/traces";
 import type { services } from "../services";
 
 type Services = ReturnType<typeof services>;
@@ -25,12 +26,12 @@ export async function foldClosedMinutes(s: Services, nowMs: number): Promise<{ m
 /** Marks traces active for longer than the configured limit as abandoned; returns how many. */
 export async function markAbandonedTraces(s: Services, nowMs: number): Promise<number> {
   const cutoff = nowMs - s.abandonAfterMs();
-  const active = s.db.collection(COLLECTIONS.traces).where("status", "==", "active");
+  const active = s.db.collection(COLLECTIONS.traces).withConverter(storedTraceConverter).where("status", "==", "active");
   let abandoned = 0;
   let page = await active.limit(ABANDON_PAGE_SIZE).get();
   for (;;) {
     for (const doc of page.docs) {
-      if (doc.get("start_time").toMillis() <= cutoff && (await s.finished.abandon(doc.ref, nowMs))) abandoned += 1;
+      if (doc.data().start_time.toMillis() <= cutoff && (await s.finished.abandon(doc.ref, nowMs))) abandoned += 1;
     }
     const last = page.docs[page.docs.length - 1];
     if (page.size < ABANDON_PAGE_SIZE || !last) break;

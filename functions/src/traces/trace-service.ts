@@ -1,4 +1,4 @@
-import type { DocumentData, Firestore, Transaction } from "firebase-admin/firestore";
+import { Timestamp, type Firestore, type Transaction } from "firebase-admin/firestore";
 import {
   clampClientTime,
   type AddMetricRequest,
@@ -11,6 +11,8 @@ import {
   type StopTraceResponse,
 } from "@aideon-perf/core";
 import { COLLECTIONS } from "../firestore";
+import { storedTraceBatchConverter, type StoredBatchTrace } from "../stored/trace-batches";
+import { storedTraceConverter } from "../stored/traces";
 import { errors } from "../errors";
 import { batchKey, chunkBySize, chunkDocumentId } from "./batch-plan";
 import { durationSeconds, expiryFrom, mergeAttributes, mergeMetrics } from "./trace-rules";
@@ -32,7 +34,9 @@ const ALREADY_EXISTS = 6;
  * nothing is half-written.
  */
 export function traceService(deps: TraceServiceDeps) {
-  const traces = () => deps.db.collection(COLLECTIONS.traces);
+  const traces = () => deps.db.collection(COLLECTIONS.traces).withConverter(storedTraceConverter);
+  const batchChunk = (key: string, index: number) =>
+    deps.db.collection(COLLECTIONS.traceBatches).doc(chunkDocumentId(key, index)).withConverter(storedTraceBatchConverter);
 
   /** Reads a server-tracked trace for a change by its owner, inside the caller's transaction. */
   async function activeTraceOf(tx: Transaction, uid: string, traceId: string) {
@@ -58,10 +62,10 @@ export function traceService(deps: TraceServiceDeps) {
           metrics: {},
           status: "active",
           owner_uid: uid,
-          start_time: new Date(startMs),
+          start_time: Timestamp.fromMillis(startMs),
           end_time: null,
           duration: null,
-          expire_at: expiryFrom(startMs, deps.retentionDays()),
+          expire_at: Timestamp.fromDate(expiryFrom(startMs, deps.retentionDays())),
         });
       return { success: true, trace_id: traceId, message: "Trace started successfully" };
     },
@@ -75,7 +79,7 @@ export function traceService(deps: TraceServiceDeps) {
           attributes: mergeAttributes(trace.attributes, req.attributes),
           metrics: mergeMetrics(trace.metrics, req.metrics),
           status: "finished",
-          end_time: new Date(stopMs),
+          end_time: Timestamp.fromMillis(stopMs),
           duration: seconds,
         });
         return seconds;
@@ -98,14 +102,14 @@ export function traceService(deps: TraceServiceDeps) {
     async recordTraces(uid: string, req: RecordTracesRequest): Promise<RecordTracesResponse> {
       const key = batchKey(uid, req.batch_id);
       const receivedMs = deps.now();
-      const stored = req.traces.map((t) => {
+      const stored = req.traces.map((t): StoredBatchTrace => {
         const start = clampClientTime(t.start_time, receivedMs);
         return {
           name: t.name,
           trace_type: t.trace_type,
-          start_time: new Date(start.ms),
+          start_time: Timestamp.fromMillis(start.ms),
           // Only on a clamped trace: what the client's clock said, so a broken clock shows.
-          ...(start.clampedByMs === 0 ? {} : { client_start_time: new Date(t.start_time) }),
+          ...(start.clampedByMs === 0 ? {} : { client_start_time: Timestamp.fromMillis(t.start_time) }),
           duration: t.duration,
           attributes: t.attributes ?? {},
           metrics: t.metrics ?? {},
@@ -114,17 +118,17 @@ export function traceService(deps: TraceServiceDeps) {
       const chunks = chunkBySize(stored);
       const batch = deps.db.batch();
       chunks.forEach((chunkTraces, index) => {
-        batch.create(deps.db.collection(COLLECTIONS.traceBatches).doc(chunkDocumentId(key, index)), {
+        batch.create(batchChunk(key, index), {
           batch_id: req.batch_id,
           owner_uid: uid,
           chunk: index,
           chunk_count: chunks.length,
           trace_count: stored.length,
           traces: chunkTraces,
-          clamped_start_times: chunkTraces.filter((t) => "client_start_time" in t).length,
-          received_at: new Date(receivedMs),
-          expire_at: expiryFrom(receivedMs, deps.retentionDays()),
-        } satisfies DocumentData);
+          clamped_start_times: chunkTraces.filter((t) => t.client_start_time !== undefined).length,
+          received_at: Timestamp.fromMillis(receivedMs),
+          expire_at: Timestamp.fromDate(expiryFrom(receivedMs, deps.retentionDays())),
+        });
       });
       try {
         await batch.commit();
@@ -132,8 +136,8 @@ export function traceService(deps: TraceServiceDeps) {
       } catch (e) {
         if ((e as { code?: unknown }).code !== ALREADY_EXISTS) throw e;
         // The earlier call's count is what is stored; report that, not this retry's.
-        const first = await deps.db.collection(COLLECTIONS.traceBatches).doc(chunkDocumentId(key, 0)).get();
-        return { success: true, batch_id: req.batch_id, accepted: first.get("trace_count") ?? 0, duplicate: true };
+        const first = await batchChunk(key, 0).get();
+        return { success: true, batch_id: req.batch_id, accepted: first.data()?.trace_count ?? 0, duplicate: true };
       }
     },
   };

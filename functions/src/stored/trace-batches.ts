@@ -1,0 +1,43 @@
+/** `perf_trace_batches`: client-measured traces, one document per recordTraces batch chunk. */
+import * as z from "zod";
+import {
+  attributesSchema,
+  documentIdSchema,
+  durationSchema,
+  metricsSchema,
+  traceNameSchema,
+  traceTypeSchema,
+} from "@aideon-perf/core";
+import { storedConverter, timestampSchema } from "./stored-document";
+
+export const storedBatchTraceSchema = z.object({
+  name: traceNameSchema,
+  trace_type: traceTypeSchema,
+  /** The client's start time clamped to the receive time within the allowed skew. */
+  start_time: timestampSchema,
+  /** Only on a clamped trace: what the client's clock said. */
+  client_start_time: timestampSchema.optional(),
+  duration: durationSchema,
+  attributes: attributesSchema,
+  metrics: metricsSchema,
+});
+
+export const storedTraceBatchSchema = z.object({
+  batch_id: documentIdSchema,
+  owner_uid: z.string(),
+  chunk: z.number().int().min(0),
+  chunk_count: z.number().int().min(1),
+  /** Traces in the whole batch, over all its chunks. */
+  trace_count: z.number().int().min(0),
+  traces: z.array(storedBatchTraceSchema),
+  clamped_start_times: z.number().int().min(0),
+  received_at: timestampSchema,
+  expire_at: timestampSchema,
+  /** Set, with the aggregate writes, once the chunk is in the statistics. */
+  aggregated: z.literal(true).optional(),
+});
+
+export type StoredBatchTrace = z.output<typeof storedBatchTraceSchema>;
+export type StoredTraceBatch = z.output<typeof storedTraceBatchSchema>;
+
+export const storedTraceBatchConverter = storedConverter(storedTraceBatchSchema);

@@ -1,0 +1,25 @@
+/** `perf_traces`: one document per server-tracked trace (startTrace / stopTrace / addMetric). */
+import * as z from "zod";
+import { attributesSchema, metricsSchema, traceNameSchema, traceTypeSchema } from "@aideon-perf/core";
+import { storedConverter, timestampSchema } from "./stored-document";
+
+export const storedTraceSchema = z.object({
+  name: traceNameSchema,
+  trace_type: traceTypeSchema,
+  attributes: attributesSchema,
+  metrics: metricsSchema,
+  status: z.enum(["active", "finished", "abandoned"]),
+  owner_uid: z.string(),
+  start_time: timestampSchema,
+  /** Set when the trace stops or is abandoned. */
+  end_time: timestampSchema.nullable(),
+  /** Server-clock seconds, set only by stopTrace (not bounded by the wire limit: the server measured it). */
+  duration: z.number().min(0).nullable(),
+  expire_at: timestampSchema,
+  /** Set, with the aggregate writes, once the trace is in the statistics. */
+  aggregated: z.literal(true).optional(),
+});
+
+export type StoredTrace = z.output<typeof storedTraceSchema>;
+
+export const storedTraceConverter = storedConverter(storedTraceSchema);

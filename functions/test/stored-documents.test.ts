@@ -1,0 +1,96 @@
+/**
+ * The stored-document converters against a real Firestore API server: a valid document comes back as
+ * written, and a document that drifted from its schema fails naming its collection, document and field.
+ */
+import assert from "node:assert/strict";
+import { Timestamp, type FirestoreDataConverter } from "firebase-admin/firestore";
+import { adminDb, clearFirestore, ensureFirestore } from "../../test/support/firestore";
+import { COLLECTIONS } from "../src/firestore";
+import { StoredDocumentError } from "../src/stored/stored-document";
+import { storedTraceBatchConverter, type StoredTraceBatch } from "../src/stored/trace-batches";
+import { storedTraceConverter, type StoredTrace } from "../src/stored/traces";
+import { withoutBackgroundTriggers } from "./helpers";
+
+const at = (iso: string) => Timestamp.fromMillis(Date.parse(iso));
+
+const trace: StoredTrace = {
+  name: "checkout",
+  trace_type: "HTTP_REQUEST",
+  attributes: { method: "POST", retried: false, attempt: 2 },
+  metrics: { bytes: 512 },
+  status: "finished",
+  owner_uid: "alice",
+  start_time: at("2026-12-02T12:00:00.000Z"),
+  end_time: at("2026-12-02T12:00:01.250Z"),
+  duration: 1.25,
+  expire_at: at("2027-01-01T12:00:00.000Z"),
+  aggregated: true,
+};
+
+const batch: StoredTraceBatch = {
+  batch_id: "b-1",
+  owner_uid: "alice",
+  chunk: 0,
+  chunk_count: 1,
+  trace_count: 2,
+  traces: [
+    { name: "load", trace_type: "CUSTOM_TRACE", start_time: at("2026-12-02T12:00:00.000Z"), duration: 0.5, attributes: {}, metrics: {} },
+    {
+      name: "query",
+      trace_type: "DATABASE_QUERY",
+      start_time: at("2026-12-02T12:05:00.000Z"),
+      client_start_time: at("2026-12-02T13:00:00.000Z"),
+      duration: 0.02,
+      attributes: { table: "orders" },
+      metrics: { rows: 3 },
+    },
+  ],
+  clamped_start_times: 1,
+  received_at: at("2026-12-02T12:00:00.000Z"),
+  expire_at: at("2027-01-01T12:00:00.000Z"),
+};
+
+const cases: { collection: string; converter: FirestoreDataConverter<object>; valid: object; malformed: Record<string, unknown>; field: string }[] = [
+  {
+    collection: COLLECTIONS.traces,
+    converter: storedTraceConverter as FirestoreDataConverter<object>,
+    valid: trace,
+    malformed: { ...trace, start_time: "2026-12-02T12:00:00Z" },
+    field: "start_time",
+  },
+  {
+    collection: COLLECTIONS.traceBatches,
+    converter: storedTraceBatchConverter as FirestoreDataConverter<object>,
+    valid: batch,
+    malformed: { ...batch, traces: [batch.traces[0], { ...batch.traces[1], duration: -1 }] },
+    field: "traces.1.duration",
+  },
+];
+
+describe("stored documents", function () {
+  withoutBackgroundTriggers();
+  before(ensureFirestore);
+  beforeEach(clearFirestore);
+
+  for (const { collection, converter, valid, malformed, field } of cases) {
+    describe(collection, () => {
+      it("reads back a valid document as written", async () => {
+        const ref = adminDb().collection(collection).doc("valid").withConverter(converter);
+        await ref.set(valid);
+        assert.deepEqual((await ref.get()).data(), valid);
+      });
+
+      it("fails on a malformed stored document, naming the collection, document and field", async () => {
+        const raw = adminDb().collection(collection).doc("malformed");
+        await raw.set(malformed);
+        await assert.rejects(raw.withConverter(converter).get().then((s) => s.data()), (e: unknown) => {
+          assert.ok(e instanceof StoredDocumentError);
+          assert.equal(e.documentPath, `${collection}/malformed`);
+          assert.equal(e.field, field);
+          assert.match(e.message, new RegExp(`^stored document ${collection}/malformed does not match its schema: ${field.replace(/\./g, "\\.")}: `));
+          return true;
+        });
+      });
+    });
+  }
+});

@@ -6,6 +6,14 @@ import assert from "node:assert/strict";
 import { Timestamp, type FirestoreDataConverter } from "firebase-admin/firestore";
 import { adminDb, clearFirestore, ensureFirestore } from "../../test/support/firestore";
 import { COLLECTIONS } from "../src/firestore";
+import {
+  storedNameRollupConverter,
+  storedRollupConverter,
+  storedShardConverter,
+  type StoredNameRollup,
+  type StoredRollup,
+  type StoredShard,
+} from "../src/stored/aggregates";
 import { StoredDocumentError } from "../src/stored/stored-document";
 import { storedTraceBatchConverter, type StoredTraceBatch } from "../src/stored/trace-batches";
 import { storedTraceConverter, type StoredTrace } from "../src/stored/traces";
@@ -50,6 +58,30 @@ const batch: StoredTraceBatch = {
   expire_at: at("2027-01-01T12:00:00.000Z"),
 };
 
+const stats = { count: 2, sum: 1.5, min: 0.5, max: 1, sketch: { zero: 0, bins: { p0: 1, n35: 1 } }, slow: 1, abandoned: 1 };
+const checkout = { name: "checkout", trace_type: "HTTP_REQUEST" as const, stats };
+
+const shard: StoredShard = {
+  minute: "202612021200",
+  minute_start: Date.parse("2026-12-02T12:00:00.000Z"),
+  shard: 7,
+  folded: false,
+  types: { HTTP_REQUEST: stats },
+  names: { n0123456789abcdef0123: checkout },
+  names_dropped: 3,
+  expire_at: at("2026-12-04T12:00:00.000Z"),
+};
+
+const rollup: StoredRollup = { granularity: "all", bucket: "all", types: { HTTP_REQUEST: stats }, names_dropped: 0 };
+
+const nameRollup: StoredNameRollup = {
+  granularity: "hour",
+  bucket: "2026120212",
+  key: "n0123456789abcdef0123",
+  ...checkout,
+  expire_at: at("2026-12-10T12:00:00.000Z"),
+};
+
 const cases: { collection: string; converter: FirestoreDataConverter<object>; valid: object; malformed: Record<string, unknown>; field: string }[] = [
   {
     collection: COLLECTIONS.traces,
@@ -64,6 +96,27 @@ const cases: { collection: string; converter: FirestoreDataConverter<object>; va
     valid: batch,
     malformed: { ...batch, traces: [batch.traces[0], { ...batch.traces[1], duration: -1 }] },
     field: "traces.1.duration",
+  },
+  {
+    collection: COLLECTIONS.aggregateShards,
+    converter: storedShardConverter as FirestoreDataConverter<object>,
+    valid: shard,
+    malformed: { ...shard, names: { n0123456789abcdef0123: { ...checkout, stats: { ...stats, count: "2" } } } },
+    field: "names.n0123456789abcdef0123.stats.count",
+  },
+  {
+    collection: COLLECTIONS.aggregateRollups,
+    converter: storedRollupConverter as FirestoreDataConverter<object>,
+    valid: rollup,
+    malformed: { ...rollup, types: { HTTP_REQUEST: { ...stats, sketch: { bins: {} } } } },
+    field: "types.HTTP_REQUEST.sketch.zero",
+  },
+  {
+    collection: COLLECTIONS.nameRollups,
+    converter: storedNameRollupConverter as FirestoreDataConverter<object>,
+    valid: nameRollup,
+    malformed: { ...nameRollup, granularity: "week" },
+    field: "granularity",
   },
 ];
 

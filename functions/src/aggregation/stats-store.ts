@@ -4,9 +4,10 @@
  * rollups of a window with the still-unfolded shards in one read-only transaction, so a concurrent fold
  * can never make them count a minute twice or not at all.
  */
-import type { DocumentReference, Firestore, Transaction } from "firebase-admin/firestore";
+import { Timestamp, type Firestore, type Transaction } from "firebase-admin/firestore";
 import { bucketKey, minuteStart, windowBuckets, windowStartMs, type Granularity, type StatsWindow } from "@aideon-perf/core";
 import { COLLECTIONS } from "../firestore";
+import { storedNameRollupConverter, storedRollupConverter, storedShardConverter, type StoredRollup } from "../stored/aggregates";
 import {
   AGGREGATE_SHARDS,
   RETENTION_MS,
@@ -22,44 +23,25 @@ import {
   emptyStats,
   mergeDelta,
   mergeStats,
-  type NameStats,
   type StatsDelta,
 } from "./trace-stats";
-
-interface ShardDoc extends StatsDelta {
-  minute: string;
-  minute_start: number;
-  shard: number;
-  folded: boolean;
-  expire_at?: Date;
-}
-
-interface RollupDoc extends StatsDelta {
-  granularity: Granularity;
-  bucket: string;
-}
-
-interface NameRollupDoc extends NameStats {
-  granularity: Granularity;
-  bucket: string;
-  key: string;
-}
 
 type Writes = () => void;
 
 const expiry = (granularity: Granularity, ms: number) => {
   const keep = RETENTION_MS[granularity];
-  return keep === null ? {} : { expire_at: new Date(ms + keep) };
+  return keep === null ? {} : { expire_at: Timestamp.fromMillis(ms + keep) };
 };
 
-function deltaOf(doc: StatsDelta | undefined): StatsDelta {
-  return doc ? { types: doc.types ?? {}, names: doc.names ?? {}, names_dropped: doc.names_dropped ?? 0 } : emptyDelta();
+/** A type rollup's statistics as a delta: it holds no names (they have their own documents). */
+function rollupDelta(doc: StoredRollup | undefined): StatsDelta {
+  return doc ? { types: doc.types, names: {}, names_dropped: doc.names_dropped } : emptyDelta();
 }
 
 export function statsStore(db: Firestore) {
-  const shards = db.collection(COLLECTIONS.aggregateShards);
-  const rollups = db.collection(COLLECTIONS.aggregateRollups);
-  const nameRollups = db.collection(COLLECTIONS.nameRollups);
+  const shards = db.collection(COLLECTIONS.aggregateShards).withConverter(storedShardConverter);
+  const rollups = db.collection(COLLECTIONS.aggregateRollups).withConverter(storedRollupConverter);
+  const nameRollups = db.collection(COLLECTIONS.nameRollups).withConverter(storedNameRollupConverter);
 
   /** Reads every rollup document a folded minute feeds and returns the writes that add `delta`. */
   async function stageRollups(tx: Transaction, delta: StatsDelta, minuteMs: number): Promise<Writes> {
@@ -68,12 +50,11 @@ export function statsStore(db: Firestore) {
     const nameRefs = ROLLUP_LEVELS.flatMap((g) =>
       nameKeys.map((key) => nameRollups.doc(nameRollupDocumentId(bucketKey(g, minuteMs), key))),
     );
-    const snaps = await tx.getAll(...typeRefs, ...nameRefs);
-    const typeSnaps = snaps.slice(0, typeRefs.length);
-    const nameSnaps = snaps.slice(typeRefs.length);
+    // The transaction starts once: the second read waits for the first's transaction id.
+    const [typeSnaps, nameSnaps] = await Promise.all([tx.getAll(...typeRefs), nameRefs.length > 0 ? tx.getAll(...nameRefs) : []]);
     return () => {
       ROLLUP_LEVELS.forEach((granularity, i) => {
-        const merged = mergeDelta(deltaOf(typeSnaps[i]!.data() as RollupDoc | undefined), { ...delta, names: {} });
+        const merged = mergeDelta(rollupDelta(typeSnaps[i]!.data()), { ...delta, names: {} });
         tx.set(typeRefs[i]!, {
           granularity,
           bucket: bucketKey(granularity, minuteMs),
@@ -86,7 +67,7 @@ export function statsStore(db: Firestore) {
         nameKeys.forEach((key, j) => {
           const index = level * nameKeys.length + j;
           const entry = delta.names[key]!;
-          const previous = nameSnaps[index]!.data() as NameRollupDoc | undefined;
+          const previous = nameSnaps[index]!.data();
           tx.set(nameRefs[index]!, {
             granularity,
             bucket: bucketKey(granularity, minuteMs),
@@ -112,25 +93,27 @@ export function statsStore(db: Firestore) {
       const shard = shardOf(idempotencyKey, AGGREGATE_SHARDS);
       const ref = shards.doc(shardDocumentId(minuteMs, shard));
       const snap = await tx.get(ref);
-      const current = snap.data() as ShardDoc | undefined;
+      const current = snap.data();
       if (current?.folded) return stageRollups(tx, delta, minuteMs);
       return () => {
-        const merged = mergeDelta(deltaOf(current), delta, MAX_NAMES_PER_SHARD);
+        const merged = mergeDelta(current ?? emptyDelta(), delta, MAX_NAMES_PER_SHARD);
         tx.set(ref, {
           minute: bucketKey("minute", minuteMs),
           minute_start: minuteMs,
           shard,
           folded: false,
-          ...merged,
+          types: merged.types,
+          names: merged.names,
+          names_dropped: merged.names_dropped,
           ...expiry("minute", minuteMs),
-        } satisfies ShardDoc);
+        });
       };
     },
 
     /** Minutes with unfolded shards that closed before `cutoffMs`, oldest first. */
     async closedUnfoldedMinutes(cutoffMs: number): Promise<number[]> {
       const open = await shards.where("folded", "==", false).get();
-      const minutes = new Set(open.docs.map((d) => d.get("minute_start") as number).filter((m) => m + 60_000 <= cutoffMs));
+      const minutes = new Set(open.docs.map((d) => d.data().minute_start).filter((m) => m + 60_000 <= cutoffMs));
       return [...minutes].sort((a, b) => a - b);
     },
 
@@ -140,7 +123,7 @@ export function statsStore(db: Firestore) {
         // A query reads (and pays for) only the shards that exist, not all AGGREGATE_SHARDS ids.
         const open = (await tx.get(shards.where("minute", "==", bucketKey("minute", minuteMs)).where("folded", "==", false))).docs;
         if (open.length === 0) return { shards: 0, traces: 0 };
-        const delta = open.reduce((acc, s) => mergeDelta(acc, deltaOf(s.data() as ShardDoc)), emptyDelta());
+        const delta = open.reduce((acc, s) => mergeDelta(acc, s.data()), emptyDelta());
         const writes = await stageRollups(tx, delta, minuteMs);
         writes();
         for (const s of open) tx.update(s.ref, { folded: true });
@@ -158,27 +141,23 @@ export function statsStore(db: Firestore) {
       const startMs = windowStartMs(window, nowMs);
       return db.runTransaction(
         async (tx) => {
-          const refs: DocumentReference[] = nameKey
-            ? keys.map((k) => nameRollups.doc(nameRollupDocumentId(k, nameKey)))
-            : keys.map((k) => rollups.doc(k));
-          const [docs, open] = await Promise.all([tx.getAll(...refs), tx.get(shards.where("folded", "==", false))]);
           const delta = emptyDelta();
-          for (const snap of docs) {
-            if (!snap.exists) continue;
-            if (nameKey) {
-              const doc = snap.data() as NameRollupDoc;
-              mergeDelta(delta, { types: {}, names: { [nameKey]: doc }, names_dropped: 0 });
-            } else {
-              mergeDelta(delta, { ...deltaOf(snap.data() as RollupDoc), names: {} });
-            }
-          }
+          const rollupsRead = nameKey
+            ? tx.getAll(...keys.map((k) => nameRollups.doc(nameRollupDocumentId(k, nameKey)))).then((docs) => {
+                for (const doc of docs.map((snap) => snap.data())) {
+                  if (doc) mergeDelta(delta, { types: {}, names: { [nameKey]: doc }, names_dropped: 0 });
+                }
+              })
+            : tx.getAll(...keys.map((k) => rollups.doc(k))).then((docs) => {
+                for (const snap of docs) mergeDelta(delta, rollupDelta(snap.data()));
+              });
+          const [, open] = await Promise.all([rollupsRead, tx.get(shards.where("folded", "==", false))]);
           for (const snap of open.docs) {
-            const shard = snap.data() as ShardDoc;
+            const shard = snap.data();
             if (shard.minute_start < startMs) continue;
-            const part = deltaOf(shard);
-            mergeDelta(delta, nameKey ? { types: {}, names: part.names[nameKey] ? { [nameKey]: part.names[nameKey] } : {}, names_dropped: 0 } : { ...part, names: {} });
+            mergeDelta(delta, nameKey ? { types: {}, names: shard.names[nameKey] ? { [nameKey]: shard.names[nameKey] } : {}, names_dropped: 0 } : { ...shard, names: {} });
           }
-          return { delta, documentsRead: refs.length + Math.max(1, open.size) };
+          return { delta, documentsRead: keys.length + Math.max(1, open.size) };
         },
         { readOnly: true },
       );

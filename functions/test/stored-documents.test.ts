@@ -14,6 +14,7 @@ import {
   type StoredRollup,
   type StoredShard,
 } from "../src/stored/aggregates";
+import { storedSlowOperationConverter, type StoredSlowOperation } from "../src/stored/slow-operations";
 import { StoredDocumentError } from "../src/stored/stored-document";
 import { storedTraceBatchConverter, type StoredTraceBatch } from "../src/stored/trace-batches";
 import { storedTraceConverter, type StoredTrace } from "../src/stored/traces";
@@ -82,6 +83,15 @@ const nameRollup: StoredNameRollup = {
   expire_at: at("2026-12-10T12:00:00.000Z"),
 };
 
+const slowOperation: StoredSlowOperation = {
+  timestamp: at("2026-12-02T12:00:03.000Z"),
+  message: "Slow HTTP_REQUEST operation: checkout",
+  type: "HTTP_REQUEST",
+  name: "checkout",
+  context: { duration: 3, threshold: 2, attributes: { method: "POST" } },
+  expire_at: at("2027-01-01T12:00:00.000Z"),
+};
+
 const cases: { collection: string; converter: FirestoreDataConverter<object>; valid: object; malformed: Record<string, unknown>; field: string }[] = [
   {
     collection: COLLECTIONS.traces,
@@ -117,6 +127,13 @@ const cases: { collection: string; converter: FirestoreDataConverter<object>; va
     valid: nameRollup,
     malformed: { ...nameRollup, granularity: "week" },
     field: "granularity",
+  },
+  {
+    collection: COLLECTIONS.slowOperations,
+    converter: storedSlowOperationConverter as FirestoreDataConverter<object>,
+    valid: slowOperation,
+    malformed: { ...slowOperation, context: { ...slowOperation.context, attributes: { "bad key": 1 } } },
+    field: "context.attributes.bad key",
   },
 ];
 

@@ -7,6 +7,7 @@ import { Timestamp, type DocumentReference, type Firestore } from "firebase-admi
 import { isSlow } from "@aideon-perf/core";
 import { COLLECTIONS } from "../firestore";
 import { storedTraceBatchConverter, type StoredBatchTrace, type StoredTraceBatch } from "../stored/trace-batches";
+import { storedSlowOperationConverter } from "../stored/slow-operations";
 import { storedTraceConverter, type StoredTrace } from "../stored/traces";
 import type { ThresholdsConfig } from "../config/thresholds-config";
 import type { StatsStore } from "./stats-store";
@@ -31,7 +32,7 @@ export interface FinishedTracesDeps {
 }
 
 export function finishedTraces(deps: FinishedTracesDeps) {
-  const slowOps = deps.db.collection(COLLECTIONS.slowOperations);
+  const slowOps = deps.db.collection(COLLECTIONS.slowOperations).withConverter(storedSlowOperationConverter);
 
   /**
    * Aggregates the traces of one source document. `slowId(i)` names the slow-operation record of trace
@@ -63,7 +64,7 @@ export function finishedTraces(deps: FinishedTracesDeps) {
         const endMs = t.start_time.toMillis() + t.duration * 1000;
         tx.set(slowOps.doc(slowId(i)), {
           ...slowOperation(t, endMs, threshold),
-          expire_at: expiryFrom(serverMs, deps.retentionDays()),
+          expire_at: Timestamp.fromDate(expiryFrom(serverMs, deps.retentionDays())),
         });
       });
       tx.update(source, { aggregated: true });

@@ -1,17 +1,9 @@
+import { Timestamp } from "firebase-admin/firestore";
 import type { Threshold, TraceType } from "@aideon-perf/core";
+import type { StoredSlowOperation } from "../stored/slow-operations";
 
-/** A slow-operation record in the source's shape (stored with a Date timestamp, served as ISO 8601). */
-export interface SlowOperation {
-  timestamp: Date;
-  message: string;
-  type: TraceType;
-  name: string;
-  context: {
-    duration: number;
-    threshold: number;
-    attributes: Record<string, string | number | boolean>;
-  };
-}
+/** A slow-operation record in the source's shape, before its expiry is set. */
+export type SlowOperation = Omit<StoredSlowOperation, "expire_at">;
 
 export function slowOperation(
   trace: { name: string; trace_type: TraceType; duration: number; attributes?: Record<string, string | number | boolean> },
@@ -19,7 +11,7 @@ export function slowOperation(
   threshold: Threshold,
 ): SlowOperation {
   return {
-    timestamp: new Date(endMs),
+    timestamp: Timestamp.fromMillis(endMs),
     message: `Slow ${trace.trace_type} operation: ${trace.name}`,
     type: trace.trace_type,
     name: trace.name,

@@ -28,12 +28,12 @@ export function decodePageToken(token: string): PageCursor {
  * `pageToken`: the page's documents and the token of the next page (null on the last one).
  * One extra document is read to know whether another page follows.
  */
-export async function newestFirstPage(
-  query: Query,
+export async function newestFirstPage<T>(
+  query: Query<T>,
   timeField: string,
   limit: number,
   pageToken: string | undefined,
-): Promise<{ docs: QueryDocumentSnapshot[]; nextPageToken: string | null }> {
+): Promise<{ docs: QueryDocumentSnapshot<T>[]; nextPageToken: string | null }> {
   let page = query.orderBy(timeField, "desc").orderBy(FieldPath.documentId(), "desc");
   if (pageToken) {
     const cursor = decodePageToken(pageToken);

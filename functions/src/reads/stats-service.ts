@@ -2,7 +2,7 @@
  * The read APIs, in the source's response shapes. Every read costs a bounded number of documents
  * (the window's rollups plus the unfolded shards), whatever the number of traces stored.
  */
-import type { Firestore, Timestamp } from "firebase-admin/firestore";
+import type { Firestore } from "firebase-admin/firestore";
 import {
   summarize,
   type SlowOperationsRequest,
@@ -15,7 +15,7 @@ import { fleetSummary } from "../hosts/system-metrics";
 import { COLLECTIONS } from "../firestore";
 import type { StatsStore } from "../aggregation/stats-store";
 import { emptyStats, nameKey, statsOfTypes, type TraceStats } from "../aggregation/trace-stats";
-import type { SlowOperation } from "../aggregation/slow-operation";
+import { storedSlowOperationConverter } from "../stored/slow-operations";
 import { newestFirstPage } from "./page-token";
 
 export interface StatsServiceDeps {
@@ -28,7 +28,7 @@ export interface StatsServiceDeps {
 
 export function statsService(deps: StatsServiceDeps) {
   const traces = deps.db.collection(COLLECTIONS.traces);
-  const slowOps = deps.db.collection(COLLECTIONS.slowOperations);
+  const slowOps = deps.db.collection(COLLECTIONS.slowOperations).withConverter(storedSlowOperationConverter);
 
   /** count() costs one read per 1000 matching index entries: bounded by traces in flight, not stored. */
   const activeTraces = async () => (await traces.where("status", "==", "active").count().get()).data().count;
@@ -81,7 +81,7 @@ export function statsService(deps: StatsServiceDeps) {
       return {
         success: true as const,
         slow_operations: docs.map((d) => {
-          const op = d.data() as Omit<SlowOperation, "timestamp"> & { timestamp: Timestamp };
+          const op = d.data();
           return { timestamp: op.timestamp.toDate().toISOString(), message: op.message, type: op.type, context: op.context };
         }),
         total_count: total.data().count,

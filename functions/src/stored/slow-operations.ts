@@ -1,0 +1,22 @@
+/** `perf_slow_operations`: one record per trace slower than its type's poor threshold, in the source's shape. */
+import * as z from "zod";
+import { attributesSchema, traceNameSchema, traceTypeSchema } from "@aideon-perf/core";
+import { storedConverter, timestampSchema } from "./stored-document";
+
+export const storedSlowOperationSchema = z.object({
+  /** When the trace ended (served as ISO 8601). */
+  timestamp: timestampSchema,
+  message: z.string(),
+  type: traceTypeSchema,
+  name: traceNameSchema,
+  context: z.object({
+    duration: z.number().min(0),
+    threshold: z.number(),
+    attributes: attributesSchema,
+  }),
+  expire_at: timestampSchema,
+});
+
+export type StoredSlowOperation = z.output<typeof storedSlowOperationSchema>;
+
+export const storedSlowOperationConverter = storedConverter(storedSlowOperationSchema);

@@ -92,75 +92,83 @@ const slowOperation: StoredSlowOperation = {
   expire_at: at("2027-01-01T12:00:00.000Z"),
 };
 
-const cases: { collection: string; converter: FirestoreDataConverter<object>; valid: object; malformed: Record<string, unknown>; field: string }[] = [
-  {
-    collection: COLLECTIONS.traces,
-    converter: storedTraceConverter as FirestoreDataConverter<object>,
-    valid: trace,
-    malformed: { ...trace, start_time: "2026-12-02T12:00:00Z" },
-    field: "start_time",
-  },
-  {
-    collection: COLLECTIONS.traceBatches,
-    converter: storedTraceBatchConverter as FirestoreDataConverter<object>,
-    valid: batch,
-    malformed: { ...batch, traces: [batch.traces[0], { ...batch.traces[1], duration: -1 }] },
-    field: "traces.1.duration",
-  },
-  {
-    collection: COLLECTIONS.aggregateShards,
-    converter: storedShardConverter as FirestoreDataConverter<object>,
-    valid: shard,
-    malformed: { ...shard, names: { n0123456789abcdef0123: { ...checkout, stats: { ...stats, count: "2" } } } },
-    field: "names.n0123456789abcdef0123.stats.count",
-  },
-  {
-    collection: COLLECTIONS.aggregateRollups,
-    converter: storedRollupConverter as FirestoreDataConverter<object>,
-    valid: rollup,
-    malformed: { ...rollup, types: { HTTP_REQUEST: { ...stats, sketch: { bins: {} } } } },
-    field: "types.HTTP_REQUEST.sketch.zero",
-  },
-  {
-    collection: COLLECTIONS.nameRollups,
-    converter: storedNameRollupConverter as FirestoreDataConverter<object>,
-    valid: nameRollup,
-    malformed: { ...nameRollup, granularity: "week" },
-    field: "granularity",
-  },
-  {
-    collection: COLLECTIONS.slowOperations,
-    converter: storedSlowOperationConverter as FirestoreDataConverter<object>,
-    valid: slowOperation,
-    malformed: { ...slowOperation, context: { ...slowOperation.context, attributes: { "bad key": 1 } } },
-    field: "context.attributes.bad key",
-  },
-];
+interface ConverterCase<T> {
+  collection: string;
+  converter: FirestoreDataConverter<T>;
+  valid: T;
+  /** The valid document with one field broken: `field`. */
+  malformed: Record<string, unknown>;
+  field: string;
+}
+
+/** Round trip and one malformed document through one collection's converter (each case keeps its own type). */
+function describeConverter<T>({ collection, converter, valid, malformed, field }: ConverterCase<T>): void {
+  describe(collection, () => {
+    it("reads back a valid document as written", async () => {
+      const ref = adminDb().collection(collection).doc("valid").withConverter(converter);
+      await ref.set(valid);
+      assert.deepEqual((await ref.get()).data(), valid);
+    });
+
+    it("fails on a malformed stored document, naming the collection, document and field", async () => {
+      const raw = adminDb().collection(collection).doc("malformed");
+      await raw.set(malformed);
+      await assert.rejects(raw.withConverter(converter).get().then((s) => s.data()), (e: unknown) => {
+        assert.ok(e instanceof StoredDocumentError);
+        assert.equal(e.documentPath, `${collection}/malformed`);
+        assert.equal(e.field, field);
+        assert.match(e.message, new RegExp(`^stored document ${collection}/malformed does not match its schema: ${field.replace(/\./g, "\\.")}: `));
+        return true;
+      });
+    });
+  });
+}
 
 describe("stored documents", function () {
   withoutBackgroundTriggers();
   before(ensureFirestore);
   beforeEach(clearFirestore);
 
-  for (const { collection, converter, valid, malformed, field } of cases) {
-    describe(collection, () => {
-      it("reads back a valid document as written", async () => {
-        const ref = adminDb().collection(collection).doc("valid").withConverter(converter);
-        await ref.set(valid);
-        assert.deepEqual((await ref.get()).data(), valid);
-      });
-
-      it("fails on a malformed stored document, naming the collection, document and field", async () => {
-        const raw = adminDb().collection(collection).doc("malformed");
-        await raw.set(malformed);
-        await assert.rejects(raw.withConverter(converter).get().then((s) => s.data()), (e: unknown) => {
-          assert.ok(e instanceof StoredDocumentError);
-          assert.equal(e.documentPath, `${collection}/malformed`);
-          assert.equal(e.field, field);
-          assert.match(e.message, new RegExp(`^stored document ${collection}/malformed does not match its schema: ${field.replace(/\./g, "\\.")}: `));
-          return true;
-        });
-      });
-    });
-  }
+  describeConverter({
+    collection: COLLECTIONS.traces,
+    converter: storedTraceConverter,
+    valid: trace,
+    malformed: { ...trace, start_time: "2026-12-02T12:00:00Z" },
+    field: "start_time",
+  });
+  describeConverter({
+    collection: COLLECTIONS.traceBatches,
+    converter: storedTraceBatchConverter,
+    valid: batch,
+    malformed: { ...batch, traces: [batch.traces[0], { ...batch.traces[1], duration: -1 }] },
+    field: "traces.1.duration",
+  });
+  describeConverter({
+    collection: COLLECTIONS.aggregateShards,
+    converter: storedShardConverter,
+    valid: shard,
+    malformed: { ...shard, names: { n0123456789abcdef0123: { ...checkout, stats: { ...stats, count: "2" } } } },
+    field: "names.n0123456789abcdef0123.stats.count",
+  });
+  describeConverter({
+    collection: COLLECTIONS.aggregateRollups,
+    converter: storedRollupConverter,
+    valid: rollup,
+    malformed: { ...rollup, types: { HTTP_REQUEST: { ...stats, sketch: { bins: {} } } } },
+    field: "types.HTTP_REQUEST.sketch.zero",
+  });
+  describeConverter({
+    collection: COLLECTIONS.nameRollups,
+    converter: storedNameRollupConverter,
+    valid: nameRollup,
+    malformed: { ...nameRollup, granularity: "week" },
+    field: "granularity",
+  });
+  describeConverter({
+    collection: COLLECTIONS.slowOperations,
+    converter: storedSlowOperationConverter,
+    valid: slowOperation,
+    malformed: { ...slowOperation, context: { ...slowOperation.context, attributes: { "bad key": 1 } } },
+    field: "context.attributes.bad key",
+  });
 });

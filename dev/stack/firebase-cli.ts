@@ -12,18 +12,18 @@ export function emulatorList(firestore: FirestoreChoice): string {
 }
 
 /**
- * Runs the Firebase CLI from node_modules with the project's defaults. For the official emulator it
- * gets the jar found on this machine and that Java first on PATH (firebase-tools runs `java -jar`);
- * otherwise FIRESTORE_EMULATOR_HOST is exported before it starts so that the function workers it
- * spawns use our Firestore.
- */
-/**
  * Google's client libraries ask the GCE metadata server (169.254.169.254) whether they run on Google
  * Cloud whenever they open a channel, emulator or not. Nothing here does: every process of the stack
  * (the CLI, function workers, the test process under `emulators:exec`) is told so, and stays on loopback.
  */
 export const NO_METADATA_SERVER = { METADATA_SERVER_DETECTION: "none" } as const;
 
+/**
+ * Runs the Firebase CLI from node_modules with the project's defaults. For the official emulator it
+ * gets the jar found on this machine and that Java first on PATH (firebase-tools runs `java -jar`);
+ * otherwise FIRESTORE_EMULATOR_HOST is exported before it starts so that the function workers it
+ * spawns use our Firestore.
+ */
 export function firebase(args: string[], firestore: FirestoreChoice, stdout: "inherit" | "pipe" = "inherit"): ChildProcess {
   const env: NodeJS.ProcessEnv = { ...process.env, ...NO_METADATA_SERVER, GCLOUD_PROJECT: PROJECT_ID, ...firestoreEnv(firestore) };
   if (firestore.kind === "official") {

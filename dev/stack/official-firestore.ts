@@ -14,7 +14,7 @@ import path from "node:path";
 import { manifestOnlyJar } from "./manifest-jar";
 
 /** The emulator needs Java 21 or later (it refuses to start on 17). */
-export const MIN_JAVA_MAJOR = 21;
+const MIN_JAVA_MAJOR = 21;
 const EMULATOR_MAIN_CLASS = "com.google.cloud.datastore.emulator.firestore.CloudFirestore";
 const GCLOUD_JAR = path.join("platform", "cloud-firestore-emulator", "cloud-firestore-emulator.jar");
 /** Where JDKs are installed by Debian/Ubuntu packages, RPM distributions and macOS. */

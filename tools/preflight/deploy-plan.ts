@@ -158,12 +158,18 @@ function describeTrigger(e: Endpoint): string {
   return "unknown";
 }
 
+/** The region a first deploy gives the Firestore triggers, from the database's location (as firebase-tools does). */
+export const triggerRegionFor = (locationId: string): string => FIRESTORE_DUAL_REGION_TO_REGION_MAPPING[locationId.toLowerCase()] ?? locationId.toLowerCase();
+
+/** Whether a planned function is a Firestore trigger (it deploys to its database's region). */
+export const isFirestoreTrigger = (f: PlannedFunction): boolean => f.trigger.startsWith(`event ${FIRESTORE_EVENT_PREFIX}`);
+
 /**
  * The regions a first deploy gives functions that declare none (prepare.resolveDefaultRegionsForBuild):
  * a Firestore trigger goes to its database's region, anything else to the CLI's fallback region.
  */
 function resolveDefaultRegions(build: Build, firestoreLocation: string): void {
-  const firestoreRegion = FIRESTORE_DUAL_REGION_TO_REGION_MAPPING[firestoreLocation.toLowerCase()] ?? firestoreLocation.toLowerCase();
+  const firestoreRegion = triggerRegionFor(firestoreLocation);
   for (const endpoint of Object.values(build.endpoints) as Array<{ region?: string[]; eventTrigger?: { eventType: string } }>) {
     if (endpoint.region?.length && !endpoint.region.includes(REGION_TBD)) continue;
     endpoint.region = [endpoint.eventTrigger?.eventType.startsWith(FIRESTORE_EVENT_PREFIX) ? firestoreRegion : FALLBACK_DEPLOYMENT_REGION];

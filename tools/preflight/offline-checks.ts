@@ -4,7 +4,7 @@
  * install result come in, findings go out.
  */
 import { ALERT_WEBHOOK_URL } from "../../functions/src/config";
-import type { DeployPlan, FirestorePlan, FunctionsPlan, HostingPlan } from "./deploy-plan";
+import { isFirestoreTrigger, type DeployPlan, type FirestorePlan, type FunctionsPlan, type HostingPlan } from "./deploy-plan";
 import { fail, pass, warn, skip, type Finding } from "./findings";
 import { supportedRuntimes } from "./firebase-tools";
 
@@ -98,7 +98,7 @@ function functionsListFindings(plan: FunctionsPlan, area: string): Finding[] {
   ];
   const unknown = plan.functions.filter((f) => f.trigger === "unknown");
   if (unknown.length) findings.push(fail(area, `functions with no trigger firebase-tools can deploy: ${unknown.map((f) => f.id).join(", ")}`, "export only functions built with firebase-functions v2 (onCall, onRequest, onDocument*, onSchedule)"));
-  const firestoreTriggers = plan.functions.filter((f) => f.trigger.startsWith("event google.cloud.firestore."));
+  const firestoreTriggers = plan.functions.filter(isFirestoreTrigger);
   if (firestoreTriggers.length) {
     findings.push(
       pass(

@@ -6,9 +6,8 @@
  * is unit-tested on answers in the documented shapes.
  */
 import { ALERT_WEBHOOK_URL } from "../../functions/src/config";
-import type { DeployPlan, FirestorePlan, HostingPlan } from "./deploy-plan";
+import { isFirestoreTrigger, triggerRegionFor, type DeployPlan, type FirestorePlan, type HostingPlan } from "./deploy-plan";
 import { fail, pass, warn, type Finding } from "./findings";
-import { FIRESTORE_DUAL_REGION_TO_REGION_MAPPING } from "./firebase-tools";
 import { API_URLS, apiError, type ApiAnswer, type GoogleGet } from "./google-apis";
 import { GUIDE } from "./offline-checks";
 
@@ -106,9 +105,6 @@ export function judgeAuth(project: string, config: ApiAnswer, idps: ApiAnswer): 
   }
   return fail(AREA, "no sign-in provider is enabled: no one can record", `${console}: enable Anonymous (and whatever your app signs users in with)`);
 }
-
-/** The region a first deploy gives the Firestore triggers, from the database's location (as firebase-tools does). */
-export const triggerRegionFor = (locationId: string): string => FIRESTORE_DUAL_REGION_TO_REGION_MAPPING[locationId.toLowerCase()] ?? locationId.toLowerCase();
 
 export function judgeDatabase(plan: FirestorePlan, answer: ApiAnswer, plannedRegions: readonly string[]): Finding {
   if (answer.status === 404) {
@@ -215,7 +211,7 @@ export async function onlineFindings(get: GoogleGet, plan: DeployPlan): Promise<
   };
   const apis = requiredApis(plan);
   const functions = plan.functions.flatMap((f) => f.functions);
-  const nonTriggerRegions = functions.filter((f) => !f.trigger.startsWith("event google.cloud.firestore.")).map((f) => f.region);
+  const nonTriggerRegions = functions.filter((f) => !isFirestoreTrigger(f)).map((f) => f.region);
   const declaredSecrets = plan.functions.flatMap((f) => f.secretParams.map((s) => s.name));
   const secretNames = [...new Set([...declaredSecrets, ALERT_WEBHOOK_URL.name])];
 

@@ -164,9 +164,13 @@ export function judgeRules(plan: FirestorePlan, release: ApiAnswer, ruleset: Api
   );
 }
 
+/** The name of the project's default Hosting site in a sites.list answer, if it has one. */
+const defaultSite = (sites: ApiAnswer): string | undefined =>
+  (sites.body as { sites?: Array<{ name: string; type?: string }> } | undefined)?.sites?.find((s) => s.type === "DEFAULT_SITE")?.name.split("/").pop();
+
 export function judgeHosting(plan: HostingPlan, sites: ApiAnswer, live: ApiAnswer | undefined): Finding {
   if (sites.status !== 200) return cannotCheck("the Hosting sites", sites);
-  const site = body<{ sites?: Array<{ name: string; type?: string }> }>(sites).sites?.find((s) => s.type === "DEFAULT_SITE")?.name.split("/").pop();
+  const site = defaultSite(sites);
   if (!site) return warn(AREA, "the project has no default Hosting site yet", "open Hosting in the Firebase console once (Get started), or npx firebase hosting:sites:create");
   if (!live || live.status === 404) return pass(AREA, `Hosting site ${site} serves nothing yet`);
   if (live.status !== 200) return cannotCheck(`what Hosting site ${site} serves`, live);
@@ -230,7 +234,7 @@ export async function onlineFindings(get: GoogleGet, plan: DeployPlan): Promise<
     ...plan.hosting.map((hp) =>
       attempt("the Hosting site", async () => {
         const sites = await get(API_URLS.hostingSites(project));
-        const site = (sites.body as { sites?: Array<{ name: string; type?: string }> } | undefined)?.sites?.find((s) => s.type === "DEFAULT_SITE")?.name.split("/").pop();
+        const site = defaultSite(sites);
         return judgeHosting(hp, sites, site ? await get(API_URLS.liveChannel(site)) : undefined);
       }),
     ),

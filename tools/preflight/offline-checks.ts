@@ -30,6 +30,9 @@ export interface OfflineInputs {
 const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const WARN_BEFORE_DEPRECATION_MS = 180 * 86_400_000;
 
+/** The command that stores a secret in the project's Secret Manager. */
+export const secretsSetCommand = (name: string, projectId: string): string => `npx firebase functions:secrets:set ${name} --project ${projectId}`;
+
 export function projectFindings(projectId: string, alias: string | undefined): Finding[] {
   const named = alias ? `alias ${alias} -> project ${projectId}` : `project ${projectId}`;
   if (!PROJECT_ID.test(projectId)) {
@@ -122,10 +125,9 @@ function paramsFindings(plan: FunctionsPlan, area: string, projectId: string): F
     findings.push(pass(area, "no secrets to set: alert notifications are off (ALERT_WEBHOOK_ENABLED is not true); alerts are still recorded, notifications marked skipped"));
   }
   for (const secret of plan.secretParams) {
-    const setCommand = `npx firebase functions:secrets:set ${secret.name} --project ${projectId}`;
     findings.push(
       secret.description?.includes(`functions:secrets:set ${secret.name}`)
-        ? warn(area, `secret ${secret.name} must exist in Secret Manager before deploying (a non-interactive deploy stops without it; checked online)`, setCommand)
+        ? warn(area, `secret ${secret.name} must exist in Secret Manager before deploying (a non-interactive deploy stops without it; checked online)`, secretsSetCommand(secret.name, projectId))
         : fail(area, `secret ${secret.name} does not say how to set it`, `add "Set it with \`npx firebase functions:secrets:set ${secret.name}\`" to its defineSecret description`),
     );
   }
@@ -135,7 +137,7 @@ function paramsFindings(plan: FunctionsPlan, area: string, projectId: string): F
       fail(
         area,
         `${key} is set in ${files}: a webhook URL is a credential, and a .env value is deployed as plain configuration (readable by every project viewer)`,
-        `remove it from the .env file; ${`npx firebase functions:secrets:set ${key} --project ${projectId}`} and ALERT_WEBHOOK_ENABLED=true instead`,
+        `remove it from the .env file; ${secretsSetCommand(key, projectId)} and ALERT_WEBHOOK_ENABLED=true instead`,
       ),
     );
   }

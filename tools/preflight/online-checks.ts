@@ -9,7 +9,7 @@ import { ALERT_WEBHOOK_URL } from "../../functions/src/config";
 import { isFirestoreTrigger, triggerRegionFor, type DeployPlan, type FirestorePlan, type HostingPlan } from "./deploy-plan";
 import { fail, pass, warn, type Finding } from "./findings";
 import { API_URLS, apiError, type ApiAnswer, type GoogleGet } from "./google-apis";
-import { GUIDE } from "./offline-checks";
+import { GUIDE, secretsSetCommand } from "./offline-checks";
 
 const AREA = "project (online)";
 
@@ -187,7 +187,7 @@ export function judgeHosting(plan: HostingPlan, sites: ApiAnswer, live: ApiAnswe
 }
 
 export function judgeSecret(project: string, name: string, declared: boolean, answer: ApiAnswer): Finding {
-  const setCommand = `npx firebase functions:secrets:set ${name} --project ${project}`;
+  const setCommand = secretsSetCommand(name, project);
   if (!declared) {
     if (answer.status === 200) {
       return warn(AREA, `the ${name} secret exists, but alert notifications are off for this project (ALERT_WEBHOOK_ENABLED is not true)`, `set ALERT_WEBHOOK_ENABLED=true in functions/.env.<alias> and deploy to turn them on`);

@@ -11,6 +11,8 @@ import { HOST, PORTS, PROJECT_ID } from "../../dev/stack/config";
 import { startStack } from "../../dev/stack/stack";
 import { adminClient, signedInClient } from "../../test/support/client";
 import type { RunningEmulators } from "../../test/support/emulators";
+import { exactQuantile } from "../../packages/core/test/fixtures/random";
+import { table } from "../sdk/support/stats";
 
 const TRACES = Number(process.env.BENCH_FRESHNESS_TRACES ?? 30);
 const POLL_MS = 10;
@@ -20,8 +22,6 @@ const BUDGET_P95_MS = 5_000;
 
 process.env.GCLOUD_PROJECT = PROJECT_ID;
 process.env.FIREBASE_AUTH_EMULATOR_HOST = `${HOST}:${PORTS.auth}`;
-
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 
 interface Measured {
   firestore: string;
@@ -57,8 +57,14 @@ async function measure(useLocal: boolean): Promise<Measured> {
       latencies.push(performance.now() - started);
     }
     await Promise.all([recorder.close(), admin.close()]);
-    const sorted = latencies.sort((a, b) => a - b);
-    return { firestore: stack.firestore.kind, description: stack.firestore.description, p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95), max: sorted.at(-1)! };
+    const sorted = Float64Array.from(latencies).sort();
+    return {
+      firestore: stack.firestore.kind,
+      description: stack.firestore.description,
+      p50: exactQuantile(sorted, 0.5),
+      p95: exactQuantile(sorted, 0.95),
+      max: sorted[sorted.length - 1]!,
+    };
   } finally {
     await stack.stop();
   }
@@ -68,10 +74,8 @@ async function main(): Promise<void> {
   const results = [await measure(false)];
   if (results[0]!.firestore === "official") results.push(await measure(true));
   console.log(`\nfreshness: ${TRACES} traces, recordTraces -> getTraceSummary counts it (ms)`);
-  console.log(`${"firestore".padEnd(12)}${"p50".padStart(10)}${"p95".padStart(10)}${"max".padStart(10)}${"budget p95".padStart(12)}`);
-  for (const r of results) {
-    console.log(`${r.firestore.padEnd(12)}${r.p50.toFixed(0).padStart(10)}${r.p95.toFixed(0).padStart(10)}${r.max.toFixed(0).padStart(10)}${String(BUDGET_P95_MS).padStart(12)}`);
-  }
+  const ms = (n: number) => n.toFixed(0);
+  console.log(table([["firestore", "p50", "p95", "max", "budget p95"], ...results.map((r) => [r.firestore, ms(r.p50), ms(r.p95), ms(r.max), ms(BUDGET_P95_MS)])]));
   for (const r of results) console.log(`  ${r.firestore}: ${r.description}`);
   const ok = results.every((r) => r.p95 <= BUDGET_P95_MS);
   console.log(ok ? "\nfreshness: within budget" : "\nfreshness: OVER BUDGET");

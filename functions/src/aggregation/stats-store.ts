@@ -50,11 +50,13 @@ export function statsStore(db: Firestore) {
     const nameRefs = ROLLUP_LEVELS.flatMap((g) =>
       nameKeys.map((key) => nameRollups.doc(nameRollupDocumentId(bucketKey(g, minuteMs), key))),
     );
-    // The transaction starts once: the second read waits for the first's transaction id.
-    const [typeSnaps, nameSnaps] = await Promise.all([tx.getAll(...typeRefs), nameRefs.length > 0 ? tx.getAll(...nameRefs) : []]);
+    // One round trip for both collections: plain refs, each snapshot validated by its collection's schema.
+    const snaps = await tx.getAll(...[...typeRefs, ...nameRefs].map((ref) => ref.withConverter(null)));
+    const previousTypes = snaps.slice(0, typeRefs.length).map((snap) => storedRollupConverter.parse(snap));
+    const previousNames = snaps.slice(typeRefs.length).map((snap) => storedNameRollupConverter.parse(snap));
     return () => {
       ROLLUP_LEVELS.forEach((granularity, i) => {
-        const merged = mergeDelta(rollupDelta(typeSnaps[i]!.data()), { ...delta, names: {} });
+        const merged = mergeDelta(rollupDelta(previousTypes[i]), { ...delta, names: {} });
         tx.set(typeRefs[i]!, {
           granularity,
           bucket: bucketKey(granularity, minuteMs),
@@ -67,7 +69,7 @@ export function statsStore(db: Firestore) {
         nameKeys.forEach((key, j) => {
           const index = level * nameKeys.length + j;
           const entry = delta.names[key]!;
-          const previous = nameSnaps[index]!.data();
+          const previous = previousNames[index];
           tx.set(nameRefs[index]!, {
             granularity,
             bucket: bucketKey(granularity, minuteMs),

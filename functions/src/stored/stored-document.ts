@@ -3,7 +3,7 @@
  * writers must produce, and every read validates, so a document that drifted from the shape fails
  * loudly by collection, document and field instead of flowing on through a cast.
  */
-import { Timestamp, type FirestoreDataConverter, type QueryDocumentSnapshot } from "firebase-admin/firestore";
+import { Timestamp, type DocumentSnapshot, type FirestoreDataConverter, type QueryDocumentSnapshot } from "firebase-admin/firestore";
 import * as z from "zod";
 
 /** Firestore returns every stored Date as a Timestamp; writers store Timestamps so reads and writes agree. */
@@ -28,10 +28,17 @@ export function parseStored<S extends z.ZodType>(schema: S, snapshot: QueryDocum
   throw new StoredDocumentError(snapshot.ref.path, issue.path.join("."), issue.message);
 }
 
+/** A collection's converter, plus `parse` for snapshots read without it (one getAll spanning collections). */
+export interface StoredConverter<T> extends FirestoreDataConverter<T> {
+  /** The validated document, or undefined if it does not exist. */
+  parse(snapshot: DocumentSnapshot): T | undefined;
+}
+
 /** The converter of one collection's documents: written as the schema's type, read back validated. */
-export function storedConverter<S extends z.ZodType<Record<string, unknown>>>(schema: S): FirestoreDataConverter<z.output<S>> {
+export function storedConverter<S extends z.ZodType<Record<string, unknown>>>(schema: S): StoredConverter<z.output<S>> {
   return {
     toFirestore: (doc) => doc,
     fromFirestore: (snapshot) => parseStored(schema, snapshot),
+    parse: (snapshot) => (snapshot.exists ? parseStored(schema, snapshot as QueryDocumentSnapshot) : undefined),
   };
 }

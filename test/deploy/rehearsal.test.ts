@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { COLLECTIONS } from "../../functions/src/firestore";
 import { PRODUCT_TARGETS } from "../../tools/preflight/args";
 import { planDeploy, type DeployPlan, type FunctionsPlan } from "../../tools/preflight/deploy-plan";
 import { backends, promptForCleanupPolicyDays, promptForFailurePolicies } from "../../tools/preflight/firebase-tools";
@@ -136,7 +137,7 @@ describe("deploy rehearsal (firebase-tools' deploy preparation, offline)", funct
     const file = readJson<{ indexes: unknown[]; fieldOverrides: unknown[] }>("firestore.indexes.json");
     assert.deepEqual(target?.indexes, file, "the spec firebase-tools would send is the file as written");
     const ttl = target?.indexes?.fieldOverrides.filter((o) => o.ttl).map((o) => `${o.collectionGroup}.${o.fieldPath}`);
-    for (const collection of ["perf_traces", "perf_trace_batches", "perf_slow_operations", "perf_alerts", "perf_alert_notifications"]) {
+    for (const collection of [COLLECTIONS.traces, COLLECTIONS.traceBatches, COLLECTIONS.slowOperations, COLLECTIONS.alerts, COLLECTIONS.alertNotifications]) {
       assert.ok(ttl?.includes(`${collection}.expire_at`), `no TTL policy on ${collection}.expire_at`);
     }
   });

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { bucketKey, type Granularity } from "@aideon-perf/core";
+import { bucketKey, DAY_MS, type Granularity } from "@aideon-perf/core";
 
 /**
  * Shards per minute for trigger writes: 100 traces/s sent one call per trace (the expensive path)
@@ -31,8 +31,8 @@ export const ROLLUP_LEVELS: readonly Granularity[] = ["minute", "hour", "day", "
 
 /** How long each level is kept (TTL on expire_at): enough to answer every window with margin. */
 export const RETENTION_MS: Readonly<Record<Granularity, number | null>> = {
-  minute: 2 * 86_400_000,
-  hour: 8 * 86_400_000,
-  day: 400 * 86_400_000,
+  minute: 2 * DAY_MS,
+  hour: 8 * DAY_MS,
+  day: 400 * DAY_MS,
   all: null,
 };

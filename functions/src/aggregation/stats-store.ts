@@ -5,7 +5,7 @@
  * can never make them count a minute twice or not at all.
  */
 import { Timestamp, type Firestore, type Transaction } from "firebase-admin/firestore";
-import { bucketKey, minuteStart, windowBuckets, windowStartMs, type Granularity, type StatsWindow } from "@aideon-perf/core";
+import { bucketKey, MINUTE_MS, minuteStart, windowBuckets, windowStartMs, type Granularity, type StatsWindow } from "@aideon-perf/core";
 import { COLLECTIONS } from "../firestore";
 import { storedNameRollupConverter, storedRollupConverter, storedShardConverter, type StoredRollup } from "../stored/aggregates";
 import {
@@ -115,7 +115,7 @@ export function statsStore(db: Firestore) {
     /** Minutes with unfolded shards that closed before `cutoffMs`, oldest first. */
     async closedUnfoldedMinutes(cutoffMs: number): Promise<number[]> {
       const open = await shards.where("folded", "==", false).get();
-      const minutes = new Set(open.docs.map((d) => d.data().minute_start).filter((m) => m + 60_000 <= cutoffMs));
+      const minutes = new Set(open.docs.map((d) => d.data().minute_start).filter((m) => m + MINUTE_MS <= cutoffMs));
       return [...minutes].sort((a, b) => a - b);
     },
 

@@ -56,8 +56,6 @@ export interface DeployPlanOptions {
   only?: string;
   /** Run the targets' predeploy hooks (the functions build) first, as `firebase deploy` does. */
   runPredeploy?: boolean;
-  /** Where the Firestore database is (firebase.json's firestore.location or nam5, where deploy creates one). */
-  firestoreLocation?: string;
   /** Read the functions' .env files from here instead of the codebase's (firebase.json `configDir`). */
   configDir?: string;
 }
@@ -332,8 +330,8 @@ export async function planDeploy(opts: DeployPlanOptions): Promise<DeployPlan> {
     if (opts.runPredeploy ?? true) {
       for (const target of targets) await step(`${target} predeploy`, log, () => lifecycleHooks(target, "predeploy")({}, options));
     }
-    const firestoreLocation =
-      opts.firestoreLocation ?? ((options.config.get("firestore") as { location?: string } | undefined)?.location || DEFAULT_FIRESTORE_LOCATION);
+    // Where the Firestore database is: firebase.json's firestore.location, or nam5, where deploy creates one.
+    const firestoreLocation = (options.config.get("firestore") as { location?: string } | undefined)?.location || DEFAULT_FIRESTORE_LOCATION;
     const functions = targets.includes("functions") ? await step("functions", log, () => planFunctions(options, firestoreLocation, opts.configDir)) : [];
     const hosting = targets.includes("hosting") ? await step("hosting", log, () => planHosting(options, functions)) : [];
     const firestore = targets.includes("firestore") ? await step("firestore", log, () => planFirestore(options)) : [];

@@ -81,7 +81,6 @@ export interface FunctionsCodebaseConfig {
 }
 interface ProjectConfigModule {
   normalizeAndValidate(config: unknown): FunctionsCodebaseConfig[];
-  configForCodebase(config: FunctionsCodebaseConfig[], codebase: string): FunctionsCodebaseConfig;
   resolveConfigDir(config: FunctionsCodebaseConfig, codebase: string): string | undefined;
 }
 export const projectConfig = lib<ProjectConfigModule>("functions/projectConfig.js");

@@ -5,8 +5,9 @@
  * each of these documents takes one write per interval at most: no hot document.
  */
 import type { Firestore, Timestamp } from "firebase-admin/firestore";
-import { bucketKey, DAY_MS, DEFAULT_AGENT_INTERVAL_SECONDS, HOUR_MS, type HostMetricsPushRequest, type HostSample } from "@aideon-perf/core";
+import { bucketKey, DEFAULT_AGENT_INTERVAL_SECONDS, HOUR_MS, type HostMetricsPushRequest, type HostSample } from "@aideon-perf/core";
 import { COLLECTIONS } from "../firestore";
+import { expiryFrom } from "../traces/trace-rules";
 import { clampSampleTime, estimateIntervalSeconds, isReporting, seriesPoint, type SeriesPoint } from "./system-metrics";
 
 /** How long a host's series is kept after its last write (TTL on expire_at). */
@@ -73,7 +74,7 @@ export function hostStore(db: Firestore) {
               host_id: push.host_id,
               hour: bucketKey("hour", hourMs),
               samples: Object.fromEntries(added.map((s) => [s.sample_id, seriesPoint(s)])),
-              expire_at: new Date(nowMs + HOST_SERIES_RETENTION_DAYS * DAY_MS),
+              expire_at: expiryFrom(nowMs, HOST_SERIES_RETENTION_DAYS),
             },
             { merge: true },
           );

@@ -4,7 +4,7 @@ export type Status = "pass" | "warn" | "fail" | "skip";
 
 export interface Finding {
   status: Status;
-  /** The report section: "project", "functions", "hosting", "firestore", "online". */
+  /** The report section: "project", "functions (codebase …)", "hosting (site …)", "firestore (database …)", "project (online)". */
   area: string;
   message: string;
   /** What to do: required for fail, optional otherwise. */

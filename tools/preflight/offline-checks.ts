@@ -4,6 +4,7 @@
  * install result come in, findings go out.
  */
 import { ALERT_WEBHOOK_URL } from "../../functions/src/config";
+import { PRODUCT_TARGETS } from "./args";
 import { isFirestoreTrigger, type DeployPlan, type FirestorePlan, type FunctionsPlan, type HostingPlan } from "./deploy-plan";
 import { fail, pass, warn, skip, type Finding } from "./findings";
 import { supportedRuntimes } from "./firebase-tools";
@@ -60,7 +61,7 @@ export function projectFindings(projectId: string, alias: string | undefined): F
 
 function configFindings(plan: DeployPlan, only: string): Finding[] {
   const findings = plan.configWarnings.map((w) => warn("project", `firebase.json: ${w}`, "compare with firebase-tools' schema (node_modules/firebase-tools/schema/firebase-config.json)"));
-  const missing = ["functions", "firestore", "hosting"].filter((t) => !plan.targets.includes(t));
+  const missing = PRODUCT_TARGETS.split(",").filter((t) => !plan.targets.includes(t));
   const command = `firebase deploy --only ${only}`;
   findings.push(
     missing.length === 0
@@ -68,7 +69,7 @@ function configFindings(plan: DeployPlan, only: string): Finding[] {
       : fail(
           "project",
           `${command} leaves out ${missing.join(", ")}: the product needs functions, Firestore rules and indexes, and Hosting (the REST API's rewrite)`,
-          `deploy with --only functions,firestore,hosting, and keep all three in firebase.json (${GUIDE})`,
+          `deploy with --only ${PRODUCT_TARGETS}, and keep all three in firebase.json (${GUIDE})`,
         ),
   );
   return findings;

@@ -14,6 +14,10 @@ import {
   type StoredRollup,
   type StoredShard,
 } from "../src/stored/aggregates";
+import { bucketKey } from "@aideon-perf/core";
+import { nameRollupDocumentId, rollupDocumentId } from "../src/aggregation/shards";
+import { statsStore } from "../src/aggregation/stats-store";
+import { addAbandonedTrace, emptyDelta, nameKey } from "../src/aggregation/trace-stats";
 import { storedSlowOperationConverter, type StoredSlowOperation } from "../src/stored/slow-operations";
 import { StoredDocumentError } from "../src/stored/stored-document";
 import { storedTraceBatchConverter, type StoredTraceBatch } from "../src/stored/trace-batches";
@@ -170,5 +174,36 @@ describe("stored documents", function () {
     valid: slowOperation,
     malformed: { ...slowOperation, context: { ...slowOperation.context, attributes: { "bad key": 1 } } },
     field: "context.attributes.bad key",
+  });
+
+  describe("the fold meeting a drifted rollup", () => {
+    const minuteMs = Date.parse("2026-12-02T12:00:00.000Z");
+    const drifted = [
+      { collection: COLLECTIONS.aggregateRollups, id: rollupDocumentId("day", minuteMs), doc: { ...rollup, names_dropped: -1 }, field: "names_dropped" },
+      {
+        collection: COLLECTIONS.nameRollups,
+        id: nameRollupDocumentId(bucketKey("hour", minuteMs), nameKey("HTTP_REQUEST", "checkout")),
+        doc: { ...nameRollup, granularity: "week" },
+        field: "granularity",
+      },
+    ];
+    for (const { collection, id, doc, field } of drifted) {
+      it(`fails naming ${collection}'s document and field, and writes nothing`, async () => {
+        const store = statsStore(adminDb());
+        const delta = emptyDelta();
+        addAbandonedTrace(delta, "HTTP_REQUEST", "checkout");
+        await adminDb().runTransaction(async (tx) => (await store.stageDelta(tx, delta, minuteMs, "trace-1"))());
+        await adminDb().collection(collection).doc(id).set(doc);
+        await assert.rejects(store.foldMinute(minuteMs), (e: unknown) => {
+          assert.ok(e instanceof StoredDocumentError);
+          assert.deepEqual([e.documentPath, e.field], [`${collection}/${id}`, field]);
+          return true;
+        });
+        const shards = (await adminDb().collection(COLLECTIONS.aggregateShards).get()).docs;
+        assert.deepEqual(shards.map((s) => s.get("folded")), [false], "the shard stays unfolded");
+        const minuteRollup = await adminDb().collection(COLLECTIONS.aggregateRollups).doc(rollupDocumentId("minute", minuteMs)).get();
+        assert.equal(minuteRollup.exists, false, "no rollup written");
+      });
+    }
   });
 });

@@ -20,6 +20,15 @@ export const SKETCH_RELATIVE_ACCURACY = 0.01;
  */
 export const SKETCH_MIN_INDEXABLE_VALUE = 1e-9;
 
+/**
+ * Bins one sketch keeps, which bounds its stored size (about 14 bytes a bin, so 7 KiB). 512 bins at 1%
+ * span a factor of about 28,000 (1 ms to 28 s) at full accuracy; beyond that the lowest bins are
+ * collapsed into the lowest kept one (DDSketch's "collapsing lowest"): count, min and max stay exact,
+ * quantiles at ranks inside the collapsed range are overestimated (never above the kept bin), and
+ * every quantile above them keeps its 1% guarantee. Latency's upper quantiles are what it protects.
+ */
+export const SKETCH_MAX_BINS = 512;
+
 const GAMMA = (1 + SKETCH_RELATIVE_ACCURACY) / (1 - SKETCH_RELATIVE_ACCURACY);
 const LN_GAMMA = Math.log(GAMMA);
 
@@ -80,9 +89,27 @@ function assertCount(count: number, allowZero: boolean): void {
 export function sketchAdd(s: SketchData, value: number, count = 1): SketchData {
   assertCount(count, false);
   const key = keyOf(value);
-  if (key === null) s.zero += count;
-  else s.bins[key] = (s.bins[key] ?? 0) + count;
+  if (key === null) {
+    s.zero += count;
+    return s;
+  }
+  const previous = s.bins[key];
+  s.bins[key] = (previous ?? 0) + count;
+  if (previous === undefined) collapseLowest(s);
   return s;
+}
+
+/** Keeps at most SKETCH_MAX_BINS bins by moving the lowest ones' counts into the lowest kept bin. */
+function collapseLowest(s: SketchData): void {
+  const keys = Object.keys(s.bins);
+  if (keys.length <= SKETCH_MAX_BINS) return;
+  const ascending = keys.map((key) => [binIndex(key), key] as const).sort((a, b) => a[0] - b[0]);
+  const excess = ascending.length - SKETCH_MAX_BINS;
+  const target = ascending[excess]![1];
+  for (const [, key] of ascending.slice(0, excess)) {
+    s.bins[target]! += s.bins[key]!;
+    delete s.bins[key];
+  }
 }
 
 /**
@@ -100,6 +127,7 @@ export function sketchMerge(into: SketchData, other: SketchData): SketchData {
   for (const [key, count] of entries) {
     if (count > 0) into.bins[key] = (into.bins[key] ?? 0) + count;
   }
+  collapseLowest(into);
   return into;
 }
 

@@ -27,7 +27,18 @@ const nameSchema = z
   .refine((name) => name.trim() === name, 'must not start or end with whitespace')
   .refine((name) => !name.startsWith('_'), 'must not start with an underscore (reserved)');
 
-export const traceNameSchema = nameSchema;
+/**
+ * The one name per trace type under which the aggregates fold the names beyond that type's cardinality
+ * budget; reserved so that no recorded trace can land in it and its statistics stay exactly theirs.
+ */
+export const OTHER_TRACE_NAME = '(other)';
+
+export const traceNameSchema = nameSchema.refine(
+  (name) => name !== OTHER_TRACE_NAME,
+  `must not be ${OTHER_TRACE_NAME} (reserved for the names over a type's cardinality budget)`,
+);
+/** A name as the aggregates store it: a recorded trace's name or OTHER_TRACE_NAME. */
+export const storedTraceNameSchema = nameSchema;
 export const metricNameSchema = nameSchema;
 
 const attributeKeySchema = z

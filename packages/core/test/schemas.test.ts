@@ -4,6 +4,7 @@ import {
   LIMITS,
   TRACE_TYPES,
   ValidationError,
+  OTHER_TRACE_NAME,
   addMetricRequestSchema,
   attributesSchema,
   durationSchema,
@@ -71,6 +72,13 @@ describe('schemas', () => {
       rejects(addMetricRequestSchema, asMetricName('_rate'), 'metric_name');
       rejects(stopTraceRequestSchema, asMetricKey('_rows'), 'metrics._rows');
       parseRequest(startTraceRequestSchema, asTraceName('video_generation'));
+    });
+
+    it('reserves (other), the over-budget name, for traces but not for metrics', () => {
+      rejects(startTraceRequestSchema, asTraceName(OTHER_TRACE_NAME), 'name');
+      rejects(recordTracesRequestSchema, { batch_id: 'b1', traces: [{ name: OTHER_TRACE_NAME, start_time: '2024-12-06T14:25:15Z', duration: 1 }] }, 'traces[0].name');
+      parseRequest(addMetricRequestSchema, asMetricName(OTHER_TRACE_NAME));
+      parseRequest(startTraceRequestSchema, asTraceName('(other) things'));
     });
   });
 

@@ -2,7 +2,7 @@
  * Host metrics as a service shared by the agent's HTTPS endpoint, the callables and the REST API:
  * agent keys (created by admins, shown once, stored hashed, revocable), ingestion and reads.
  */
-import type { Firestore } from "firebase-admin/firestore";
+import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import type {
   CreateAgentKeyRequest,
   HostMetricsPushRequest,
@@ -13,6 +13,7 @@ import type {
 import { HOUR_MS, DAY_MS } from "@aideon-perf/core";
 import { errors } from "../errors";
 import { COLLECTIONS } from "../firestore";
+import { storedAgentKeyConverter } from "../stored/agent-keys";
 import { hashSecret, newAgentKey, parseAgentKey, secretMatches } from "./agent-key";
 import type { HostStore } from "./host-store";
 import { sourceMetrics } from "./system-metrics";
@@ -31,7 +32,7 @@ export interface HostServiceDeps {
 const SERIES_SPAN_MS = { hour: HOUR_MS, "24h": DAY_MS } as const;
 
 export function hostService(deps: HostServiceDeps) {
-  const keys = deps.db.collection(COLLECTIONS.agentKeys);
+  const keys = deps.db.collection(COLLECTIONS.agentKeys).withConverter(storedAgentKeyConverter);
 
   return {
     async createAgentKey(adminUid: string, req: CreateAgentKeyRequest) {
@@ -40,7 +41,7 @@ export function hostService(deps: HostServiceDeps) {
         host_id: req.host_id,
         label: req.label ?? null,
         secret_hash: hashSecret(secret),
-        created_at: new Date(deps.now()),
+        created_at: Timestamp.fromMillis(deps.now()),
         created_by: adminUid,
         revoked_at: null,
       });
@@ -50,9 +51,9 @@ export function hostService(deps: HostServiceDeps) {
     async revokeAgentKey(req: RevokeAgentKeyRequest) {
       await deps.db.runTransaction(async (tx) => {
         const ref = keys.doc(req.agent_id);
-        const snap = await tx.get(ref);
-        if (!snap.exists) throw errors.agentKeyNotFound(req.agent_id);
-        if (!snap.get("revoked_at")) tx.update(ref, { revoked_at: new Date(deps.now()) });
+        const stored = (await tx.get(ref)).data();
+        if (!stored) throw errors.agentKeyNotFound(req.agent_id);
+        if (!stored.revoked_at) tx.update(ref, { revoked_at: Timestamp.fromMillis(deps.now()) });
       });
       return { success: true as const, agent_id: req.agent_id, revoked: true as const };
     },
@@ -63,7 +64,7 @@ export function hostService(deps: HostServiceDeps) {
       if (!parsed) throw errors.agentKeyRejected();
       const record = (await keys.doc(parsed.agentId).get()).data();
       if (!record || record.revoked_at || !secretMatches(parsed.secret, record.secret_hash)) throw errors.agentKeyRejected();
-      return { agentId: parsed.agentId, hostId: record.host_id as string };
+      return { agentId: parsed.agentId, hostId: record.host_id };
     },
 
     async ingest(agent: AuthenticatedAgent, push: HostMetricsPushRequest): Promise<HostMetricsPushResponse> {

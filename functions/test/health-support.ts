@@ -8,6 +8,7 @@ import { Timestamp, type DocumentSnapshot } from "firebase-admin/firestore";
 import { DEFAULT_HEALTH_CONFIG } from "@aideon-perf/core";
 import { adminDb } from "../../test/support/firestore";
 import { COLLECTIONS } from "../src/firestore";
+import { storedHostConverter } from "../src/stored/hosts";
 import * as fns from "../src/index";
 import { admin, call, fft } from "./helpers";
 
@@ -27,11 +28,14 @@ export async function putHost(hostId: string, s: HostState): Promise<void> {
   await adminDb()
     .collection(COLLECTIONS.hosts)
     .doc(hostId)
+    .withConverter(storedHostConverter)
     .set({
       host_id: hostId,
+      agent_id: "a0123456789abcdefghi",
       last_seen: Timestamp.fromMillis(s.lastSeenMs),
       interval_seconds: s.intervalSeconds ?? 30,
       latest: {
+        sample_id: `${hostId}-${s.lastSeenMs}`,
         timestamp: Timestamp.fromMillis(s.lastSeenMs - 500),
         cpu: { percent: s.cpu ?? 10, count: 4, load_average: [0.4, 0.3, 0.2] },
         memory: { percent: s.memory ?? 20, available_bytes: freeBytes(s.memory ?? 20), total_bytes: total },
@@ -44,6 +48,7 @@ export async function putHost(hostId: string, s: HostState): Promise<void> {
         network: { bytes_sent: 1000, bytes_received: 2000, sent_per_second: 10, received_per_second: 20 },
         host: { hostname: hostId, os: "Debian GNU/Linux 12", platform: "linux", release: "6.1.0", arch: "x64", uptime_seconds: 1000 },
       },
+      agent: { version: "1.0.0", dropped_samples: 0, buffered: 1 },
     });
 }
 

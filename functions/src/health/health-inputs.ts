@@ -4,42 +4,38 @@
  * plus the unfolded shards), never the traces themselves.
  */
 import { logger } from "firebase-functions";
-import type { Firestore, Timestamp } from "firebase-admin/firestore";
+import type { Firestore, QueryDocumentSnapshot } from "firebase-admin/firestore";
 import { summarize, type HealthInputs, type HealthStats, type HostHealthInput, type TraceType } from "@aideon-perf/core";
 import { COLLECTIONS } from "../firestore";
+import { storedHostConverter, type StoredHost } from "../stored/hosts";
+import { StoredDocumentError } from "../stored/stored-document";
 import type { StatsStore } from "../aggregation/stats-store";
 import { statsOfTypes, type StatsDelta, type TraceStats } from "../aggregation/trace-stats";
 
-/** The part of a perf_hosts document (written by host metrics ingestion) that the rules read. */
-interface HostDocument {
-  host_id?: string;
-  last_seen?: Timestamp;
-  interval_seconds?: number;
-  latest?: {
-    cpu?: { percent?: number };
-    memory?: { percent?: number };
-    disk?: { percent?: number; mounts?: Array<{ mount?: string; percent?: number }> };
+/** A host document as a rule input. */
+export function hostInput(host: StoredHost): HostHealthInput {
+  const { cpu, memory, disk } = host.latest;
+  return {
+    host_id: host.host_id,
+    last_seen_ms: host.last_seen.toMillis(),
+    interval_seconds: host.interval_seconds,
+    cpu_percent: cpu.percent,
+    memory_percent: memory.percent,
+    disk_percent: disk.percent,
+    mounts: disk.mounts.map((m) => ({ mount: m.mount, percent: m.percent })),
   };
 }
 
-const finite = (n: unknown): n is number => typeof n === "number" && Number.isFinite(n);
-
-/** A host document as a rule input, or undefined when it lacks what the rules need. */
-export function hostInput(id: string, doc: HostDocument): HostHealthInput | undefined {
-  const latest = doc.latest;
-  const [cpu, memory, disk] = [latest?.cpu?.percent, latest?.memory?.percent, latest?.disk?.percent];
-  if (!doc.last_seen || !finite(doc.interval_seconds) || doc.interval_seconds <= 0 || !finite(cpu) || !finite(memory) || !finite(disk)) {
+/** The host of a perf_hosts document, or undefined (with a warning) when it drifted from the stored shape. */
+function readHost(snap: QueryDocumentSnapshot): StoredHost | undefined {
+  try {
+    return storedHostConverter.parse(snap);
+  } catch (e) {
+    if (!(e instanceof StoredDocumentError)) throw e;
+    // One malformed host must not stop the health checks of the others.
+    logger.warn("host document does not match its stored shape; skipped", { host: snap.id, error: e.message });
     return undefined;
   }
-  return {
-    host_id: doc.host_id ?? id,
-    last_seen_ms: doc.last_seen.toMillis(),
-    interval_seconds: doc.interval_seconds,
-    cpu_percent: cpu,
-    memory_percent: memory,
-    disk_percent: disk,
-    mounts: (latest?.disk?.mounts ?? []).flatMap((m) => (typeof m.mount === "string" && finite(m.percent) ? [{ mount: m.mount, percent: m.percent }] : [])),
-  };
 }
 
 const typeEntries = (delta: StatsDelta) => (Object.entries(delta.types) as Array<[TraceType, TraceStats]>).filter(([, s]) => s.count > 0);
@@ -58,9 +54,8 @@ export async function readHealthInputs(
     store.readWindow("24h", nowMs),
   ]);
   const hosts = hostDocs.docs.flatMap((d) => {
-    const input = hostInput(d.id, d.data() as HostDocument);
-    if (!input) logger.warn("host document without the fields health rules need; skipped", { host: d.id });
-    return input ? [input] : [];
+    const host = readHost(d);
+    return host ? [hostInput(host)] : [];
   });
   const hourTypes = typeEntries(hour.delta);
   const dayTypes = typeEntries(day.delta);

@@ -4,33 +4,19 @@
  * duplicate) and the host's document with its latest sample. An agent pushes once per interval, so
  * each of these documents takes one write per interval at most: no hot document.
  */
-import type { Firestore, Timestamp } from "firebase-admin/firestore";
+import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { bucketKey, DEFAULT_AGENT_INTERVAL_SECONDS, HOUR_MS, type HostMetricsPushRequest, type HostSample } from "@aideon-perf/core";
 import { COLLECTIONS } from "../firestore";
+import { storedHostSeriesConverter } from "../stored/host-series";
+import { storedHostConverter, type StoredHost } from "../stored/hosts";
 import { expiryFrom } from "../traces/trace-rules";
 import { clampSampleTime, estimateIntervalSeconds, isReporting, seriesPoint, type SeriesPoint } from "./system-metrics";
 
 /** How long a host's series is kept after its last write (TTL on expire_at). */
 export const HOST_SERIES_RETENTION_DAYS = 8;
 
-/** As stored: the latest sample's timestamp is a Firestore Timestamp (queryable, typed). */
-interface StoredHost {
-  host_id: string;
-  agent_id: string;
-  last_seen: Timestamp;
-  interval_seconds: number;
-  latest: Omit<HostSample, "timestamp"> & { timestamp: Timestamp };
-  agent: HostMetricsPushRequest["agent"];
-  /** Samples whose timestamp lay outside the allowed clock skew and were clamped, since the host was first seen. */
-  clamped_samples?: number;
-  /** How far the last push's most displaced sample was moved (ms; positive: it lay in the future; 0: none). */
-  clamped_by_ms?: number;
-}
-
 /** As read: the latest sample back in its wire form. */
-export interface HostDoc extends Omit<StoredHost, "latest"> {
-  latest: HostSample;
-}
+export type HostDoc = Omit<StoredHost, "latest"> & { latest: HostSample };
 
 function fromStored(stored: StoredHost): HostDoc {
   return { ...stored, latest: { ...stored.latest, timestamp: stored.latest.timestamp.toDate().toISOString() } };
@@ -39,8 +25,8 @@ function fromStored(stored: StoredHost): HostDoc {
 const seriesId = (hostId: string, ms: number) => `${hostId}_${bucketKey("hour", ms)}`;
 
 export function hostStore(db: Firestore) {
-  const hosts = db.collection(COLLECTIONS.hosts);
-  const series = db.collection(COLLECTIONS.hostSeries);
+  const hosts = db.collection(COLLECTIONS.hosts).withConverter(storedHostConverter);
+  const series = db.collection(COLLECTIONS.hostSeries).withConverter(storedHostSeriesConverter);
 
   return {
     async record(agentId: string, push: HostMetricsPushRequest, nowMs: number): Promise<{ accepted: number; duplicates: number }> {
@@ -57,13 +43,15 @@ export function hostStore(db: Firestore) {
       return db.runTransaction(async (tx) => {
         const hostRef = hosts.doc(push.host_id);
         const refs = [...byHour.keys()].map((id) => series.doc(id));
-        const [hostSnap, ...bucketSnaps] = await tx.getAll(hostRef, ...refs);
-        const host = hostSnap!.exists ? fromStored(hostSnap!.data() as StoredHost) : undefined;
+        // One getAll over both collections (plain refs), each snapshot validated by its collection's converter.
+        const [hostSnap, ...bucketSnaps] = await tx.getAll(...[hostRef, ...refs].map((ref) => ref.withConverter(null)));
+        const stored = storedHostConverter.parse(hostSnap!);
+        const host = stored && fromStored(stored);
         let accepted = 0;
         const fresh: HostSample[] = [];
         bucketSnaps.forEach((snap, i) => {
-          const stored = (snap.get("samples") ?? {}) as Record<string, SeriesPoint>;
-          const added = byHour.get(refs[i]!.id)!.filter((s) => !(s.sample_id in stored));
+          const known = storedHostSeriesConverter.parse(snap)?.samples ?? {};
+          const added = byHour.get(refs[i]!.id)!.filter((s) => !(s.sample_id in known));
           if (added.length === 0) return;
           accepted += added.length;
           fresh.push(...added);
@@ -74,7 +62,7 @@ export function hostStore(db: Firestore) {
               host_id: push.host_id,
               hour: bucketKey("hour", hourMs),
               samples: Object.fromEntries(added.map((s) => [s.sample_id, seriesPoint(s)])),
-              expire_at: expiryFrom(nowMs, HOST_SERIES_RETENTION_DAYS),
+              expire_at: Timestamp.fromDate(expiryFrom(nowMs, HOST_SERIES_RETENTION_DAYS)),
             },
             { merge: true },
           );
@@ -88,9 +76,9 @@ export function hostStore(db: Firestore) {
         tx.set(hostRef, {
           host_id: push.host_id,
           agent_id: agentId,
-          last_seen: new Date(nowMs),
+          last_seen: Timestamp.fromMillis(nowMs),
           interval_seconds: estimateIntervalSeconds(timestamps, host?.interval_seconds ?? DEFAULT_AGENT_INTERVAL_SECONDS),
-          latest: { ...latest!, timestamp: new Date(latest!.timestamp) },
+          latest: { ...latest!, timestamp: Timestamp.fromMillis(Date.parse(latest!.timestamp)) },
           agent: push.agent,
           clamped_samples: (host?.clamped_samples ?? 0) + fresh.filter((s) => clampedIds.has(s.sample_id)).length,
           clamped_by_ms: clampedByMs,
@@ -100,13 +88,13 @@ export function hostStore(db: Firestore) {
     },
 
     async get(hostId: string): Promise<HostDoc | undefined> {
-      const snap = await hosts.doc(hostId).get();
-      return snap.exists ? fromStored(snap.data() as StoredHost) : undefined;
+      const stored = (await hosts.doc(hostId).get()).data();
+      return stored && fromStored(stored);
     },
 
     /** Every host: a monitoring project has tens or hundreds, read in one query. */
     async all(): Promise<HostDoc[]> {
-      return (await hosts.get()).docs.map((d) => fromStored(d.data() as StoredHost));
+      return (await hosts.get()).docs.map((d) => fromStored(d.data()));
     },
 
     /** The latest samples of hosts still reporting. */
@@ -120,9 +108,10 @@ export function hostStore(db: Firestore) {
     async series(hostId: string, sinceMs: number, nowMs: number): Promise<SeriesPoint[]> {
       const ids: string[] = [];
       for (let h = Math.floor(sinceMs / HOUR_MS) * HOUR_MS; h <= nowMs; h += HOUR_MS) ids.push(seriesId(hostId, h));
+      // getAll's snapshots are untyped whatever the refs: each is validated by the collection's converter.
       const snaps = await db.getAll(...ids.map((id) => series.doc(id)));
       return snaps
-        .flatMap((s) => Object.values((s.get("samples") ?? {}) as Record<string, SeriesPoint>))
+        .flatMap((s) => Object.values(storedHostSeriesConverter.parse(s)?.samples ?? {}))
         .filter((p) => Date.parse(p.timestamp) >= sinceMs)
         .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
     },

@@ -3,7 +3,7 @@ import type { Firestore, Timestamp } from "firebase-admin/firestore";
 import type { AlertsRequest, AlertView } from "@aideon-perf/core";
 import { COLLECTIONS } from "../firestore";
 import { newestFirstPage } from "../reads/page-token";
-import type { StoredAlert } from "./alert-store";
+import { storedAlertConverter, type StoredAlert } from "../stored/alerts";
 
 const iso = (t: Timestamp | null) => (t ? t.toDate().toISOString() : null);
 
@@ -24,14 +24,14 @@ function view(id: string, a: StoredAlert): AlertView {
 }
 
 export function alertReads(db: Firestore) {
-  const alerts = db.collection(COLLECTIONS.alerts);
+  const alerts = db.collection(COLLECTIONS.alerts).withConverter(storedAlertConverter);
   return {
     async getAlerts(req: AlertsRequest) {
       const filtered = req.status ? alerts.where("status", "==", req.status) : alerts;
       const { docs, nextPageToken } = await newestFirstPage(filtered, "started_at", req.limit, req.page_token);
       return {
         success: true as const,
-        alerts: docs.map((d) => view(d.id, d.data() as StoredAlert)),
+        alerts: docs.map((d) => view(d.id, d.data())),
         next_page_token: nextPageToken,
       };
     },

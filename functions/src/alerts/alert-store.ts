@@ -5,28 +5,13 @@
  * collection (history, expiring by TTL), freeing the id for the next time the rule fires. Every
  * announcement is written to the outbox in the transaction that makes the change it announces.
  */
-import type { Firestore, Timestamp } from "firebase-admin/firestore";
-import type { AlertStatus, HealthFinding, HealthRule, Severity } from "@aideon-perf/core";
+import { Timestamp, type Firestore } from "firebase-admin/firestore";
+import type { HealthFinding, HealthRule } from "@aideon-perf/core";
 import { COLLECTIONS } from "../firestore";
+import { storedAlertNotificationConverter, type AnnouncedAlert } from "../stored/alert-notifications";
+import { storedAlertConverter } from "../stored/alerts";
 import { nextAlertStep, notificationOf, type AlertStep, type OpenAlertStatus } from "./alert-lifecycle";
-import { newNotification, type AnnouncedAlert } from "./notifications";
-
-export interface StoredAlert {
-  rule: HealthRule;
-  subject: string;
-  status: AlertStatus;
-  severity: Severity;
-  message: string;
-  value: number;
-  threshold: number;
-  started_at: Timestamp;
-  fired_at: Timestamp | null;
-  resolved_at: Timestamp | null;
-  /** The evaluation time that last changed it: older evaluations are ignored. */
-  evaluated_at: Timestamp;
-  /** History only (TTL). */
-  expire_at?: Timestamp;
-}
+import { newNotification } from "./notifications";
 
 const OPEN_STATUSES: OpenAlertStatus[] = ["pending", "firing"];
 const DAY_MS = 86_400_000;
@@ -59,14 +44,14 @@ function announced(id: string, a: HealthFinding, times: { started: number; fired
 }
 
 export function alertStore(db: Firestore, retentionDays: () => number) {
-  const alerts = db.collection(COLLECTIONS.alerts);
-  const outbox = db.collection(COLLECTIONS.alertNotifications);
+  const alerts = db.collection(COLLECTIONS.alerts).withConverter(storedAlertConverter);
+  const outbox = db.collection(COLLECTIONS.alertNotifications).withConverter(storedAlertNotificationConverter);
 
   /** Applies one evaluation's verdict on one (rule, subject) atomically; returns what happened. */
   function applyOne(id: string, finding: HealthFinding | undefined, nowMs: number, holdMs: number): Promise<AlertStep> {
     return db.runTransaction(async (tx) => {
       const ref = alerts.doc(id);
-      const stored = (await tx.get(ref)).data() as StoredAlert | undefined;
+      const stored = (await tx.get(ref)).data();
       const open = stored && OPEN_STATUSES.includes(stored.status as OpenAlertStatus) ? stored : undefined;
       const step = nextAlertStep(
         open && { status: open.status as OpenAlertStatus, started_at_ms: open.started_at.toMillis(), evaluated_at_ms: open.evaluated_at.toMillis() },
@@ -74,7 +59,7 @@ export function alertStore(db: Firestore, retentionDays: () => number) {
         nowMs,
         holdMs,
       );
-      const now = new Date(nowMs);
+      const now = Timestamp.fromMillis(nowMs);
       let announce: AnnouncedAlert | undefined;
       switch (step.kind) {
         case "none":
@@ -108,7 +93,7 @@ export function alertStore(db: Firestore, retentionDays: () => number) {
             status: "resolved",
             resolved_at: now,
             evaluated_at: now,
-            expire_at: new Date(nowMs + retentionDays() * DAY_MS),
+            expire_at: Timestamp.fromMillis(nowMs + retentionDays() * DAY_MS),
           });
           announce = announced(id, open!, { started: open!.started_at.toMillis(), fired: millis(open!.fired_at), resolved: nowMs });
           break;

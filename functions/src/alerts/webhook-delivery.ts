@@ -7,10 +7,11 @@
  * a secret: it is never logged or stored.
  */
 import { logger } from "firebase-functions";
-import { FieldValue, type DocumentReference, type Firestore, type Timestamp } from "firebase-admin/firestore";
+import { FieldValue, Timestamp, type DocumentReference, type Firestore } from "firebase-admin/firestore";
 import { setTimeout as sleepMs } from "node:timers/promises";
 import { backoffDelayMs } from "./backoff";
-import { webhookBody, type NotificationDoc } from "./notifications";
+import { storedAlertNotificationConverter, type StoredAlertNotification } from "../stored/alert-notifications";
+import { webhookBody } from "./notifications";
 
 /** A webhook that has not answered by then is treated as failed (and retried). */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
@@ -23,8 +24,6 @@ export const DELIVERY_LEASE_MS = 90_000;
 export const MAX_DELIVERY_AGE_MS = 24 * 3_600_000;
 
 export type DeliveryOutcome = "sent" | "skipped" | "failed" | "already-handled";
-
-type StoredNotification = Omit<NotificationDoc, "created_at" | "lease_until"> & { created_at: Timestamp; lease_until: Timestamp | null };
 
 class WebhookError extends Error {
   constructor(
@@ -83,9 +82,9 @@ export function webhookDelivery(deps: WebhookDeliveryDeps) {
   }
 
   /** Takes the lease, or settles a notification that is done, skipped or too old. */
-  function claim(ref: DocumentReference, url: string | undefined) {
-    return deps.db.runTransaction(async (tx): Promise<{ send: StoredNotification } | { outcome: DeliveryOutcome }> => {
-      const doc = (await tx.get(ref)).data() as StoredNotification | undefined;
+  function claim(ref: DocumentReference<StoredAlertNotification>, url: string | undefined) {
+    return deps.db.runTransaction(async (tx): Promise<{ send: StoredAlertNotification } | { outcome: DeliveryOutcome }> => {
+      const doc = (await tx.get(ref)).data();
       if (!doc || doc.status === "sent" || doc.status === "skipped" || doc.status === "failed") return { outcome: "already-handled" };
       const nowMs = deps.now();
       if (doc.status === "sending" && doc.lease_until && doc.lease_until.toMillis() > nowMs) throw new Error(messages.leaseHeld(ref.id));
@@ -98,14 +97,15 @@ export function webhookDelivery(deps: WebhookDeliveryDeps) {
         tx.update(ref, { status: "skipped", last_error: messages.notConfigured });
         return { outcome: "skipped" };
       }
-      tx.update(ref, { status: "sending", lease_until: new Date(nowMs + DELIVERY_LEASE_MS), attempts: FieldValue.increment(1) });
+      tx.update(ref, { status: "sending", lease_until: Timestamp.fromMillis(nowMs + DELIVERY_LEASE_MS), attempts: FieldValue.increment(1) });
       return { send: doc };
     });
   }
 
   return {
     /** Throws when sending failed in a way that may heal, so that the trigger is retried. */
-    async deliver(ref: DocumentReference): Promise<DeliveryOutcome> {
+    async deliver(untyped: DocumentReference): Promise<DeliveryOutcome> {
+      const ref = untyped.withConverter(storedAlertNotificationConverter);
       const url = await deps.webhookUrl();
       const claimed = await claim(ref, url);
       if ("outcome" in claimed) return claimed.outcome;
@@ -119,7 +119,7 @@ export function webhookDelivery(deps: WebhookDeliveryDeps) {
         logger.error(messages.rejected(ref.id, reason));
         return "failed";
       }
-      await ref.update({ status: "sent", sent_at: new Date(deps.now()), lease_until: null, last_error: null });
+      await ref.update({ status: "sent", sent_at: Timestamp.fromMillis(deps.now()), lease_until: null, last_error: null });
       return "sent";
     },
   };

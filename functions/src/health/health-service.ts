@@ -7,6 +7,7 @@ import { logger } from "firebase-functions";
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { evaluateHealth, type HealthConfigOverrides, type HealthEvaluation, type HealthResponse, type HealthStats } from "@aideon-perf/core";
 import { COLLECTIONS } from "../firestore";
+import { storedHealthConverter } from "../stored/health";
 import type { StatsStore } from "../aggregation/stats-store";
 import type { AlertStore } from "../alerts/alert-store";
 import type { HealthConfigStore } from "./health-config";
@@ -17,11 +18,6 @@ const CURRENT_HEALTH_DOC = "current";
 export interface HealthReport extends HealthEvaluation {
   stats: HealthStats;
   timestampMs: number;
-}
-
-interface StoredHealth extends HealthEvaluation {
-  stats: HealthStats;
-  timestamp: Timestamp;
 }
 
 export interface HealthServiceDeps {
@@ -38,7 +34,7 @@ const response = (r: { status: HealthReport["status"]; issues: string[]; stats: 
 });
 
 export function healthService(deps: HealthServiceDeps) {
-  const current = deps.db.collection(COLLECTIONS.health).doc(CURRENT_HEALTH_DOC);
+  const current = deps.db.collection(COLLECTIONS.health).doc(CURRENT_HEALTH_DOC).withConverter(storedHealthConverter);
 
   /**
    * Stores the report unless a newer evaluation already did (runs may finish out of order), or there is
@@ -46,11 +42,11 @@ export function healthService(deps: HealthServiceDeps) {
    */
   const saveReport = (report: HealthReport, observed: boolean) =>
     deps.db.runTransaction(async (tx) => {
-      const stored = await tx.get(current);
-      if (!observed && !stored.exists) return;
-      if (stored.exists && (stored.get("timestamp") as Timestamp).toMillis() > report.timestampMs) return;
+      const stored = (await tx.get(current)).data();
+      if (!observed && !stored) return;
+      if (stored && stored.timestamp.toMillis() > report.timestampMs) return;
       const { timestampMs, ...rest } = report;
-      tx.set(current, { ...rest, timestamp: Timestamp.fromMillis(timestampMs) } satisfies StoredHealth);
+      tx.set(current, { ...rest, timestamp: Timestamp.fromMillis(timestampMs) });
     });
 
   async function evaluate(nowMs: number): Promise<HealthReport> {
@@ -74,9 +70,8 @@ export function healthService(deps: HealthServiceDeps) {
 
     /** The last evaluation in the source's shape; evaluates now if there has never been one. */
     async getHealth(): Promise<HealthResponse> {
-      const snap = await current.get();
-      if (!snap.exists) return response(await evaluate(deps.now()));
-      const stored = snap.data() as StoredHealth;
+      const stored = (await current.get()).data();
+      if (!stored) return response(await evaluate(deps.now()));
       return response({ ...stored, timestampMs: stored.timestamp.toMillis() });
     },
 

@@ -7,6 +7,7 @@
  */
 import type { Firestore } from "firebase-admin/firestore";
 import { COLLECTIONS } from "../firestore";
+import { storedLocalWebhookConverter } from "../stored/config";
 
 export const LOCAL_WEBHOOK_DOC = "local_alert_webhook";
 
@@ -24,7 +25,8 @@ export function usableWebhookUrl(value: unknown): string | undefined {
 export function webhookUrlSource(deps: { db: Firestore; secret: () => string; emulator: boolean }): () => Promise<string | undefined> {
   return async () => {
     if (deps.emulator) {
-      const local = usableWebhookUrl((await deps.db.collection(COLLECTIONS.config).doc(LOCAL_WEBHOOK_DOC).get()).get("url"));
+      const ref = deps.db.collection(COLLECTIONS.config).doc(LOCAL_WEBHOOK_DOC).withConverter(storedLocalWebhookConverter);
+      const local = usableWebhookUrl((await ref.get()).data()?.url);
       if (local) return local;
     }
     return usableWebhookUrl(deps.secret());

@@ -5,6 +5,7 @@
  */
 import type { Firestore } from "firebase-admin/firestore";
 import { PERFORMANCE_THRESHOLDS, type Threshold, type TraceType } from "@aideon-perf/core";
+import { storedThresholdsConfigConverter, type StoredThresholdsConfig } from "../stored/config";
 import { configDocument } from "./config-document";
 
 export type Thresholds = Record<TraceType, Threshold>;
@@ -15,7 +16,11 @@ export function effectiveThresholds(overrides: Partial<Record<TraceType, Thresho
 }
 
 export function thresholdsConfig(db: Firestore, now: () => number = Date.now) {
-  return configDocument<Thresholds, ThresholdOverrides>(db, "thresholds", (stored) => effectiveThresholds(stored as Partial<Record<TraceType, Threshold>> | undefined), now);
+  return configDocument<Thresholds, ThresholdOverrides, StoredThresholdsConfig>(
+    db,
+    { id: "thresholds", converter: storedThresholdsConfigConverter, resolve: effectiveThresholds },
+    now,
+  );
 }
 
 export type ThresholdsConfig = ReturnType<typeof thresholdsConfig>;

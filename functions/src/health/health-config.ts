@@ -5,18 +5,28 @@
  */
 import { logger } from "firebase-functions";
 import type { Firestore } from "firebase-admin/firestore";
-import { effectiveHealthConfig, type HealthConfig, type HealthConfigOverrides } from "@aideon-perf/core";
+import { DEFAULT_HEALTH_CONFIG, effectiveHealthConfig, type HealthConfig, type HealthConfigOverrides } from "@aideon-perf/core";
 import { configDocument } from "../config/config-document";
+import { storedHealthConfigConverter, type StoredHealthConfig } from "../stored/config";
+
+const INVALID = "perf_config/health overrides are invalid; using the defaults";
 
 export function healthConfigStore(db: Firestore, now: () => number = Date.now) {
-  return configDocument<HealthConfig, HealthConfigOverrides>(
+  return configDocument<HealthConfig, HealthConfigOverrides, StoredHealthConfig>(
     db,
-    "health",
-    (stored) => {
-      const { config, error } = effectiveHealthConfig(stored);
+    {
+      id: "health",
+      converter: storedHealthConfigConverter,
+      resolve: (stored) => {
+        const { config, error } = effectiveHealthConfig(stored);
+        if (error) logger.error(INVALID, { error });
+        return config;
+      },
       // Only setHealthConfig (validated) writes it; a hand edit that breaks it must not stop health checks.
-      if (error) logger.error("perf_config/health overrides are invalid; using the defaults", { error });
-      return config;
+      onInvalid: (error) => {
+        logger.error(INVALID, { error: error.message });
+        return { ...DEFAULT_HEALTH_CONFIG };
+      },
     },
     now,
   );

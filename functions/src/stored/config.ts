@@ -1,0 +1,31 @@
+/**
+ * `perf_config`: runtime configuration documents. `thresholds` and `health` hold `{overrides}` on top
+ * of the core's defaults (a key absent: its default; setting it to null deletes the key);
+ * `local_alert_webhook` (`{url}`) is read by the Functions emulator only.
+ */
+import * as z from "zod";
+import { healthConfigSchema, thresholdSchema, traceTypeSchema } from "@aideon-perf/core";
+import { storedConverter } from "./stored-document";
+
+/** perf_config/thresholds: per trace type, a threshold replacing the default one. */
+export const storedThresholdsConfigSchema = z.object({
+  overrides: z.partialRecord(traceTypeSchema, thresholdSchema),
+});
+
+/** perf_config/health: any subset of the health settings, each valid on its own. */
+export const storedHealthConfigSchema = z.object({
+  overrides: healthConfigSchema.partial(),
+});
+
+/** perf_config/local_alert_webhook: the emulator's webhook receiver (any string; only an http(s) URL is used). */
+export const storedLocalWebhookSchema = z.object({
+  url: z.string(),
+});
+
+export type StoredThresholdsConfig = z.output<typeof storedThresholdsConfigSchema>;
+export type StoredHealthConfig = z.output<typeof storedHealthConfigSchema>;
+export type StoredLocalWebhook = z.output<typeof storedLocalWebhookSchema>;
+
+export const storedThresholdsConfigConverter = storedConverter(storedThresholdsConfigSchema);
+export const storedHealthConfigConverter = storedConverter(storedHealthConfigSchema);
+export const storedLocalWebhookConverter = storedConverter(storedLocalWebhookSchema);

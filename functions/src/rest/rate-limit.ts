@@ -19,7 +19,8 @@
  * Counter documents (perf_rate_limits/{hash(uid)}-{window}) carry expire_at for a TTL policy.
  */
 import { createHash } from "node:crypto";
-import type { Firestore } from "firebase-admin/firestore";
+import { Timestamp, type Firestore } from "firebase-admin/firestore";
+import { storedRateLimitConverter } from "../stored/rate-limits";
 import { apiErrors } from "./errors";
 
 export const RATE_LIMITS_COLLECTION = "perf_rate_limits";
@@ -66,17 +67,16 @@ export interface LeaseStore {
 export function firestoreLeaseStore(db: Firestore, windowMs: number): LeaseStore {
   return {
     lease: (uid, window, grantFor) => {
-      const ref = db.collection(RATE_LIMITS_COLLECTION).doc(rateLimitDocId(uid, window));
+      const ref = db.collection(RATE_LIMITS_COLLECTION).doc(rateLimitDocId(uid, window)).withConverter(storedRateLimitConverter);
       return db.runTransaction(async (tx) => {
-        const snap = await tx.get(ref);
-        const used = Number(snap.get("count") ?? 0) || 0;
+        const used = (await tx.get(ref)).data()?.count ?? 0;
         const grant = grantFor(used);
         if (grant > 0) {
           tx.set(ref, {
             uid,
             count: used + grant,
-            window_start: new Date(window * windowMs),
-            expire_at: new Date((window + 1) * windowMs + EXPIRE_AFTER_WINDOW_MS),
+            window_start: Timestamp.fromMillis(window * windowMs),
+            expire_at: Timestamp.fromMillis((window + 1) * windowMs + EXPIRE_AFTER_WINDOW_MS),
           });
         }
         return grant;

@@ -19,7 +19,13 @@ export const COLLECTIONS = {
   aggregateRollups: "perf_agg_rollups",
   /** Per-name statistics per minute / hour / day and all time, written by the fold. */
   nameRollups: "perf_agg_name_rollups",
-  /** One document per trace slower than its type's poor threshold, in the source's shape. */
+  /** One document per folded (or folding) minute: the seal late triggers respect, and the fold's progress. */
+  aggregateFolds: "perf_agg_folds",
+  /** The name registry: one document per (type, name) ever aggregated, first and last seen, expiring. */
+  nameRegistry: "perf_agg_names",
+  /** Trigger events and folds that failed for good, with their reasons (see stored/dead-letters.ts). */
+  deadLetters: "perf_dead_letters",
+  /** The slowest traces per name and minute (written by the fold), in the source's shape. */
   slowOperations: "perf_slow_operations",
   /** One document per agent key: host, label and the secret's hash (never the key). */
   agentKeys: "perf_agent_keys",

@@ -25,7 +25,8 @@ import { adminCallable, recordingCallable } from "./callables";
 import { ALERT_WEBHOOK_SECRETS, HEALTH_EVALUATION_SCHEDULE } from "./config";
 import { COLLECTIONS } from "./firestore";
 import { services } from "./services";
-import { foldClosedMinutes, markAbandonedTraces as markAbandoned } from "./aggregation/jobs";
+import { foldClosedMinutes, markAbandonedTraces as markAbandoned, sweepUnaggregated as sweep } from "./aggregation/jobs";
+import { aggregateOrDeadLetter } from "./aggregation/trigger-events";
 
 // Recording (any signed-in user).
 export const startTrace = recordingCallable(startTraceRequestSchema, (uid, req) => services().traces.startTrace(uid, req));
@@ -52,21 +53,27 @@ export const ingestHostMetrics = onRequest({ cors: false }, ingestHostMetricsHan
 // The REST API (/api/v1/performance/..., behind the Hosting rewrite of /api/**): same services.
 export { api } from "./rest";
 
-// Aggregation: at-least-once triggers, made exactly-once by the aggregated mark (retried on failure
-// so that no trace is silently left out).
+// Aggregation: at-least-once triggers, made exactly-once by the aggregated mark; retried on transient
+// failure, dead-lettered on a permanent one (trigger-events.ts), swept for what a lost event left.
 export const aggregateTraceBatch = onDocumentCreated({ document: `${COLLECTIONS.traceBatches}/{chunkId}`, retry: true }, async (event) => {
-  await services().finished.batchChunk(services().db.doc(event.document));
+  await aggregateOrDeadLetter(services(), event, services().db.doc(event.document), services().finished.batchChunk);
 });
 
 export const aggregateStoppedTrace = onDocumentUpdated({ document: `${COLLECTIONS.traces}/{traceId}`, retry: true }, async (event) => {
   const before = event.data?.before.get("status");
   const after = event.data?.after.get("status");
-  if (before === "active" && after === "finished") await services().finished.stoppedTrace(services().db.doc(event.document));
+  if (before === "active" && after === "finished") {
+    await aggregateOrDeadLetter(services(), event, services().db.doc(event.document), services().finished.stoppedTrace);
+  }
 });
 
 // Scheduled jobs.
 export const foldAggregates = onSchedule("every 1 minutes", async (event) => {
   await foldClosedMinutes(services(), Date.parse(event.scheduleTime) || Date.now());
+});
+
+export const sweepUnaggregated = onSchedule("every 15 minutes", async (event) => {
+  await sweep(services(), Date.parse(event.scheduleTime) || Date.now());
 });
 
 export const markAbandonedTraces = onSchedule("every 5 minutes", async (event) => {

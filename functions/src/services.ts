@@ -8,6 +8,7 @@ import { db } from "./firestore";
 import { thresholdsConfig } from "./config/thresholds-config";
 import { finishedTraces } from "./aggregation/finished-traces";
 import { statsStore } from "./aggregation/stats-store";
+import { deadLetters } from "./aggregation/dead-letters";
 import { statsService } from "./reads/stats-service";
 import { traceService } from "./traces/trace-service";
 import { hostStore } from "./hosts/host-store";
@@ -23,7 +24,7 @@ function build() {
   const firestore = db();
   const now = Date.now;
   const retentionDays = () => TRACE_RETENTION_DAYS.value();
-  const store = statsStore(firestore);
+  const store = statsStore(firestore, { retentionDays });
   const thresholds = thresholdsConfig(firestore, now);
   const hosts = hostStore(firestore);
   return {
@@ -33,7 +34,8 @@ function build() {
     store,
     thresholds,
     traces: traceService({ db: firestore, now, newTraceId: randomUUID, retentionDays }),
-    finished: finishedTraces({ db: firestore, store, thresholds, retentionDays }),
+    finished: finishedTraces({ db: firestore, store, thresholds, now }),
+    deadLetters: deadLetters(firestore),
     stats: statsService({ db: firestore, store, now, reportingHosts: (at) => hosts.reporting(at) }),
     hosts: hostService({ db: firestore, hosts, now }),
     health: healthService({

@@ -27,8 +27,10 @@ const currentHealth = () => adminDb().collection(COLLECTIONS.health).doc("curren
 /** Finished traces staged straight into the aggregates at a chosen minute (the triggers' own write path). */
 async function stageTraces(atMs: number, durations: number[], traceType: TraceType = "HTTP_REQUEST") {
   const delta = emptyDelta();
-  for (const duration of durations) addFinishedTrace(delta, { name: "GET /items", trace_type: traceType, duration }, PERFORMANCE_THRESHOLDS[traceType]);
-  await adminDb().runTransaction(async (tx) => (await services().store.stageDelta(tx, delta, atMs, `staged-${atMs}-${durations.length}`))());
+  for (const duration of durations) {
+    addFinishedTrace(delta, { name: "GET /items", trace_type: traceType, duration }, PERFORMANCE_THRESHOLDS[traceType], { end_ms: atMs, server_ms: atMs });
+  }
+  await adminDb().runTransaction(async (tx) => (await services().store.stageDelta(tx, delta, atMs, `staged-${atMs}-${durations.length}`, atMs))());
 }
 
 describe("health evaluation (wrapped evaluateHealth and callables, real Firestore)", function () {

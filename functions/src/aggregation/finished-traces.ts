@@ -1,19 +1,15 @@
 /**
- * Folds finished traces into the aggregates, exactly once per source document: the transaction reads
- * the source document's `aggregated` mark and sets it with the aggregate writes, so a duplicate or
- * concurrent delivery of the same event finds it set and changes nothing.
+ * Adds finished traces to the aggregates, exactly once per source document: the transaction reads
+ * the source document's `aggregated` mark and sets it with the shard write, so a duplicate or
+ * concurrent delivery of the same event finds it set and changes nothing. Slow traces travel in the
+ * shard as samples; the fold writes their records (bounded per name and minute), not this transaction.
  */
 import { Timestamp, type DocumentReference, type Firestore } from "firebase-admin/firestore";
-import { isSlow } from "@aideon-perf/core";
-import { COLLECTIONS } from "../firestore";
 import { storedTraceBatchConverter, type StoredBatchTrace, type StoredTraceBatch } from "../stored/trace-batches";
-import { storedSlowOperationConverter } from "../stored/slow-operations";
 import { storedTraceConverter, type StoredTrace } from "../stored/traces";
 import type { ThresholdsConfig } from "../config/thresholds-config";
 import type { StatsStore } from "./stats-store";
 import { addAbandonedTrace, addFinishedTrace, emptyDelta } from "./trace-stats";
-import { slowOperation } from "./slow-operation";
-import { expiryFrom } from "../traces/trace-rules";
 
 /** What aggregation needs of a finished trace, whichever collection stored it. */
 type FinishedTrace = Pick<StoredBatchTrace, "name" | "trace_type" | "duration" | "start_time" | "attributes">;
@@ -28,20 +24,14 @@ export interface FinishedTracesDeps {
   db: Firestore;
   store: StatsStore;
   thresholds: ThresholdsConfig;
-  retentionDays: () => number;
+  now: () => number;
 }
 
 export function finishedTraces(deps: FinishedTracesDeps) {
-  const slowOps = deps.db.collection(COLLECTIONS.slowOperations).withConverter(storedSlowOperationConverter);
-
-  /**
-   * Aggregates the traces of one source document. `slowId(i)` names the slow-operation record of trace
-   * i deterministically, so a record is never written twice either.
-   */
+  /** Aggregates the traces of one source document, unless it already was. */
   async function aggregateOnce<T extends StoredTraceBatch | StoredTrace>(
     source: DocumentReference<T>,
     finishedOf: (data: T) => FinishedSource | null,
-    slowId: (i: number) => string,
   ): Promise<{ aggregated: number; slow: number } | null> {
     const thresholds = await deps.thresholds.get();
     return deps.db.runTransaction(async (tx) => {
@@ -52,22 +42,15 @@ export function finishedTraces(deps: FinishedTracesDeps) {
       if (!finished || finished.traces.length === 0) return null;
       const { traces, serverMs } = finished;
       const delta = emptyDelta();
-      for (const t of traces) addFinishedTrace(delta, t, thresholds[t.trace_type]);
-      // A server time (receive or stop): the bucket and every expire_at below come from it.
-      const writes = await deps.store.stageDelta(tx, delta, serverMs, source.path);
+      for (const t of traces) {
+        const end_ms = t.start_time.toMillis() + t.duration * 1000;
+        addFinishedTrace(delta, t, thresholds[t.trace_type], { end_ms, server_ms: serverMs });
+      }
+      // A server time (receive or stop): the bucket and the slow records' expiry come from it.
+      const writes = await deps.store.stageDelta(tx, delta, serverMs, source.path, deps.now());
       writes();
-      let slow = 0;
-      traces.forEach((t, i) => {
-        const threshold = thresholds[t.trace_type];
-        if (!isSlow(t.duration, threshold)) return;
-        slow += 1;
-        const endMs = t.start_time.toMillis() + t.duration * 1000;
-        tx.set(slowOps.doc(slowId(i)), {
-          ...slowOperation(t, endMs, threshold),
-          expire_at: Timestamp.fromDate(expiryFrom(serverMs, deps.retentionDays())),
-        });
-      });
       tx.update(source, { aggregated: true });
+      const slow = Object.values(delta.types).reduce((n, s) => n + (s?.slow ?? 0), 0);
       return { aggregated: traces.length, slow };
     });
   }
@@ -78,7 +61,6 @@ export function finishedTraces(deps: FinishedTracesDeps) {
       aggregateOnce(
         ref.withConverter(storedTraceBatchConverter),
         (d) => ({ traces: d.traces, serverMs: d.received_at.toMillis() }),
-        (i) => `${ref.id}_${i}`,
       ),
 
     /** A stopped server-tracked trace, bucketed by when it stopped. */
@@ -89,7 +71,6 @@ export function finishedTraces(deps: FinishedTracesDeps) {
           status === "finished" && duration !== null && end_time !== null
             ? { traces: [{ ...trace, duration }], serverMs: end_time.toMillis() }
             : null,
-        () => ref.id,
       ),
 
     /** Marks a trace abandoned (counted, never in duration statistics) unless it was stopped meanwhile. */
@@ -100,7 +81,7 @@ export function finishedTraces(deps: FinishedTracesDeps) {
         if (trace?.status !== "active") return false;
         const delta = emptyDelta();
         addAbandonedTrace(delta, trace.trace_type, trace.name);
-        const writes = await deps.store.stageDelta(tx, delta, nowMs, ref.path);
+        const writes = await deps.store.stageDelta(tx, delta, nowMs, ref.path, nowMs);
         writes();
         tx.update(ref, { status: "abandoned", end_time: Timestamp.fromMillis(nowMs), aggregated: true });
         return true;

@@ -1,20 +1,17 @@
 import { Timestamp } from "firebase-admin/firestore";
-import type { Threshold, TraceType } from "@aideon-perf/core";
+import type { TraceType } from "@aideon-perf/core";
 import type { StoredSlowOperation } from "../stored/slow-operations";
+import { expiryFrom } from "../traces/trace-rules";
+import type { SlowSample } from "./trace-stats";
 
-/** A slow-operation record in the source's shape, before its expiry is set. */
-export type SlowOperation = Omit<StoredSlowOperation, "expire_at">;
-
-export function slowOperation(
-  trace: { name: string; trace_type: TraceType; duration: number; attributes?: Record<string, string | number | boolean> },
-  endMs: number,
-  threshold: Threshold,
-): SlowOperation {
+/** A slow-operation record in the source's shape; it expires `retentionDays` after the server received the trace. */
+export function slowOperation(traceType: TraceType, sample: SlowSample, retentionDays: number): StoredSlowOperation {
   return {
-    timestamp: Timestamp.fromMillis(endMs),
-    message: `Slow ${trace.trace_type} operation: ${trace.name}`,
-    type: trace.trace_type,
-    name: trace.name,
-    context: { duration: trace.duration, threshold: threshold.poor, attributes: trace.attributes ?? {} },
+    timestamp: Timestamp.fromMillis(sample.end_ms),
+    message: `Slow ${traceType} operation: ${sample.name}`,
+    type: traceType,
+    name: sample.name,
+    context: { duration: sample.duration, threshold: sample.threshold, attributes: sample.attributes },
+    expire_at: Timestamp.fromDate(expiryFrom(sample.server_ms, retentionDays)),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * What the aggregates hold, as pure data: per-type and per-name duration statistics plus counts of
- * slow and abandoned traces. Deltas built from finished traces merge into shards and rollups alike.
+ * slow and abandoned traces, and the slowest traces of each name (the slow-operation records the fold
+ * writes). Deltas built from finished traces merge into shards and rollups alike.
  */
 import { createHash } from "node:crypto";
 import {
@@ -8,6 +9,7 @@ import {
   aggregateMerge,
   emptyAggregate,
   isSlow,
+  type Attributes,
   type DurationAggregate,
   type Threshold,
   type TraceType,
@@ -20,31 +22,41 @@ export interface TraceStats extends DurationAggregate {
   abandoned: number;
 }
 
+/** One slow trace, kept to become a slow-operation record when its minute is folded. */
+export interface SlowSample {
+  name: string;
+  duration: number;
+  /** The type's poor threshold when the trace was aggregated. */
+  threshold: number;
+  /** When the trace ended (clamped client time or server stop time). */
+  end_ms: number;
+  /** Server receive (or stop) time: the record's expiry counts from it. */
+  server_ms: number;
+  attributes: Attributes;
+}
+
+/** Slow samples kept per name per shard and per name per folded minute: the slowest. */
+export const SLOW_SAMPLES_PER_NAME = 3;
+
 export interface NameStats {
   name: string;
   trace_type: TraceType;
   stats: TraceStats;
+  /** The slowest slow traces, slowest first, at most SLOW_SAMPLES_PER_NAME. */
+  slowest: SlowSample[];
 }
 
+/** One source document's contribution: per-type statistics and per-name entries keyed by nameKey. */
 export interface StatsDelta {
   types: Partial<Record<TraceType, TraceStats>>;
-  /** Keyed by nameKey(trace_type, name). */
   names: Record<string, NameStats>;
-  /** Traces whose per-name statistics were not kept because a document's name budget was full. */
-  names_dropped: number;
 }
-
-/**
- * Per-name entries one shard document may hold. A name's entry is a few KB (its sketch), so this keeps
- * a shard far below Firestore's 1 MiB; beyond it, per-name statistics are dropped and counted
- * (per-type statistics stay exact). Low-cardinality names (route patterns, not URLs) never get near it.
- */
-export const MAX_NAMES_PER_SHARD = 100;
 
 export interface FinishedTrace {
   name: string;
   trace_type: TraceType;
   duration: number;
+  attributes?: Attributes;
 }
 
 export function emptyStats(): TraceStats {
@@ -52,7 +64,11 @@ export function emptyStats(): TraceStats {
 }
 
 export function emptyDelta(): StatsDelta {
-  return { types: {}, names: {}, names_dropped: 0 };
+  return { types: {}, names: {} };
+}
+
+export function emptyNameStats(traceType: TraceType, name: string): NameStats {
+  return { name, trace_type: traceType, stats: emptyStats(), slowest: [] };
 }
 
 /** A short, stable, field-name-safe key for a (type, name) pair, whatever characters the name holds. */
@@ -60,23 +76,40 @@ export function nameKey(traceType: TraceType, name: string): string {
   return `n${createHash("sha256").update(traceType).update("\n").update(name).digest("hex").slice(0, 20)}`;
 }
 
-function statsFor(delta: StatsDelta, traceType: TraceType, name: string): [TraceStats, TraceStats] {
+function entriesFor(delta: StatsDelta, traceType: TraceType, name: string): [TraceStats, NameStats] {
   const byType = (delta.types[traceType] ??= emptyStats());
-  const key = nameKey(traceType, name);
-  const byName = (delta.names[key] ??= { name, trace_type: traceType, stats: emptyStats() }).stats;
+  const byName = (delta.names[nameKey(traceType, name)] ??= emptyNameStats(traceType, name));
   return [byType, byName];
 }
 
-export function addFinishedTrace(delta: StatsDelta, trace: FinishedTrace, threshold: Threshold): void {
-  const slow = isSlow(trace.duration, threshold) ? 1 : 0;
-  for (const stats of statsFor(delta, trace.trace_type, trace.name)) {
+/** Adds a finished trace; a slow one is also kept as a sample when it is among its name's slowest. */
+export function addFinishedTrace(
+  delta: StatsDelta,
+  trace: FinishedTrace,
+  threshold: Threshold,
+  times: { end_ms: number; server_ms: number },
+): void {
+  const slow = isSlow(trace.duration, threshold);
+  const [byType, byName] = entriesFor(delta, trace.trace_type, trace.name);
+  for (const stats of [byType, byName.stats]) {
     aggregateAdd(stats, trace.duration);
-    stats.slow += slow;
+    if (slow) stats.slow += 1;
+  }
+  if (slow) {
+    const sample = { name: trace.name, duration: trace.duration, threshold: threshold.poor, ...times, attributes: trace.attributes ?? {} };
+    byName.slowest = slowestOf([...byName.slowest, sample]);
   }
 }
 
 export function addAbandonedTrace(delta: StatsDelta, traceType: TraceType, name: string): void {
-  for (const stats of statsFor(delta, traceType, name)) stats.abandoned += 1;
+  const [byType, byName] = entriesFor(delta, traceType, name);
+  byType.abandoned += 1;
+  byName.stats.abandoned += 1;
+}
+
+/** The `limit` slowest samples, slowest first; ties broken by end time so the choice is deterministic. */
+export function slowestOf(samples: SlowSample[], limit = SLOW_SAMPLES_PER_NAME): SlowSample[] {
+  return [...samples].sort((a, b) => b.duration - a.duration || a.end_ms - b.end_ms || (a.name < b.name ? -1 : 1)).slice(0, limit);
 }
 
 export function mergeStats(into: TraceStats, other: TraceStats): TraceStats {
@@ -86,32 +119,27 @@ export function mergeStats(into: TraceStats, other: TraceStats): TraceStats {
   return into;
 }
 
-/**
- * Merges `other` into `into`. With a name budget, names that would exceed it are dropped from the
- * per-name statistics and their traces counted in names_dropped.
- */
-export function mergeDelta(into: StatsDelta, other: StatsDelta, maxNames = Infinity): StatsDelta {
-  for (const [type, stats] of Object.entries(other.types) as Array<[TraceType, TraceStats]>) {
-    mergeStats((into.types[type] ??= emptyStats()), stats);
-  }
-  for (const [key, entry] of Object.entries(other.names)) {
-    const existing = into.names[key];
-    if (existing) {
-      mergeStats(existing.stats, entry.stats);
-    } else if (Object.keys(into.names).length < maxNames) {
-      into.names[key] = { name: entry.name, trace_type: entry.trace_type, stats: mergeStats(emptyStats(), entry.stats) };
-    } else {
-      into.names_dropped += entry.stats.count + entry.stats.abandoned;
-    }
-  }
-  into.names_dropped += other.names_dropped;
+/** Adds `other` into `into` (mutated and returned): statistics exactly, samples keeping the slowest. */
+export function mergeNameStats(into: NameStats, other: NameStats): NameStats {
+  mergeStats(into.stats, other.stats);
+  if (other.slowest.length > 0) into.slowest = slowestOf([...into.slowest, ...other.slowest]);
   return into;
 }
 
+export function mergeTypes(into: StatsDelta["types"], other: StatsDelta["types"]): StatsDelta["types"] {
+  for (const [type, stats] of Object.entries(other) as Array<[TraceType, TraceStats]>) {
+    mergeStats((into[type] ??= emptyStats()), stats);
+  }
+  return into;
+}
+
+/** Traces an entry stands for: finished and abandoned. */
+export const tracesIn = (stats: TraceStats): number => stats.count + stats.abandoned;
+
 /** Everything of one type (or of all types when none is given) merged into one statistics entry. */
-export function statsOfTypes(delta: StatsDelta, traceType?: TraceType): TraceStats {
+export function statsOfTypes({ types }: Pick<StatsDelta, "types">, traceType?: TraceType): TraceStats {
   const total = emptyStats();
-  for (const [type, stats] of Object.entries(delta.types) as Array<[TraceType, TraceStats]>) {
+  for (const [type, stats] of Object.entries(types) as Array<[TraceType, TraceStats]>) {
     if (!traceType || type === traceType) mergeStats(total, stats);
   }
   return total;

@@ -1,6 +1,7 @@
 /**
  * The read APIs, in the source's response shapes. Every read costs a bounded number of documents
- * (the window's rollups plus the unfolded shards), whatever the number of traces stored.
+ * (the window's rollups plus at most OPEN_SHARDS_READ open shards), whatever the traffic or the
+ * number of names; counts come from the aggregates, never from count() over stored records.
  */
 import type { Firestore } from "firebase-admin/firestore";
 import {
@@ -14,6 +15,7 @@ import {
 import { fleetSummary } from "../hosts/system-metrics";
 import { COLLECTIONS } from "../firestore";
 import type { StatsStore } from "../aggregation/stats-store";
+import type { WindowRead } from "../aggregation/window-reader";
 import { emptyStats, nameKey, statsOfTypes, type TraceStats } from "../aggregation/trace-stats";
 import { storedSlowOperationConverter } from "../stored/slow-operations";
 import { newestFirstPage } from "./page-token";
@@ -30,13 +32,25 @@ export function statsService(deps: StatsServiceDeps) {
   const traces = deps.db.collection(COLLECTIONS.traces);
   const slowOps = deps.db.collection(COLLECTIONS.slowOperations).withConverter(storedSlowOperationConverter);
 
-  /** count() costs one read per 1000 matching index entries: bounded by traces in flight, not stored. */
+  /** count() costs one read per 1000 matching index entries: bounded by traces in flight (abandoned after a limit), not stored. */
   const activeTraces = async () => (await traces.where("status", "==", "active").count().get()).data().count;
+
+  /** Traffic past the name budget, of one type or all: what a read of names cannot see. */
+  const cardinality = (read: WindowRead, traceType?: TraceType) => {
+    let names_over_budget = 0;
+    let other_count = 0;
+    for (const [type, b] of Object.entries(read.budget)) {
+      if (traceType && type !== traceType) continue;
+      names_over_budget += b?.names_over_budget ?? 0;
+      other_count += b?.other_count ?? 0;
+    }
+    return { names_over_budget, other_count };
+  };
 
   return {
     async getStats(req: StatsRequest) {
       const now = deps.now();
-      const [{ delta }, active, hosts] = await Promise.all([
+      const [delta, active, hosts] = await Promise.all([
         deps.store.readWindow(req.window, now),
         activeTraces(),
         deps.reportingHosts(now),
@@ -54,13 +68,14 @@ export function statsService(deps: StatsServiceDeps) {
           abandoned_traces: total.abandoned,
           system_metrics: fleetSummary(hosts),
           window: req.window,
+          ...cardinality(delta),
         },
       };
     },
 
     async getTraceSummary(req: TraceSummaryRequest) {
       const key = req.name !== undefined && req.trace_type ? nameKey(req.trace_type, req.name) : undefined;
-      const { delta } = await deps.store.readWindow(req.window, deps.now(), key);
+      const delta = await deps.store.readWindow(req.window, deps.now(), key);
       const stats = key ? (delta.names[key]?.stats ?? emptyStats()) : statsOfTypes(delta, req.trace_type);
       return {
         success: true as const,
@@ -68,15 +83,20 @@ export function statsService(deps: StatsServiceDeps) {
         trace_type: req.trace_type ?? null,
         ...(req.name !== undefined ? { name: req.name } : {}),
         window: req.window,
+        ...cardinality(delta, req.trace_type),
       };
     },
 
-    /** Newest first; next_page_token continues after the last item, null on the last page. */
+    /**
+     * Newest first; next_page_token continues after the last item, null on the last page. The records
+     * are the slowest per name and minute (written by the fold); total_count is every slow trace ever
+     * counted (the all-time aggregates), so it stays exact however many records are kept.
+     */
     async getSlowOperations(req: SlowOperationsRequest) {
       const filtered = req.trace_type ? slowOps.where("type", "==", req.trace_type) : slowOps;
-      const [{ docs, nextPageToken }, total] = await Promise.all([
+      const [{ docs, nextPageToken }, all] = await Promise.all([
         newestFirstPage(filtered, "timestamp", req.limit, req.page_token),
-        filtered.count().get(),
+        deps.store.readWindow("all", deps.now()),
       ]);
       return {
         success: true as const,
@@ -84,7 +104,7 @@ export function statsService(deps: StatsServiceDeps) {
           const op = d.data();
           return { timestamp: op.timestamp.toDate().toISOString(), message: op.message, type: op.type, context: op.context };
         }),
-        total_count: total.data().count,
+        total_count: statsOfTypes(all, req.trace_type).slow,
         next_page_token: nextPageToken,
       };
     },

@@ -1,10 +1,11 @@
 /**
  * The aggregate collections: `perf_agg_shards` (per minute and shard, written by the triggers),
  * `perf_agg_rollups` (per type and bucket) and `perf_agg_name_rollups` (per name and bucket), both
- * written by the fold. All three hold the statistics of trace-stats.ts.
+ * written by the fold, `perf_agg_folds` (one per folded minute: the seal triggers respect and the
+ * fold's progress), and `perf_agg_names` (the name registry). They hold the statistics of trace-stats.ts.
  */
 import * as z from "zod";
-import { traceNameSchema, traceTypeSchema } from "@aideon-perf/core";
+import { attributesSchema, storedTraceNameSchema, traceTypeSchema } from "@aideon-perf/core";
 import { ROLLUP_LEVELS } from "../aggregation/shards";
 import { storedConverter, timestampSchema } from "./stored-document";
 
@@ -22,32 +23,52 @@ const traceStatsSchema = z.object({
   abandoned: countSchema,
 });
 
-const nameStatsFields = { name: traceNameSchema, trace_type: traceTypeSchema, stats: traceStatsSchema };
+const slowSampleSchema = z.object({
+  name: storedTraceNameSchema,
+  duration: z.number().min(0),
+  threshold: z.number(),
+  end_ms: z.number(),
+  server_ms: z.number(),
+  attributes: attributesSchema,
+});
 
-const typeStatsFields = {
-  types: z.partialRecord(traceTypeSchema, traceStatsSchema),
-  names_dropped: countSchema,
-};
+const nameStatsFields = { name: storedTraceNameSchema, trace_type: traceTypeSchema, stats: traceStatsSchema };
+
+const nameStatsSchema = z.object({ ...nameStatsFields, slowest: z.array(slowSampleSchema) });
+
+const typesSchema = z.partialRecord(traceTypeSchema, traceStatsSchema);
 
 const granularitySchema = z.enum(ROLLUP_LEVELS);
 
 /** Absent on the all-time rollups, which never expire. */
 const expireAtField = { expire_at: timestampSchema.optional() };
 
+/** open: triggers write it; folded: in the rollups; set_aside: its minute's fold failed for good (see perf_dead_letters). */
+export const SHARD_STATES = ["open", "folded", "set_aside"] as const;
+
 export const storedShardSchema = z.object({
   minute: z.string(),
   minute_start: z.number().int(),
   shard: z.number().int().min(0),
-  folded: z.boolean(),
-  ...typeStatsFields,
-  names: z.record(z.string(), z.object(nameStatsFields)),
+  state: z.enum(SHARD_STATES),
+  types: typesSchema,
+  names: z.record(z.string(), nameStatsSchema),
+  other: z.partialRecord(traceTypeSchema, nameStatsSchema),
+  refused: z.partialRecord(traceTypeSchema, z.array(z.string())),
+  refused_overflow: z.array(traceTypeSchema),
+  samples_dropped: countSchema,
+  late: countSchema,
   ...expireAtField,
 });
+
+const typeBudgetSchema = z.object({ other_count: countSchema, names_over_budget: countSchema });
 
 export const storedRollupSchema = z.object({
   granularity: granularitySchema,
   bucket: z.string(),
-  ...typeStatsFields,
+  types: typesSchema,
+  /** Per type with names over its budget: traces in `(other)` and name-minutes folded into it. */
+  budget: z.partialRecord(traceTypeSchema, typeBudgetSchema),
   ...expireAtField,
 });
 
@@ -59,10 +80,44 @@ export const storedNameRollupSchema = z.object({
   ...expireAtField,
 });
 
+/** folding: sealed (triggers send late events to a later minute), being applied; done; set_aside after repeated failure. */
+export const FOLD_STATES = ["folding", "done", "set_aside"] as const;
+
+export const storedFoldSchema = z.object({
+  minute: z.string(),
+  minute_start: z.number().int(),
+  state: z.enum(FOLD_STATES),
+  attempts: countSchema,
+  /** The last failure, without stack. */
+  reason: z.string().nullable(),
+  shards: countSchema,
+  traces: countSchema,
+  names: countSchema,
+  slow_records: countSchema,
+  late: countSchema,
+  samples_dropped: countSchema,
+  sealed_at: timestampSchema,
+  done_at: timestampSchema.nullable(),
+  expire_at: timestampSchema,
+});
+
+export const storedNameRegistrySchema = z.object({
+  key: z.string(),
+  name: storedTraceNameSchema,
+  trace_type: traceTypeSchema,
+  first_seen: timestampSchema,
+  last_seen: timestampSchema,
+  expire_at: timestampSchema,
+});
+
 export type StoredShard = z.output<typeof storedShardSchema>;
 export type StoredRollup = z.output<typeof storedRollupSchema>;
 export type StoredNameRollup = z.output<typeof storedNameRollupSchema>;
+export type StoredFold = z.output<typeof storedFoldSchema>;
+export type StoredNameRegistry = z.output<typeof storedNameRegistrySchema>;
 
 export const storedShardConverter = storedConverter(storedShardSchema);
 export const storedRollupConverter = storedConverter(storedRollupSchema);
 export const storedNameRollupConverter = storedConverter(storedNameRollupSchema);
+export const storedFoldConverter = storedConverter(storedFoldSchema);
+export const storedNameRegistryConverter = storedConverter(storedNameRegistrySchema);

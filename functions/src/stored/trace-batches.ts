@@ -33,8 +33,10 @@ export const storedTraceBatchSchema = z.object({
   clamped_start_times: z.number().int().min(0),
   received_at: timestampSchema,
   expire_at: timestampSchema,
-  /** Set, with the aggregate writes, once the chunk is in the statistics. */
-  aggregated: z.literal(true).optional(),
+  /** False when written; set, with the aggregate writes, once the chunk is in the statistics. */
+  aggregated: z.boolean(),
+  /** Set when aggregating it failed for good (its dead letter says why), so the sweeper passes it by. */
+  dead_letter: z.boolean(),
 });
 
 export type StoredBatchTrace = z.output<typeof storedBatchTraceSchema>;

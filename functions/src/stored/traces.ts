@@ -16,8 +16,10 @@ export const storedTraceSchema = z.object({
   /** Server-clock seconds, set only by stopTrace (not bounded by the wire limit: the server measured it). */
   duration: z.number().min(0).nullable(),
   expire_at: timestampSchema,
-  /** Set, with the aggregate writes, once the trace is in the statistics. */
-  aggregated: z.literal(true).optional(),
+  /** False when written; set, with the aggregate writes, once the trace is in the statistics. */
+  aggregated: z.boolean(),
+  /** Set when aggregating it failed for good (its dead letter says why), so the sweeper passes it by. */
+  dead_letter: z.boolean(),
 });
 
 export type StoredTrace = z.output<typeof storedTraceSchema>;

@@ -66,6 +66,8 @@ export function traceService(deps: TraceServiceDeps) {
           end_time: null,
           duration: null,
           expire_at: Timestamp.fromDate(expiryFrom(startMs, deps.retentionDays())),
+          aggregated: false,
+          dead_letter: false,
         });
       return { success: true, trace_id: traceId, message: "Trace started successfully" };
     },
@@ -128,6 +130,8 @@ export function traceService(deps: TraceServiceDeps) {
           clamped_start_times: chunkTraces.filter((t) => t.client_start_time !== undefined).length,
           received_at: Timestamp.fromMillis(receivedMs),
           expire_at: Timestamp.fromDate(expiryFrom(receivedMs, deps.retentionDays())),
+          aggregated: false,
+          dead_letter: false,
         });
       });
       try {

@@ -79,6 +79,12 @@ export const statsSystemMetricsSchema = z.strictObject({
   hosts: count,
 });
 
+/**
+ * How much of a window's traffic fell past the per-type name budget: traces counted under `(other)`
+ * and the name-minutes folded into it. Type totals include them; a name's own statistics do not.
+ */
+const cardinalityFields = { names_over_budget: count, other_count: count };
+
 export const statsResponseSchema = z.strictObject({
   success,
   stats: z.strictObject({
@@ -91,6 +97,7 @@ export const statsResponseSchema = z.strictObject({
     abandoned_traces: count,
     system_metrics: statsSystemMetricsSchema,
     window: windowSchema,
+    ...cardinalityFields,
   }),
 });
 
@@ -111,6 +118,7 @@ export const traceSummaryResponseSchema = z.strictObject({
   trace_type: traceTypeSchema.nullable(),
   name: z.string().optional(),
   window: windowSchema,
+  ...cardinalityFields,
 });
 
 export const slowOperationSchema = z.strictObject({

@@ -1,0 +1,62 @@
+/**
+ * The triggers' side of the aggregates: a source document's delta goes into one shard of its minute,
+ * inside the caller's transaction. A minute the fold has sealed (its fold document exists) is never
+ * written again: a late event goes to the current minute's shard instead, counted as late, so the fold
+ * of every minute reads a set of shards that no longer changes.
+ */
+import { Timestamp, type DocumentReference, type Transaction } from "firebase-admin/firestore";
+import { bucketKey, MINUTE_MS, minuteStart } from "@aideon-perf/core";
+import { storedShardConverter, type StoredShard } from "../stored/aggregates";
+import type { AggregateRefs } from "./aggregate-refs";
+import { admitDelta, emptyShardContent, type ShardContent } from "./cardinality";
+import { AGGREGATE_SHARDS, RETENTION_MS, shardDocumentId, shardOf } from "./shards";
+import { tracesIn, type StatsDelta } from "./trace-stats";
+
+type Writes = () => void;
+
+/** A stored shard's statistics, less its bookkeeping fields. */
+function contentOf(shard: StoredShard | undefined): ShardContent {
+  if (!shard) return emptyShardContent();
+  const { minute: _minute, minute_start: _start, shard: _shard, state: _state, expire_at: _expiry, ...content } = shard;
+  return content;
+}
+
+export function shardWriter(refs: AggregateRefs) {
+  function write(tx: Transaction, ref: DocumentReference<StoredShard>, shard: number, minuteMs: number, content: ShardContent): void {
+    tx.set(ref, {
+      minute: bucketKey("minute", minuteMs),
+      minute_start: minuteMs,
+      shard,
+      state: "open",
+      ...content,
+      expire_at: Timestamp.fromMillis(minuteMs + RETENTION_MS.minute!),
+    });
+  }
+
+  return {
+    /**
+     * Reads what staging `delta` needs (the minute's fold seal and the shard) and returns the write.
+     * `atMs` is the server time the traces are bucketed by; `nowMs` the trigger's own clock, where a
+     * late delta lands.
+     */
+    async stageDelta(tx: Transaction, delta: StatsDelta, atMs: number, idempotencyKey: string, nowMs: number): Promise<Writes> {
+      const shard = shardOf(idempotencyKey, AGGREGATE_SHARDS);
+      let minuteMs = minuteStart(atMs);
+      let late = false;
+      for (;;) {
+        const ref = refs.shards.doc(shardDocumentId(minuteMs, shard));
+        const [seal, snap] = await tx.getAll(refs.folds.doc(bucketKey("minute", minuteMs)).withConverter(null), ref.withConverter(null));
+        if (!seal!.exists) {
+          const content = admitDelta(contentOf(storedShardConverter.parse(snap!)), delta);
+          if (late) content.late += Object.values(delta.types).reduce((n, s) => n + (s ? tracesIn(s) : 0), 0);
+          const at = minuteMs;
+          return () => write(tx, ref, shard, at, content);
+        }
+        // Sealed: this minute's fold has read its shards. Count the delta in a later, open minute.
+        if (minuteMs > minuteStart(nowMs)) throw new Error(`minute ${bucketKey("minute", minuteMs)} is sealed ahead of the clock`);
+        late = true;
+        minuteMs = Math.max(minuteStart(nowMs), minuteMs + MINUTE_MS);
+      }
+    },
+  };
+}

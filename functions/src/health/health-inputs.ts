@@ -57,13 +57,13 @@ export async function readHealthInputs(
     const host = readHost(d);
     return host ? [hostInput(host)] : [];
   });
-  const hourTypes = typeEntries(hour.delta);
-  const dayTypes = typeEntries(day.delta);
+  const hourTypes = typeEntries(hour);
+  const dayTypes = typeEntries(day);
   const p95 = (s: TraceStats) => summarize(s).p95_duration;
   const hourByType = new Map(hourTypes);
   const inputs: HealthInputs = {
     hosts,
-    slow_operations_last_hour: statsOfTypes(hour.delta).slow,
+    slow_operations_last_hour: statsOfTypes(hour).slow,
     latency: dayTypes.map(([type, baseline]) => {
       const now = hourByType.get(type);
       return {
@@ -75,7 +75,7 @@ export async function readHealthInputs(
   };
   const stats: TraceHealthStats = {
     window: "hour",
-    total_traces: statsOfTypes(hour.delta).count,
+    total_traces: statsOfTypes(hour).count,
     traces_by_type: Object.fromEntries(hourTypes.map(([type, s]) => [type, s.count])),
     average_durations: Object.fromEntries(hourTypes.map(([type, s]) => [type, s.sum / s.count])),
     slow_operations_count: inputs.slow_operations_last_hour,
@@ -83,6 +83,6 @@ export async function readHealthInputs(
     baseline_p95_durations: Object.fromEntries(dayTypes.map(([type, s]) => [type, p95(s)!])),
   };
   // Nothing to monitor yet: no host has reported and nothing finished (or was slow or abandoned) in 24 h.
-  const observed = hostDocs.size > 0 || Object.keys(day.delta.types).length > 0;
+  const observed = hostDocs.size > 0 || Object.keys(day.types).length > 0;
   return { inputs, stats, observed };
 }

@@ -25,6 +25,7 @@ function build() {
   const now = Date.now;
   const retentionDays = () => TRACE_RETENTION_DAYS.value();
   const store = statsStore(firestore, { retentionDays });
+  const letters = deadLetters(firestore);
   const thresholds = thresholdsConfig(firestore, now);
   const hosts = hostStore(firestore);
   return {
@@ -35,12 +36,13 @@ function build() {
     thresholds,
     traces: traceService({ db: firestore, now, newTraceId: randomUUID, retentionDays }),
     finished: finishedTraces({ db: firestore, store, thresholds, now }),
-    deadLetters: deadLetters(firestore),
+    deadLetters: letters,
     stats: statsService({ db: firestore, store, now, reportingHosts: (at) => hosts.reporting(at) }),
     hosts: hostService({ db: firestore, hosts, now }),
     health: healthService({
       db: firestore,
       store,
+      deadLetters: letters,
       config: healthConfigStore(firestore, now),
       alerts: alertStore(firestore, () => ALERT_RETENTION_DAYS.value()),
       now,

@@ -123,6 +123,8 @@ describe("aggregation at scale and under failure (wrapped handlers, real Firesto
     const [letter] = await services().deadLetters.open();
     assert.deepEqual([letter?.kind, letter?.subject, letter?.attempts], ["fold", bucketKey("minute", poisoned), FOLD_MAX_ATTEMPTS]);
     assert.match(letter!.reason, /names\.bogus/);
+    const health = await services().health.evaluate(Date.now());
+    assert.ok(health.issues.includes("Aggregation work set aside: 1 open dead letter (perf_dead_letters)"), health.issues.join("; "));
     assert.equal((await foldClosedMinutes(services(), poisoned + 10 * MINUTE_MS)).failed, 0, "a set-aside minute is no longer retried");
     assert.equal(await allTime("CUSTOM_TRACE", "op"), FOLD_MAX_ATTEMPTS, "the later minutes counted");
     // Readers skip the set-aside minute; the late event to it goes to an open minute.
@@ -136,6 +138,7 @@ describe("aggregation at scale and under failure (wrapped handlers, real Firesto
     assert.equal(await allTime("CUSTOM_TRACE", "op"), FOLD_MAX_ATTEMPTS + 1, "folded exactly once");
     assert.equal((await summary({ trace_type: "CUSTOM_TRACE" })).summary.count, FOLD_MAX_ATTEMPTS + 1);
     assert.deepEqual(await services().deadLetters.open(), [], "its dead letter resolved");
+    assert.equal((await services().health.evaluate(Date.now())).issues.length, 0);
   });
 
   it("ends a poison trigger event as a dead letter, acknowledged, and the sweeper passes it by", async () => {

@@ -10,6 +10,7 @@ import { COLLECTIONS } from "../firestore";
 import { storedHostConverter, type StoredHost } from "../stored/hosts";
 import { StoredDocumentError } from "../stored/stored-document";
 import type { StatsStore } from "../aggregation/stats-store";
+import type { DeadLetters } from "../aggregation/dead-letters";
 import { statsOfTypes, type StatsDelta, type TraceStats } from "../aggregation/trace-stats";
 
 /** A host document as a rule input. */
@@ -46,12 +47,14 @@ type TraceHealthStats = Omit<HealthStats, "hosts_reporting" | "hosts_silent">;
 export async function readHealthInputs(
   db: Firestore,
   store: StatsStore,
+  deadLetters: DeadLetters,
   nowMs: number,
 ): Promise<{ inputs: HealthInputs; stats: TraceHealthStats; observed: boolean }> {
-  const [hostDocs, hour, day] = await Promise.all([
+  const [hostDocs, hour, day, letters] = await Promise.all([
     db.collection(COLLECTIONS.hosts).get(),
     store.readWindow("hour", nowMs),
     store.readWindow("24h", nowMs),
+    deadLetters.open(),
   ]);
   const hosts = hostDocs.docs.flatMap((d) => {
     const host = readHost(d);
@@ -64,6 +67,7 @@ export async function readHealthInputs(
   const inputs: HealthInputs = {
     hosts,
     slow_operations_last_hour: statsOfTypes(hour).slow,
+    dead_letters: letters.length,
     latency: dayTypes.map(([type, baseline]) => {
       const now = hourByType.get(type);
       return {
@@ -83,6 +87,6 @@ export async function readHealthInputs(
     baseline_p95_durations: Object.fromEntries(dayTypes.map(([type, s]) => [type, p95(s)!])),
   };
   // Nothing to monitor yet: no host has reported and nothing finished (or was slow or abandoned) in 24 h.
-  const observed = hostDocs.size > 0 || Object.keys(day.types).length > 0;
+  const observed = hostDocs.size > 0 || Object.keys(day.types).length > 0 || letters.length > 0;
   return { inputs, stats, observed };
 }

@@ -9,6 +9,7 @@ import { evaluateHealth, type HealthConfigOverrides, type HealthEvaluation, type
 import { COLLECTIONS } from "../firestore";
 import { storedHealthConverter } from "../stored/health";
 import type { StatsStore } from "../aggregation/stats-store";
+import type { DeadLetters } from "../aggregation/dead-letters";
 import type { AlertStore } from "../alerts/alert-store";
 import type { HealthConfigStore } from "./health-config";
 import { readHealthInputs } from "./health-inputs";
@@ -23,6 +24,7 @@ export interface HealthReport extends HealthEvaluation {
 export interface HealthServiceDeps {
   db: Firestore;
   store: StatsStore;
+  deadLetters: DeadLetters;
   config: HealthConfigStore;
   alerts: AlertStore;
   now: () => number;
@@ -51,7 +53,7 @@ export function healthService(deps: HealthServiceDeps) {
 
   async function evaluate(nowMs: number): Promise<HealthReport> {
     const config = await deps.config.get();
-    const { inputs, stats, observed } = await readHealthInputs(deps.db, deps.store, nowMs);
+    const { inputs, stats, observed } = await readHealthInputs(deps.db, deps.store, deps.deadLetters, nowMs);
     const evaluation = evaluateHealth(inputs, config, nowMs);
     const silent = evaluation.findings.filter((f) => f.rule === "host_silent").length;
     const report: HealthReport = {

@@ -14,7 +14,7 @@ export type HealthStatus = 'healthy' | 'warning' | 'critical';
 export type Severity = 'warning' | 'critical';
 
 /** Rule ids, in the order their issues are listed (the source lists CPU before slow operations). */
-export const HEALTH_RULES = ['cpu', 'memory', 'disk', 'host_silent', 'slow_operations', 'p95_regression'] as const;
+export const HEALTH_RULES = ['cpu', 'memory', 'disk', 'host_silent', 'slow_operations', 'p95_regression', 'dead_letters'] as const;
 export type HealthRule = (typeof HEALTH_RULES)[number];
 
 /** A percentage limit with two levels; each is exceeded when the value is strictly above it. */
@@ -123,6 +123,8 @@ export interface HealthInputs {
   /** Slow operations that finished in the last hour. */
   slow_operations_last_hour: number;
   latency: readonly TypeLatencyInput[];
+  /** Aggregation work set aside (open dead letters: failed trigger events and folds); counted up to a bound. */
+  dead_letters: number;
 }
 
 export interface HealthFinding {
@@ -157,6 +159,7 @@ export const healthMessages = {
   slowOperations: (count: number) => `High number of slow operations: ${count}`,
   p95Regression: (traceType: string, p95: number, baseline: number) =>
     `p95 regression for ${traceType}: ${seconds(p95)} vs baseline ${seconds(baseline)}`,
+  deadLetters: (count: number) => `Aggregation work set aside: ${count} open dead letter${count === 1 ? '' : 's'} (perf_dead_letters)`,
 };
 
 function levelFinding(
@@ -244,6 +247,17 @@ export function evaluateHealth(inputs: HealthInputs, config: HealthConfig, nowMs
   for (const input of inputs.latency) {
     const finding = latencyFinding(input, config);
     if (finding) findings.push(finding);
+  }
+  // Any dead letter means traces not (yet) in the statistics: always worth a look, never silent.
+  if (inputs.dead_letters > 0) {
+    findings.push({
+      rule: 'dead_letters',
+      subject: ALL_SUBJECT,
+      severity: 'warning',
+      message: healthMessages.deadLetters(inputs.dead_letters),
+      value: inputs.dead_letters,
+      threshold: 0,
+    });
   }
   findings.sort((a, b) => ruleOrder(a) - ruleOrder(b) || (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0));
   const status: HealthStatus = findings.some((f) => f.severity === 'critical')

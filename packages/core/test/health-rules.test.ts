@@ -30,6 +30,7 @@ const inputs = (overrides: Partial<HealthInputs> = {}): HealthInputs => ({
   hosts: [],
   slow_operations_last_hour: 0,
   latency: [],
+  dead_letters: 0,
   ...overrides,
 });
 
@@ -170,6 +171,20 @@ describe('health rules', () => {
         threshold: 10,
       });
       assert.deepEqual(evaluate(inputs({ slow_operations_last_hour: 15 })).issues, ['High number of slow operations: 15']);
+    });
+  });
+
+  describe('dead_letters (any open one)', () => {
+    it('is quiet at 0 and warns at 1, naming where to look', () => {
+      assert.equal(evaluate(inputs({ dead_letters: 0 })).status, 'healthy');
+      assert.deepEqual(onlyFinding(inputs({ dead_letters: 1 })), {
+        rule: 'dead_letters',
+        subject: 'all',
+        severity: 'warning',
+        message: 'Aggregation work set aside: 1 open dead letter (perf_dead_letters)',
+        value: 1,
+        threshold: 0,
+      });
     });
   });
 

@@ -9,6 +9,7 @@ import {
   NAME_BUDGET_PER_TYPE,
   SHARD_LIMITS,
   SHARD_MAX_BYTES,
+  SLOW_RECORDS_PER_MINUTE,
   admitDelta,
   emptyShardContent,
   planMinute,
@@ -121,6 +122,33 @@ describe("cardinality policy (pure)", () => {
     const plan = planMinute([shard], NAME_BUDGET_PER_TYPE, 2);
     const records = Object.values(plan.names).flatMap((n) => n.slowest.map((s) => [n.trace_type, s.duration]));
     assert.deepEqual(records.sort(), [["DATABASE_QUERY", 30], ["HTTP_REQUEST", 9]].sort(), "30 s is 30x its 1 s threshold; 9 s is 1.8x of 5 s");
+  });
+
+  it("keeps exactly NAME_BUDGET_PER_TYPE names at the edge: 1,000 of 1,000, and 1,000 of 1,001 with the last in (other)", () => {
+    const names = (n: number) => deltaOf(Array.from({ length: n }, (_, i): [TraceType, string, number] => ["DATABASE_QUERY", `q${String(i).padStart(4, "0")}`, 0.01]));
+    const atBudget = planMinute([shardOf(names(NAME_BUDGET_PER_TYPE))]);
+    assert.equal(Object.keys(atBudget.names).length, NAME_BUDGET_PER_TYPE);
+    assert.deepEqual(atBudget.budget, {});
+    const over = planMinute([shardOf(names(NAME_BUDGET_PER_TYPE + 1))]);
+    assert.equal(Object.keys(over.names).length, NAME_BUDGET_PER_TYPE + 1, "1,000 names and (other)");
+    assert.deepEqual(over.budget.DATABASE_QUERY, { other_count: 1, names_over_budget: 1 });
+    assertTotalsAddUp(over);
+  });
+
+  it("writes at most SLOW_RECORDS_PER_MINUTE records at the edge: 500 of 500, 500 of 501", () => {
+    const slow = (n: number) => deltaOf(Array.from({ length: n }, (_, i): [TraceType, string, number] => ["HTTP_REQUEST", `GET /s${i}`, 6 + i / 1000]));
+    const records = (plan: MinutePlan) => Object.values(plan.names).reduce((n, e) => n + e.slowest.length, 0);
+    assert.equal(records(planMinute([shardOf(slow(SLOW_RECORDS_PER_MINUTE))])), SLOW_RECORDS_PER_MINUTE);
+    const over = planMinute([shardOf(slow(SLOW_RECORDS_PER_MINUTE + 1))]);
+    assert.equal(records(over), SLOW_RECORDS_PER_MINUTE);
+    assert.equal(over.names[nameKey("HTTP_REQUEST", "GET /s0")]!.slowest.length, 0, "the fastest of the 501 is the one left out");
+    assert.equal(over.types.HTTP_REQUEST?.slow, SLOW_RECORDS_PER_MINUTE + 1, "its count stays exact");
+  });
+
+  it("keeps a shard's names per type at the edge: 1,000 admitted, the 1,001st refused", () => {
+    const shard = shardOf(deltaOf(Array.from({ length: SHARD_LIMITS.namesPerType + 1 }, (_, i): [TraceType, string, number] => ["CUSTOM_TRACE", `c${i}`, 0.1])));
+    assert.equal(Object.keys(shard.names).length, SHARD_LIMITS.namesPerType);
+    assert.equal(shard.refused.CUSTOM_TRACE?.length, 1);
   });
 
   it("is deterministic: the same shards plan the same, whatever their order", () => {

@@ -12,6 +12,7 @@ import {
   statsRequestSchema,
   stopTraceRequestSchema,
   traceSummaryRequestSchema,
+  traceNamesRequestSchema,
   createAgentKeyRequestSchema,
   revokeAgentKeyRequestSchema,
   systemMetricsRequestSchema,
@@ -37,6 +38,7 @@ export const recordTraces = recordingCallable(recordTracesRequestSchema, (uid, r
 // Reads and configuration (admin claim).
 export const getStats = adminCallable(statsRequestSchema, (req) => services().stats.getStats(req));
 export const getTraceSummary = adminCallable(traceSummaryRequestSchema, (req) => services().stats.getTraceSummary(req));
+export const getTraceNames = adminCallable(traceNamesRequestSchema, (req) => services().stats.getTraceNames(req));
 export const getSlowOperations = adminCallable(slowOperationsRequestSchema, (req) => services().stats.getSlowOperations(req));
 export const setThresholds = adminCallable(setThresholdsRequestSchema, async (req) => ({
   success: true as const,

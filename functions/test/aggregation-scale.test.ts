@@ -82,13 +82,13 @@ describe("aggregation at scale and under failure (wrapped handlers, real Firesto
 
     // Every EXTERNAL_API name rollup equals its ground truth; (other) holds exactly the rest.
     const names = await adminDb().collection(COLLECTIONS.nameRollups).where("granularity", "==", "all").where("trace_type", "==", "EXTERNAL_API").get();
-    const other = names.docs.find((d) => d.get("name") === OTHER_TRACE_NAME);
+    const otherDoc = names.docs.find((d) => d.get("name") === OTHER_TRACE_NAME);
     const kept = names.docs.filter((d) => d.get("name") !== OTHER_TRACE_NAME);
     const minutes = new Set((await adminDb().collection(COLLECTIONS.aggregateFolds).get()).docs.map((d) => d.id)).size;
     assert.ok(kept.length >= NAME_BUDGET_PER_TYPE && kept.length <= NAME_BUDGET_PER_TYPE * minutes, `${kept.length} names kept over ${minutes} minute(s)`);
     for (const doc of kept) assert.equal(doc.get("stats.count"), doc.get("name") === "GET api.stripe.com" ? 30 : 1, doc.get("name"));
     const keptTraces = kept.reduce((n, d) => n + (d.get("stats.count") as number), 0);
-    assert.equal(other!.get("stats.count"), 10_000 - keptTraces, "(other) is exactly the rest");
+    assert.equal(otherDoc!.get("stats.count"), 10_000 - keptTraces, "(other) is exactly the rest");
     const type = await summary({ trace_type: "EXTERNAL_API" });
     assert.equal(type.summary.count, 10_000, "the type total is the sum over its names");
     assert.equal(type.other_count, 10_000 - keptTraces);
@@ -102,6 +102,11 @@ describe("aggregation at scale and under failure (wrapped handlers, real Firesto
     // The registry answers which names exist; every fold commit stayed far under Firestore's 10 MiB.
     const registry = await services().store.names("EXTERNAL_API", 5_000);
     assert.equal(registry.length, kept.length + 1);
+    const listed = await call<{ names: Array<{ name: string; first_seen: string; last_seen: string }> }>(fns.getTraceNames, { trace_type: "HTTP_REQUEST" }, admin);
+    assert.deepEqual(listed.names.map((n) => n.name), ["GET /items"]);
+    assert.match(listed.names[0]!.first_seen, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00\.000Z$/);
+    const other = await summary({ trace_type: "EXTERNAL_API", name: OTHER_TRACE_NAME });
+    assert.equal(other.summary.count, 10_000 - keptTraces, "(other) reads like any name");
     const folds = (await adminDb().collection(COLLECTIONS.aggregateFolds).get()).docs;
     assert.ok(folds.every((d) => d.get("state") === "done"));
   });

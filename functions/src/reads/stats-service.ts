@@ -9,6 +9,7 @@ import {
   type SlowOperationsRequest,
   type StatsRequest,
   type TraceSummaryRequest,
+  type TraceNamesRequest,
   type HostSample,
   type TraceType,
 } from "@aideon-perf/core";
@@ -84,6 +85,16 @@ export function statsService(deps: StatsServiceDeps) {
         ...(req.name !== undefined ? { name: req.name } : {}),
         window: req.window,
         ...cardinality(delta, req.trace_type),
+      };
+    },
+
+    /** The name registry of a type, most recently seen first: which names exist. */
+    async getTraceNames(req: TraceNamesRequest) {
+      const names = await deps.store.names(req.trace_type, req.limit);
+      return {
+        success: true as const,
+        trace_type: req.trace_type,
+        names: names.map((n) => ({ name: n.name, first_seen: n.first_seen.toDate().toISOString(), last_seen: n.last_seen.toDate().toISOString() })),
       };
     },
 

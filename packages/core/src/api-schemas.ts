@@ -133,6 +133,14 @@ export const slowOperationSchema = z.strictObject({
   }),
 });
 
+/** Most recently seen first; `(other)` is listed when names of the type went past its budget. */
+export const traceNamesResponseSchema = z.strictObject({
+  success,
+  trace_type: traceTypeSchema,
+  /** first_seen and last_seen: ISO 8601 UTC, the minute the name was first and last aggregated in. */
+  names: z.array(z.strictObject({ name: z.string(), first_seen: z.string(), last_seen: z.string() })),
+});
+
 export const slowOperationsResponseSchema = z.strictObject({
   success,
   slow_operations: z.array(slowOperationSchema),

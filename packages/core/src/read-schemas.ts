@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { TRACE_TYPES } from './metric-types';
 import { thresholdSchema } from './thresholds';
-import { traceNameSchema, traceTypeSchema } from './schemas';
+import { storedTraceNameSchema, traceTypeSchema } from './schemas';
 import { windowSchema } from './time-buckets';
 
 export const SLOW_OPERATIONS_DEFAULT_LIMIT = 10;
@@ -15,7 +15,8 @@ export const statsRequestSchema = z.strictObject({
 export const traceSummaryRequestSchema = z
   .strictObject({
     trace_type: traceTypeSchema.optional(),
-    name: traceNameSchema.optional(),
+    /** A recorded name, or (other): the names past the type's budget. */
+    name: storedTraceNameSchema.optional(),
     window: windowSchema.default('all'),
   })
   // A name's statistics are kept per (type, name): the type says which.
@@ -31,6 +32,15 @@ export const slowOperationsRequestSchema = z.strictObject({
   page_token: z.string().min(1).max(200).optional(),
 });
 
+export const TRACE_NAMES_DEFAULT_LIMIT = 100;
+export const TRACE_NAMES_MAX_LIMIT = 1_000;
+
+/** The name registry of one type: the names aggregated recently (within the registry's retention). */
+export const traceNamesRequestSchema = z.strictObject({
+  trace_type: traceTypeSchema,
+  limit: z.number().int().min(1).max(TRACE_NAMES_MAX_LIMIT).default(TRACE_NAMES_DEFAULT_LIMIT),
+});
+
 export const setThresholdsRequestSchema = z.strictObject({
   /** Per type: a new threshold, or null to go back to the default. */
   thresholds: z
@@ -41,4 +51,5 @@ export const setThresholdsRequestSchema = z.strictObject({
 export type StatsRequest = z.output<typeof statsRequestSchema>;
 export type TraceSummaryRequest = z.output<typeof traceSummaryRequestSchema>;
 export type SlowOperationsRequest = z.output<typeof slowOperationsRequestSchema>;
+export type TraceNamesRequest = z.output<typeof traceNamesRequestSchema>;
 export type SetThresholdsRequest = z.output<typeof setThresholdsRequestSchema>;

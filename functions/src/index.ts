@@ -13,6 +13,8 @@ import {
   stopTraceRequestSchema,
   traceSummaryRequestSchema,
   traceNamesRequestSchema,
+  refoldMinuteRequestSchema,
+  minuteKeyStart,
   createAgentKeyRequestSchema,
   revokeAgentKeyRequestSchema,
   systemMetricsRequestSchema,
@@ -26,7 +28,7 @@ import { adminCallable, recordingCallable } from "./callables";
 import { ALERT_WEBHOOK_SECRETS, HEALTH_EVALUATION_SCHEDULE } from "./config";
 import { COLLECTIONS } from "./firestore";
 import { services } from "./services";
-import { foldClosedMinutes, markAbandonedTraces as markAbandoned, sweepUnaggregated as sweep } from "./aggregation/jobs";
+import { foldClosedMinutes, markAbandonedTraces as markAbandoned, refoldMinute as refold, sweepUnaggregated as sweep } from "./aggregation/jobs";
 import { aggregateOrDeadLetter } from "./aggregation/trigger-events";
 
 // Recording (any signed-in user).
@@ -39,6 +41,12 @@ export const recordTraces = recordingCallable(recordTracesRequestSchema, (uid, r
 export const getStats = adminCallable(statsRequestSchema, (req) => services().stats.getStats(req));
 export const getTraceSummary = adminCallable(traceSummaryRequestSchema, (req) => services().stats.getTraceSummary(req));
 export const getTraceNames = adminCallable(traceNamesRequestSchema, (req) => services().stats.getTraceNames(req));
+// Operations: fold again a minute the fold set aside (see its dead letter), after fixing its cause.
+export const refoldMinute = adminCallable(refoldMinuteRequestSchema, async (req) => ({
+  success: true as const,
+  minute: req.minute,
+  ...(await refold(services(), minuteKeyStart(req.minute)!, Date.now())),
+}));
 export const getSlowOperations = adminCallable(slowOperationsRequestSchema, (req) => services().stats.getSlowOperations(req));
 export const setThresholds = adminCallable(setThresholdsRequestSchema, async (req) => ({
   success: true as const,

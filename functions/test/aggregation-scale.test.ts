@@ -9,7 +9,7 @@ import { bucketKey, MINUTE_MS, OTHER_TRACE_NAME, PERFORMANCE_THRESHOLDS, minuteS
 import { exactQuantile, logNormalSamples, relativeError, sortedCopy } from "../../packages/core/test/fixtures/random";
 import { adminDb, clearFirestore, ensureFirestore } from "../../test/support/firestore";
 import { NAME_BUDGET_PER_TYPE } from "../src/aggregation/cardinality";
-import { FOLD_MAX_ATTEMPTS, foldClosedMinutes, refoldMinute, sweepUnaggregated, SWEEP_MIN_AGE_MS } from "../src/aggregation/jobs";
+import { FOLD_MAX_ATTEMPTS, foldClosedMinutes, sweepUnaggregated, SWEEP_MIN_AGE_MS } from "../src/aggregation/jobs";
 import { MAX_COMMIT_BYTES } from "../src/stored/document-bytes";
 import { addFinishedTrace, emptyDelta, nameKey } from "../src/aggregation/trace-stats";
 import { COLLECTIONS } from "../src/firestore";
@@ -137,9 +137,10 @@ describe("aggregation at scale and under failure (wrapped handlers, real Firesto
 
     await shard!.ref.set(good);
     await shard!.ref.update({ state: "set_aside" });
-    const rerun = await refoldMinute(services(), poisoned, Date.now());
-    assert.deepEqual([rerun.reopened, rerun.traces], [1, 1]);
-    await refoldMinute(services(), poisoned, Date.now());
+    const refold = (minute: string) => call<{ reopened: number; traces: number; state: string }>(fns.refoldMinute, { minute }, admin);
+    const rerun = await refold(bucketKey("minute", poisoned));
+    assert.deepEqual([rerun.reopened, rerun.traces, rerun.state], [1, 1, "folded"]);
+    assert.equal((await refold(bucketKey("minute", poisoned))).state, "already_done", "a second re-run changes nothing");
     assert.equal(await allTime("CUSTOM_TRACE", "op"), FOLD_MAX_ATTEMPTS + 1, "folded exactly once");
     assert.equal((await summary({ trace_type: "CUSTOM_TRACE" })).summary.count, FOLD_MAX_ATTEMPTS + 1);
     assert.deepEqual(await services().deadLetters.open(), [], "its dead letter resolved");

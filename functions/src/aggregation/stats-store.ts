@@ -47,8 +47,10 @@ export function statsStore(db: Firestore, options: { retentionDays: () => number
       return shards.size;
     },
 
-    /** Puts a set-aside minute back for the fold; returns how many shards it reopened. */
+    /** Puts a set-aside minute back for the fold; returns how many shards it reopened (0 if it was not set aside). */
     async reopen(minuteMs: number): Promise<number> {
+      const fold = (await refs.folds.doc(bucketKey("minute", minuteMs)).get()).data();
+      if (fold?.state !== "set_aside") return 0;
       const shards = await minuteShards(minuteMs, "set_aside").get();
       const batch = db.batch();
       batch.update(refs.folds.doc(bucketKey("minute", minuteMs)), { state: "folding" });

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { TRACE_TYPES } from './metric-types';
 import { thresholdSchema } from './thresholds';
 import { storedTraceNameSchema, traceTypeSchema } from './schemas';
-import { windowSchema } from './time-buckets';
+import { minuteKeyStart, windowSchema } from './time-buckets';
 
 export const SLOW_OPERATIONS_DEFAULT_LIMIT = 10;
 export const SLOW_OPERATIONS_MAX_LIMIT = 100;
@@ -41,6 +41,11 @@ export const traceNamesRequestSchema = z.strictObject({
   limit: z.number().int().min(1).max(TRACE_NAMES_MAX_LIMIT).default(TRACE_NAMES_DEFAULT_LIMIT),
 });
 
+/** A minute set aside by the fold (its dead letter's subject), to fold again after a fix. */
+export const refoldMinuteRequestSchema = z.strictObject({
+  minute: z.string().refine((key) => minuteKeyStart(key) !== null, "must be a minute bucket key such as m202612021430 (a fold dead letter's subject)"),
+});
+
 export const setThresholdsRequestSchema = z.strictObject({
   /** Per type: a new threshold, or null to go back to the default. */
   thresholds: z
@@ -52,4 +57,5 @@ export type StatsRequest = z.output<typeof statsRequestSchema>;
 export type TraceSummaryRequest = z.output<typeof traceSummaryRequestSchema>;
 export type SlowOperationsRequest = z.output<typeof slowOperationsRequestSchema>;
 export type TraceNamesRequest = z.output<typeof traceNamesRequestSchema>;
+export type RefoldMinuteRequest = z.output<typeof refoldMinuteRequestSchema>;
 export type SetThresholdsRequest = z.output<typeof setThresholdsRequestSchema>;

@@ -25,6 +25,14 @@ export function bucketKey(granularity: Granularity, ms: number): string {
   return `${granularity[0]}${compact}`;
 }
 
+/** The start (epoch ms) of a minute bucket key `m202412061430`, or null if it is not one. */
+export function minuteKeyStart(key: string): number | null {
+  const m = /^m(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(key);
+  if (!m) return null;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
+  return bucketKey('minute', ms) === key ? ms : null;
+}
+
 export function minuteStart(ms: number): number {
   return Math.floor(ms / MINUTE_MS) * MINUTE_MS;
 }

@@ -13,6 +13,11 @@
  *   https://cloud.google.com/stackdriver/pricing (Cloud Trace)
  */
 
+import { SLOW_RECORDS_PER_MINUTE } from "../../functions/src/aggregation/cardinality";
+import { NAMES_PER_COMMIT } from "../../functions/src/aggregation/minute-fold";
+import { AGGREGATE_SHARDS, ROLLUP_LEVELS } from "../../functions/src/aggregation/shards";
+import { SLOW_SAMPLES_PER_NAME } from "../../functions/src/aggregation/trace-stats";
+
 // --- Prices -------------------------------------------------------------------------------------
 
 /** Firestore: $0.09 per 100,000 document writes (https://cloud.google.com/firestore/pricing). */
@@ -45,29 +50,27 @@ export const CALLABLE_WRITES_PER_BATCH_DOC = 1;
 export const TRIGGER_WRITES_PER_BATCH_DOC = 2;
 /** The trigger's transaction reads the batch doc, the fold-state doc and one shard doc. */
 export const TRIGGER_READS_PER_BATCH_DOC = 3;
-/** Shard documents per minute; a batch lands on one by hash, so each takes 1/100 of the batch rate. */
-export const SHARDS_PER_MINUTE = 100;
+/** Shard documents per minute; a batch lands on one by hash, so each takes 1/AGGREGATE_SHARDS of the batch rate. */
+export const SHARDS_PER_MINUTE = AGGREGATE_SHARDS;
 
 // --- aideon-perf fold: scheduled once a minute ----------------------------------------------------
 
 /** The scheduled fold runs once a minute: one invocation each. */
 export const FOLD_INVOCATIONS_PER_MINUTE = 1;
 /** Name rollups per active name: minute, hour, day, all-time. */
-export const ROLLUPS_PER_NAME = 4;
+export const ROLLUPS_PER_NAME = ROLLUP_LEVELS.length;
 /** Type rollups per type: minute, hour, day, all-time. */
-export const ROLLUPS_PER_TYPE = 4;
+export const ROLLUPS_PER_TYPE = ROLLUP_LEVELS.length;
 /** The name registry is written once per name per hour, not every minute. */
 export const REGISTRY_WRITES_PER_NAME_PER_HOUR = 1;
 /** The fold-state doc is written twice per fold (claimed, then done), and read once. */
 export const FOLD_STATE_WRITES_PER_FOLD = 2;
 export const FOLD_STATE_READS_PER_FOLD = 1;
-/** Name-rollup writes go out in commits of this many names; the fold adds 2 commits of its own. */
-export const NAMES_PER_COMMIT = 50;
+/** Name-rollup writes go out in commits of NAMES_PER_COMMIT names; the fold adds 2 commits of its own. */
+export { NAMES_PER_COMMIT, SLOW_RECORDS_PER_MINUTE };
 export const EXTRA_COMMITS_PER_FOLD = 2;
-/** Slow-operation records the fold keeps: at most this many per name per minute... */
-export const SLOW_RECORDS_PER_NAME_PER_MINUTE = 3;
-/** ...and at most this many per minute in total. */
-export const SLOW_RECORDS_PER_MINUTE = 500;
+/** Slow-operation records the fold keeps: at most this many per name per minute, SLOW_RECORDS_PER_MINUTE in all. */
+export const SLOW_RECORDS_PER_NAME_PER_MINUTE = SLOW_SAMPLES_PER_NAME;
 /** Writes per second on an hour/day/all-time rollup doc: once per fold. */
 export const ROLLUP_WRITES_PER_SECOND = 1 / 60;
 
@@ -143,7 +146,7 @@ export function foldPerMinute(tracesPerSecond: number, p: Omit<LoadParams, "trac
   // A name is active only if some trace carries it.
   const names = Math.min(p.namesPerMinute, tracesPerMinute);
   const types = Math.min(p.types, names);
-  // Upper bound: hashing n batches over 100 shards touches fewer than min(n, 100) in expectation.
+  // Upper bound: hashing n batches over SHARDS_PER_MINUTE shards touches fewer than min(n, SHARDS_PER_MINUTE) in expectation.
   const shards = Math.min(SHARDS_PER_MINUTE, Math.ceil(batchesPerMinute));
   const slowRecords = Math.min(tracesPerMinute * p.slowFraction, names * SLOW_RECORDS_PER_NAME_PER_MINUTE, SLOW_RECORDS_PER_MINUTE);
   const nameRollups = names * ROLLUPS_PER_NAME;

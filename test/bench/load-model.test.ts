@@ -3,6 +3,7 @@
  * document of ours goes past 1 write/s at 10,000 traces/s, and costs scale the way the design says.
  */
 import assert from "node:assert/strict";
+import { AGGREGATE_SHARDS } from "../../functions/src/aggregation/shards";
 import {
   DEFAULT_NAMES_PER_MINUTE,
   FREE_SPANS_PER_MONTH,
@@ -60,9 +61,9 @@ describe("load model (pure)", () => {
     const tps = 1_000;
     const batches = (tps / 100) * SECONDS_PER_MONTH;
     const fold = foldPerMinute(tps, { namesPerMinute: 200, types: 4, batchSize: 100, slowFraction: 0.05, busiestTypeShare: 0.4 });
-    // 200 names x 4 rollups + 200/60 registry + 4 types x 4 rollups + 2 fold state + 100 shards + 500 slow (capped).
-    close(fold.writes, 800 + 200 / 60 + 16 + 2 + 100 + 500, "fold writes");
-    close(fold.reads, 800 + 200 / 60 + 16 + 1 + 100, "fold reads");
+    // 200 names x 4 rollups + 200/60 registry + 4 types x 4 rollups + 2 fold state + 200 shards + 500 slow (capped).
+    close(fold.writes, 800 + 200 / 60 + 16 + 2 + AGGREGATE_SHARDS + 500, "fold writes");
+    close(fold.reads, 800 + 200 / 60 + 16 + 1 + AGGREGATE_SHARDS, "fold reads");
     const ours = row(rows, tps, "aideon-perf (batched)");
     close(ours.writesPerMonth!, batches * 3 + fold.writes * MINUTES_PER_MONTH, "writes");
     close(ours.readsPerMonth!, batches * 3 + fold.reads * MINUTES_PER_MONTH, "reads");
@@ -75,7 +76,7 @@ describe("load model (pure)", () => {
     assert.equal(foldPerMinute(10_000, p).slowRecords, 500);
     assert.equal(foldPerMinute(10_000, { ...p, namesPerMinute: 10 }).slowRecords, 30);
     assert.equal(foldPerMinute(100, p).shards, 60);
-    assert.equal(foldPerMinute(10_000, p).shards, 100);
+    assert.equal(foldPerMinute(10_000, p).shards, AGGREGATE_SHARDS, "6,000 batches a minute touch every shard");
   });
 
   it("prices each row from its counts, and scales dollars as the designs say", () => {

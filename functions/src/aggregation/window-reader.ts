@@ -4,7 +4,8 @@
  * asked for. A name read skips an open minute whose name rollup already exists (the fold is between its
  * name and type steps), so a minute is never counted twice. All in one read-only transaction.
  */
-import type { Firestore } from "firebase-admin/firestore";
+import type { DocumentSnapshot, Firestore } from "firebase-admin/firestore";
+import { documentBytes } from "../stored/document-bytes";
 import { logger } from "firebase-functions";
 import * as z from "zod";
 import { windowBuckets, windowStartMs, type StatsWindow, type TraceType } from "@aideon-perf/core";
@@ -25,7 +26,11 @@ const nameView = storedShardSchema.pick({ minute: true, minute_start: true }).ex
 export interface WindowRead extends StatsDelta {
   budget: Partial<Record<TraceType, TypeBudget>>;
   documentsRead: number;
+  /** Firestore storage bytes of what was read (the selected fields of open shards): the read's size. */
+  bytesRead: number;
 }
+
+const snapshotBytes = (snap: DocumentSnapshot) => (snap.exists ? documentBytes(snap.ref.path, (snap.data() ?? {}) as Record<string, unknown>) : 0);
 
 export function windowReader(db: Firestore, refs: AggregateRefs) {
   return {
@@ -34,7 +39,7 @@ export function windowReader(db: Firestore, refs: AggregateRefs) {
       const startMs = windowStartMs(window, nowMs);
       return db.runTransaction(
         async (tx) => {
-          const result: WindowRead = { types: {}, names: {}, budget: {}, documentsRead: keys.length };
+          const result: WindowRead = { types: {}, names: {}, budget: {}, documentsRead: keys.length, bytesRead: 0 };
           const fields = nameKey ? ["minute", "minute_start", `names.${nameKey}`] : ["minute", "minute_start", "types"];
           const open = refs.shards.withConverter(null).where("state", "==", "open").orderBy("minute_start", "desc").limit(OPEN_SHARDS_READ).select(...fields);
           const [rollups, openSnap] = await Promise.all([
@@ -44,6 +49,7 @@ export function windowReader(db: Firestore, refs: AggregateRefs) {
             tx.get(open),
           ]);
           result.documentsRead += Math.max(1, openSnap.size);
+          for (const snap of [...rollups, ...openSnap.docs]) result.bytesRead += snapshotBytes(snap as DocumentSnapshot);
           if (openSnap.size === OPEN_SHARDS_READ) logger.warn("window read reached its open-shard bound; the fold is behind", { window });
           for (const snap of rollups) {
             const doc = snap.data();

@@ -10,7 +10,7 @@ import { StoredDocumentError, type StoredConverter } from "../stored/stored-docu
 /** How stale a cached configuration may be: a change applies everywhere within this. */
 export const CONFIG_CACHE_MS = 30_000;
 
-export interface ConfigDocumentSpec<T, Stored extends { overrides: object }> {
+export interface ConfigDocumentSpec<T, Stored extends { overrides?: object }> {
   id: string;
   /** The document's stored shape (stored/config.ts): every read is validated by it. */
   converter: StoredConverter<Stored>;
@@ -20,7 +20,7 @@ export interface ConfigDocumentSpec<T, Stored extends { overrides: object }> {
   onInvalid?: (error: StoredDocumentError) => T;
 }
 
-export function configDocument<T, Overrides extends Record<string, unknown>, Stored extends { overrides: object }>(
+export function configDocument<T, Overrides extends Record<string, unknown>, Stored extends { overrides?: object }>(
   db: Firestore,
   spec: ConfigDocumentSpec<T, Stored>,
   now: () => number = Date.now,

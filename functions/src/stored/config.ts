@@ -1,6 +1,7 @@
 /**
  * `perf_config`: runtime configuration documents. `thresholds` and `health` hold `{overrides}` on top
- * of the core's defaults (a key absent: its default; setting it to null deletes the key);
+ * of the core's defaults (a key absent: its default; setting it to null deletes the key; a document
+ * whose every override was reset, or that was only ever reset, may lack `overrides`);
  * `local_alert_webhook` (`{url}`) is read by the Functions emulator only.
  */
 import * as z from "zod";
@@ -9,12 +10,12 @@ import { storedConverter } from "./stored-document";
 
 /** perf_config/thresholds: per trace type, a threshold replacing the default one. */
 export const storedThresholdsConfigSchema = z.object({
-  overrides: z.partialRecord(traceTypeSchema, thresholdSchema),
+  overrides: z.partialRecord(traceTypeSchema, thresholdSchema).optional(),
 });
 
 /** perf_config/health: any subset of the health settings, each valid on its own. */
 export const storedHealthConfigSchema = z.object({
-  overrides: healthConfigSchema.partial(),
+  overrides: healthConfigSchema.partial().optional(),
 });
 
 /** perf_config/local_alert_webhook: the emulator's webhook receiver (any string; only an http(s) URL is used). */

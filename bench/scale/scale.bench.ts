@@ -63,7 +63,6 @@ async function main(): Promise<void> {
   // Imported after FIRESTORE_EMULATOR_HOST is set: the services connect on first use.
   const { services } = await import("../../functions/src/services");
   const { COLLECTIONS } = await import("../../functions/src/firestore");
-  const { foldClosedMinutes } = await import("../../functions/src/aggregation/jobs");
   const { AGGREGATE_SHARDS, shardOf, shardDocumentId } = await import("../../functions/src/aggregation/shards");
   const { nameKey } = await import("../../functions/src/aggregation/trace-stats");
   const { NAME_BUDGET_PER_TYPE, SHARD_MAX_BYTES, SLOW_RECORDS_PER_MINUTE } = await import("../../functions/src/aggregation/cardinality");

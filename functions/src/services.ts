@@ -37,7 +37,7 @@ function build() {
     traces: traceService({ db: firestore, now, newTraceId: randomUUID, retentionDays }),
     finished: finishedTraces({ db: firestore, store, thresholds, now }),
     deadLetters: letters,
-    stats: statsService({ db: firestore, store, now, reportingHosts: (at) => hosts.reporting(at) }),
+    stats: statsService({ db: firestore, store, now, retentionDays, reportingHosts: (at) => hosts.reporting(at) }),
     hosts: hostService({ db: firestore, hosts, now }),
     health: healthService({
       db: firestore,

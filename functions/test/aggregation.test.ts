@@ -217,9 +217,11 @@ describe("aggregation pipeline (wrapped handlers, real Firestore)", function () 
         trace("GET /ok", "HTTP_REQUEST", 0.2),
         trace("SELECT big", "DATABASE_QUERY", 1.5),
       ]);
-      assert.equal((await slowOps()).total_count, 2, "counted at once, before any fold");
+      const live = await slowOps();
+      assert.equal(live.total_count, 2, "counted at once, before any fold");
       await foldNow();
       const res = await slowOps();
+      assert.deepEqual(live.slow_operations, res.slow_operations, "listed live from the shards as the fold then stores them");
       assert.equal(res.total_count, 2);
       assert.equal(res.slow_operations.length, 2);
       const http = res.slow_operations.find((o) => o.type === "HTTP_REQUEST")!;
@@ -240,28 +242,30 @@ describe("aggregation pipeline (wrapped handlers, real Firestore)", function () 
       assert.equal((op!.get("timestamp") as Timestamp).toMillis(), receivedMs + CLIENT_TIME_MAX_FUTURE_MS + 8500);
     });
 
-    it("pages newest first, every record exactly once", async () => {
-      const base = Date.now() - HOUR_MS;
-      const traces = Array.from({ length: 25 }, (_, i) =>
-        trace(`slow ${i}`, "AUTHENTICATION", 10, { start_time: new Date(base + i * 1000).toISOString() }),
-      );
-      await record("paged", traces);
-      await foldNow();
-      const seen: string[] = [];
-      let token: string | null = null;
-      let pages = 0;
-      do {
-        const page: SlowOpsResponse = await slowOps({ limit: 10, ...(token ? { page_token: token } : {}) });
-        assert.equal(page.total_count, 25);
-        seen.push(...page.slow_operations.map((o) => o.message));
-        token = page.next_page_token;
-        pages += 1;
-      } while (token);
-      assert.equal(pages, 3);
-      assert.deepEqual(seen, Array.from({ length: 25 }, (_, i) => `Slow AUTHENTICATION operation: slow ${24 - i}`));
-      const err = await rejection(slowOps({ page_token: "not-a-token" }));
-      assert.deepEqual([err.code, err.details?.field], ["invalid-argument", "page_token"]);
-    });
+    for (const folded of [false, true]) {
+      it(`pages newest first, every record exactly once (${folded ? "stored records" : "live, before the fold"})`, async () => {
+        const base = Date.now() - HOUR_MS;
+        const traces = Array.from({ length: 25 }, (_, i) =>
+          trace(`slow ${i}`, "AUTHENTICATION", 10, { start_time: new Date(base + i * 1000).toISOString() }),
+        );
+        await record("paged", traces);
+        if (folded) await foldNow();
+        const seen: string[] = [];
+        let token: string | null = null;
+        let pages = 0;
+        do {
+          const page: SlowOpsResponse = await slowOps({ limit: 10, ...(token ? { page_token: token } : {}) });
+          assert.equal(page.total_count, 25);
+          seen.push(...page.slow_operations.map((o) => o.message));
+          token = page.next_page_token;
+          pages += 1;
+        } while (token);
+        assert.equal(pages, 3);
+        assert.deepEqual(seen, Array.from({ length: 25 }, (_, i) => `Slow AUTHENTICATION operation: slow ${24 - i}`));
+        const err = await rejection(slowOps({ page_token: "not-a-token" }));
+        assert.deepEqual([err.code, err.details?.field], ["invalid-argument", "page_token"]);
+      });
+    }
   });
 
   describe("thresholds", () => {

@@ -16,7 +16,7 @@ import {
   type MinutePlan,
   type ShardContent,
 } from "../src/aggregation/cardinality";
-import { addFinishedTrace, emptyDelta, emptyStats, mergeStats, nameKey, type StatsDelta, type TraceStats } from "../src/aggregation/trace-stats";
+import { addFinishedTrace, emptyDelta, emptyStats, mergeStats, nameKey, SLOW_SAMPLES_PER_NAME, type StatsDelta, type TraceStats } from "../src/aggregation/trace-stats";
 import { documentBytes, MAX_DOCUMENT_BYTES } from "../src/stored/document-bytes";
 
 const T0 = Date.parse("2026-12-02T10:00:00Z");
@@ -115,13 +115,16 @@ describe("cardinality policy (pure)", () => {
     assert.equal(plan.samples_dropped, shard.samples_dropped);
   });
 
-  it("keeps at most 3 slow records per name and the slowest across the minute", () => {
-    const slow = deltaOf([5.5, 9, 7, 6, 8].map((d): [TraceType, string, number] => ["HTTP_REQUEST", "POST /api/generate", d]));
+  it("keeps at most SLOW_SAMPLES_PER_NAME slow records per name, the slowest, and the slowest across the minute", () => {
+    const durations = Array.from({ length: SLOW_SAMPLES_PER_NAME + 2 }, (_, i) => 5.5 + i);
+    const slow = deltaOf(durations.map((d): [TraceType, string, number] => ["HTTP_REQUEST", "POST /api/generate", d]));
     const shard = shardOf(slow, deltaOf([["DATABASE_QUERY", "scan", 30]]));
-    assert.deepEqual(shard.names[nameKey("HTTP_REQUEST", "POST /api/generate")]!.slowest.map((s) => s.duration), [9, 8, 7]);
+    const kept = shard.names[nameKey("HTTP_REQUEST", "POST /api/generate")]!.slowest.map((s) => s.duration);
+    assert.deepEqual(kept, [...durations].reverse().slice(0, SLOW_SAMPLES_PER_NAME), "the slowest, slowest first");
     const plan = planMinute([shard], NAME_BUDGET_PER_TYPE, 2);
     const records = Object.values(plan.names).flatMap((n) => n.slowest.map((s) => [n.trace_type, s.duration]));
-    assert.deepEqual(records.sort(), [["DATABASE_QUERY", 30], ["HTTP_REQUEST", 9]].sort(), "30 s is 30x its 1 s threshold; 9 s is 1.8x of 5 s");
+    const slowest = durations.at(-1)!;
+    assert.deepEqual(records.sort(), [["DATABASE_QUERY", 30], ["HTTP_REQUEST", slowest]].sort(), "30 s is 30x its 1 s threshold, ahead of HTTP's slowest");
   });
 
   it("keeps exactly NAME_BUDGET_PER_TYPE names at the edge: 1,000 of 1,000, and 1,000 of 1,001 with the last in (other)", () => {

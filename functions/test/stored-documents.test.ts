@@ -85,8 +85,9 @@ const shard: StoredShard = {
   shard: 7,
   state: "open",
   types: { HTTP_REQUEST: stats },
-  names: { n0123456789abcdef0123: { ...checkout, slowest: [sample] } },
-  other: { HTTP_REQUEST: { ...checkout, name: "(other)", slowest: [] } },
+  names: { n0123456789abcdef0123: checkout },
+  other: { HTTP_REQUEST: { ...checkout, name: "(other)" } },
+  slow: { n0123456789abcdef0123: { trace_type: "HTTP_REQUEST", samples: [sample] } },
   refused: { HTTP_REQUEST: ["n0123456789abcdef0124"] },
   refused_overflow: [],
   samples_dropped: 0,
@@ -264,7 +265,7 @@ describe("stored documents", function () {
     collection: COLLECTIONS.aggregateShards,
     converter: storedShardConverter,
     valid: shard,
-    malformed: { ...shard, names: { n0123456789abcdef0123: { ...checkout, slowest: [], stats: { ...stats, count: "2" } } } },
+    malformed: { ...shard, names: { n0123456789abcdef0123: { ...checkout, stats: { ...stats, count: "2" } } } },
     field: "names.n0123456789abcdef0123.stats.count",
   });
   describeConverter({

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { AGGREGATE_SHARDS } from "../../functions/src/aggregation/shards";
+import { SLOW_SAMPLES_PER_NAME } from "../../functions/src/aggregation/trace-stats";
 import {
   DEFAULT_NAMES_PER_MINUTE,
   FREE_SPANS_PER_MONTH,
@@ -70,11 +71,11 @@ describe("load model (pure)", () => {
     close(ours.invocationsPerMonth!, batches * 2 + MINUTES_PER_MONTH, "invocations");
   });
 
-  it("caps slow records at 3 per name and 500 a minute, and never folds more shards than batches", () => {
+  it("caps slow records at SLOW_SAMPLES_PER_NAME per name and 500 a minute, and never folds more shards than batches", () => {
     const p = { namesPerMinute: 200, types: 4, batchSize: 100, slowFraction: 0.05, busiestTypeShare: 0.4 };
     assert.equal(foldPerMinute(100, p).slowRecords, 300); // 5% of 6,000 traces
     assert.equal(foldPerMinute(10_000, p).slowRecords, 500);
-    assert.equal(foldPerMinute(10_000, { ...p, namesPerMinute: 10 }).slowRecords, 30);
+    assert.equal(foldPerMinute(10_000, { ...p, namesPerMinute: 10 }).slowRecords, 10 * SLOW_SAMPLES_PER_NAME);
     assert.equal(foldPerMinute(100, p).shards, 60);
     assert.equal(foldPerMinute(10_000, p).shards, AGGREGATE_SHARDS, "6,000 batches a minute touch every shard");
   });

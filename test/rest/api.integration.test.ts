@@ -157,7 +157,7 @@ describe("REST API in process (handler on a Node server, real Firestore)", funct
 
     it("403 for reads, configuration and benchmarks without the admin claim, and for another user's trace", async () => {
       for (const [method, path, body] of [
-        ["GET", "stats"], ["GET", "trace-summary"], ["GET", "slow-operations"], ["GET", "metric-types"], ["GET", "thresholds"],
+        ["GET", "stats"], ["GET", "trace-summary"], ["GET", "trace-names?trace_type=HTTP_REQUEST"], ["GET", "slow-operations"], ["GET", "metric-types"], ["GET", "thresholds"],
         ["PUT", "thresholds", { thresholds: { HTTP_REQUEST: null } }], ["POST", "benchmark", { test_type: "cpu", duration: 1 }],
       ] as const) {
         const answer = assertJsonError(await req(method, path, { token: tokens.alice, body }), 403, `${method} ${path}`);
@@ -443,7 +443,7 @@ describe("REST API in process (handler on a Node server, real Firestore)", funct
     const doc = (await req("GET", "openapi.json")).json as { openapi: string; paths: Record<string, Record<string, unknown>> };
     assert.equal(doc.openapi, "3.1.0");
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
-    assert.equal(documented.length, 14);
+    assert.equal(documented.length, 15);
     for (const [path, ops] of Object.entries(doc.paths)) {
       const allowed = Object.keys(ops).map((m) => m.toUpperCase());
       for (const method of METHODS) {

@@ -18,6 +18,7 @@ import type { StoredFold, StoredNameRegistry, StoredNameRollup, StoredRollup } f
 import { storedFoldConverter, storedNameRegistryConverter, storedNameRollupConverter, storedRollupConverter } from "../stored/aggregates";
 import type { AggregateRefs } from "./aggregate-refs";
 import { planMinute, type MinutePlan } from "./cardinality";
+import { shardContentOf } from "./shard-layout";
 import { nameRollupDocumentId, RETENTION_MS, ROLLUP_LEVELS, rollupDocumentId } from "./shards";
 import { slowOperation } from "./slow-operation";
 import { emptyStats, mergeStats, mergeTypes, tracesIn, type NameStats } from "./trace-stats";
@@ -186,7 +187,7 @@ export function minuteFold(db: Firestore, refs: AggregateRefs, retentionDays: ()
       const empty = { shards: 0, traces: 0, names: 0, slowRecords: 0, commits: 1, largestCommit: { documents: 0, bytes: 0 } };
       if (sealed.state === "done") return { state: "already_done", ...empty };
       const open = await refs.shards.where("minute", "==", bucketKey("minute", minuteMs)).where("state", "==", "open").get();
-      const plan = planMinute(open.docs.map((d) => d.data()));
+      const plan = planMinute(open.docs.map((d) => shardContentOf(d.data())));
       const entries = Object.entries(plan.names).sort(([a], [b]) => (a < b ? -1 : 1));
       let largest = { documents: 0, bytes: 0 };
       let commits = 1;

@@ -8,18 +8,12 @@ import { Timestamp, type DocumentReference, type Transaction } from "firebase-ad
 import { bucketKey, MINUTE_MS, minuteStart } from "@aideon-perf/core";
 import { storedShardConverter, type StoredShard } from "../stored/aggregates";
 import type { AggregateRefs } from "./aggregate-refs";
-import { admitDelta, emptyShardContent, type ShardContent } from "./cardinality";
+import { admitDelta, type ShardContent } from "./cardinality";
+import { shardContentOf, storedShardContent } from "./shard-layout";
 import { AGGREGATE_SHARDS, RETENTION_MS, shardDocumentId, shardOf } from "./shards";
 import { tracesIn, type StatsDelta } from "./trace-stats";
 
 type Writes = () => void;
-
-/** A stored shard's statistics, less its bookkeeping fields. */
-function contentOf(shard: StoredShard | undefined): ShardContent {
-  if (!shard) return emptyShardContent();
-  const { minute: _minute, minute_start: _start, shard: _shard, state: _state, expire_at: _expiry, ...content } = shard;
-  return content;
-}
 
 export function shardWriter(refs: AggregateRefs) {
   function write(tx: Transaction, ref: DocumentReference<StoredShard>, shard: number, minuteMs: number, content: ShardContent): void {
@@ -28,7 +22,7 @@ export function shardWriter(refs: AggregateRefs) {
       minute_start: minuteMs,
       shard,
       state: "open",
-      ...content,
+      ...storedShardContent(content),
       expire_at: Timestamp.fromMillis(minuteMs + RETENTION_MS.minute!),
     });
   }
@@ -47,7 +41,7 @@ export function shardWriter(refs: AggregateRefs) {
         const ref = refs.shards.doc(shardDocumentId(minuteMs, shard));
         const [seal, snap] = await tx.getAll(refs.folds.doc(bucketKey("minute", minuteMs)).withConverter(null), ref.withConverter(null));
         if (!seal!.exists) {
-          const content = admitDelta(contentOf(storedShardConverter.parse(snap!)), delta);
+          const content = admitDelta(shardContentOf(storedShardConverter.parse(snap!)), delta);
           if (late) content.late += Object.values(delta.types).reduce((n, s) => n + (s ? tracesIn(s) : 0), 0);
           const at = minuteMs;
           return () => write(tx, ref, shard, at, content);

@@ -36,7 +36,7 @@ export interface SlowSample {
 }
 
 /** Slow samples kept per name per shard and per name per folded minute: the slowest. */
-export const SLOW_SAMPLES_PER_NAME = 3;
+export const SLOW_SAMPLES_PER_NAME = 10;
 
 export interface NameStats {
   name: string;

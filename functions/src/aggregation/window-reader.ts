@@ -13,7 +13,7 @@ import { storedShardSchema } from "../stored/aggregates";
 import type { AggregateRefs } from "./aggregate-refs";
 import type { TypeBudget } from "./cardinality";
 import { nameRollupDocumentId } from "./shards";
-import { emptyNameStats, mergeNameStats, mergeTypes, type StatsDelta } from "./trace-stats";
+import { emptyNameStats, mergeNameStats, mergeTypes, type SlowSample, type StatsDelta } from "./trace-stats";
 
 /** Open shards one read merges at most: five minutes at full sharding, when the fold runs every minute. */
 export const OPEN_SHARDS_READ = 500;
@@ -22,6 +22,15 @@ const typesView = storedShardSchema.pick({ minute: true, minute_start: true, typ
 const nameView = storedShardSchema.pick({ minute: true, minute_start: true }).extend({
   names: z.record(z.string(), storedShardSchema.shape.names.valueType),
 });
+
+const slowView = storedShardSchema.pick({ minute: true, slow: true });
+
+/** A slow sample still in an open shard; `id` is stable until its minute is folded. */
+export interface LiveSlowSample {
+  id: string;
+  trace_type: TraceType;
+  sample: SlowSample;
+}
 
 export interface WindowRead extends StatsDelta {
   budget: Partial<Record<TraceType, TypeBudget>>;
@@ -83,10 +92,38 @@ export function windowReader(db: Firestore, refs: AggregateRefs) {
             if ("types" in parsed.data) mergeTypes(result.types, parsed.data.types);
             else if (nameKey && !applied.has(parsed.data.minute)) {
               const entry = parsed.data.names[nameKey];
-              if (entry) mergeNameStats((result.names[nameKey] ??= emptyNameStats(entry.trace_type, entry.name)), entry);
+              if (entry) mergeNameStats((result.names[nameKey] ??= emptyNameStats(entry.trace_type, entry.name)), { ...entry, slowest: [] });
             }
           }
           return result;
+        },
+        { readOnly: true },
+      );
+    },
+
+    /**
+     * The slow samples of the open minutes not yet sealed by a fold, newest first: the slow operations
+     * whose records the fold has not written yet. Reads only each open shard's `slow` field.
+     */
+    async liveSlowSamples(traceType?: TraceType): Promise<LiveSlowSample[]> {
+      return db.runTransaction(
+        async (tx) => {
+          const open = await tx.get(
+            refs.shards.withConverter(null).where("state", "==", "open").orderBy("minute_start", "desc").limit(OPEN_SHARDS_READ).select("minute", "slow"),
+          );
+          const minutes = [...new Set(open.docs.map((d) => d.get("minute")).filter((m): m is string => typeof m === "string"))];
+          const seals = minutes.length > 0 ? await tx.getAll(...minutes.map((m) => refs.folds.doc(m).withConverter(null))) : [];
+          const sealed = new Set(minutes.filter((_, i) => seals[i]!.exists));
+          const live: LiveSlowSample[] = [];
+          for (const doc of open.docs) {
+            const parsed = slowView.safeParse(doc.data());
+            if (!parsed.success || sealed.has(parsed.data.minute)) continue;
+            for (const [key, { trace_type, samples }] of Object.entries(parsed.data.slow)) {
+              if (traceType && trace_type !== traceType) continue;
+              samples.forEach((sample, i) => live.push({ id: `${doc.id}_${key}_${i}`, trace_type, sample }));
+            }
+          }
+          return live;
         },
         { readOnly: true },
       );

@@ -23,6 +23,11 @@ export function decodePageToken(token: string): PageCursor {
   throw new ValidationError("page_token", "is not a next_page_token this API returned");
 }
 
+/** Whether `item` comes after `cursor` in newest-first order (document id descending breaks ties). */
+export function isAfter(item: PageCursor, cursor: PageCursor): boolean {
+  return item.timestampMs < cursor.timestampMs || (item.timestampMs === cursor.timestampMs && item.id < cursor.id);
+}
+
 /**
  * One page of `query`, newest first by `timeField` (document id breaking ties), continuing after
  * `pageToken`: the page's documents and the token of the next page (null on the last one).

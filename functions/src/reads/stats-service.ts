@@ -19,12 +19,15 @@ import type { StatsStore } from "../aggregation/stats-store";
 import type { WindowRead } from "../aggregation/window-reader";
 import { emptyStats, nameKey, statsOfTypes, type TraceStats } from "../aggregation/trace-stats";
 import { storedSlowOperationConverter } from "../stored/slow-operations";
-import { newestFirstPage } from "./page-token";
+import { decodePageToken, encodePageToken, isAfter, newestFirstPage } from "./page-token";
+import { slowOperation } from "../aggregation/slow-operation";
 
 export interface StatsServiceDeps {
   db: Firestore;
   store: StatsStore;
   now: () => number;
+  /** Days a slow-operation record is kept (live ones are shown as their record will be). */
+  retentionDays: () => number;
   /** Latest samples of the hosts still reporting, for the source's system_metrics. */
   reportingHosts: (nowMs: number) => Promise<HostSample[]>;
 }
@@ -99,24 +102,33 @@ export function statsService(deps: StatsServiceDeps) {
     },
 
     /**
-     * Newest first; next_page_token continues after the last item, null on the last page. The records
-     * are the slowest per name and minute (written by the fold); total_count is every slow trace ever
-     * counted (the all-time aggregates), so it stays exact however many records are kept.
+     * Newest first; next_page_token continues after the last item, null on the last page. The stored
+     * records are the slowest per name and minute (written by the fold); slow traces of minutes not
+     * folded yet come live from the shards, so a slow trace is listed within seconds. total_count is
+     * every slow trace ever counted (the all-time aggregates), exact however many records are kept.
      */
     async getSlowOperations(req: SlowOperationsRequest) {
       const filtered = req.trace_type ? slowOps.where("type", "==", req.trace_type) : slowOps;
-      const [{ docs, nextPageToken }, all] = await Promise.all([
+      const cursor = req.page_token ? decodePageToken(req.page_token) : undefined;
+      const [stored, live, all] = await Promise.all([
         newestFirstPage(filtered, "timestamp", req.limit, req.page_token),
+        deps.store.liveSlowSamples(req.trace_type),
         deps.store.readWindow("all", deps.now()),
       ]);
+      const items = [
+        ...stored.docs.map((d) => ({ id: d.id, op: d.data() })),
+        ...live.map((l) => ({ id: l.id, op: slowOperation(l.trace_type, l.sample, deps.retentionDays()) })),
+      ]
+        .filter(({ id, op }) => !cursor || isAfter({ timestampMs: op.timestamp.toMillis(), id }, cursor))
+        .sort((a, b) => b.op.timestamp.toMillis() - a.op.timestamp.toMillis() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+      const page = items.slice(0, req.limit);
+      const last = page[page.length - 1];
+      const more = items.length > req.limit || stored.nextPageToken !== null;
       return {
         success: true as const,
-        slow_operations: docs.map((d) => {
-          const op = d.data();
-          return { timestamp: op.timestamp.toDate().toISOString(), message: op.message, type: op.type, context: op.context };
-        }),
+        slow_operations: page.map(({ op }) => ({ timestamp: op.timestamp.toDate().toISOString(), message: op.message, type: op.type, context: op.context })),
         total_count: statsOfTypes(all, req.trace_type).slow,
-        next_page_token: nextPageToken,
+        next_page_token: more && last ? encodePageToken({ timestampMs: last.op.timestamp.toMillis(), id: last.id }) : null,
       };
     },
   };

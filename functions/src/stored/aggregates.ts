@@ -34,7 +34,10 @@ const slowSampleSchema = z.object({
 
 const nameStatsFields = { name: storedTraceNameSchema, trace_type: traceTypeSchema, stats: traceStatsSchema };
 
-const nameStatsSchema = z.object({ ...nameStatsFields, slowest: z.array(slowSampleSchema) });
+const nameStatsSchema = z.object(nameStatsFields);
+
+/** A name's slow samples in a shard, kept apart from its statistics (see aggregation/shard-layout.ts). */
+export const storedSlowSamplesSchema = z.object({ trace_type: traceTypeSchema, samples: z.array(slowSampleSchema) });
 
 const typesSchema = z.partialRecord(traceTypeSchema, traceStatsSchema);
 
@@ -54,6 +57,8 @@ export const storedShardSchema = z.object({
   types: typesSchema,
   names: z.record(z.string(), nameStatsSchema),
   other: z.partialRecord(traceTypeSchema, nameStatsSchema),
+  /** Slow samples by name key (each type's `(other)` under nameKey(type, "(other)")). */
+  slow: z.record(z.string(), storedSlowSamplesSchema),
   refused: z.partialRecord(traceTypeSchema, z.array(z.string())),
   refused_overflow: z.array(traceTypeSchema),
   samples_dropped: countSchema,

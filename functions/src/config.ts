@@ -1,4 +1,5 @@
 import { defineInt, defineSecret } from "firebase-functions/params";
+import { DEFAULT_NAME_BUDGET_PER_TYPE } from "./aggregation/cardinality";
 
 /**
  * Deploy-time configuration, set per project in functions/.env (or .env.<project>), read at run time.
@@ -15,6 +16,13 @@ export const TRACE_RETENTION_DAYS = defineInt("TRACE_RETENTION_DAYS", {
  * value() is only meaningful at run time.
  */
 export const ENFORCE_APP_CHECK = process.env.ENFORCE_APP_CHECK === "true";
+
+/** The cardinality budget (docs/aggregation.md): names per trace type per minute kept exactly; the rest fold into (other). */
+export const AGGREGATE_NAME_BUDGET = defineInt("AGGREGATE_NAME_BUDGET", {
+  default: DEFAULT_NAME_BUDGET_PER_TYPE,
+  description: "Distinct names per trace type per minute with exact statistics; the rest are counted under (other).",
+  input: { text: { validationRegex: "^[1-9][0-9]{1,3}$", validationErrorMessage: "a whole number from 10 to 9999" } },
+});
 
 export const ABANDON_AFTER_MINUTES = defineInt("ABANDON_AFTER_MINUTES", {
   default: 60,

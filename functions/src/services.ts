@@ -3,7 +3,7 @@
  * module, e.g. for deploy discovery, opens no connection).
  */
 import { randomUUID } from "node:crypto";
-import { ABANDON_AFTER_MINUTES, ALERT_RETENTION_DAYS, ALERT_WEBHOOK_URL, TRACE_RETENTION_DAYS } from "./config";
+import { ABANDON_AFTER_MINUTES, AGGREGATE_NAME_BUDGET, ALERT_RETENTION_DAYS, ALERT_WEBHOOK_URL, TRACE_RETENTION_DAYS } from "./config";
 import { db } from "./firestore";
 import { thresholdsConfig } from "./config/thresholds-config";
 import { finishedTraces } from "./aggregation/finished-traces";
@@ -24,7 +24,7 @@ function build() {
   const firestore = db();
   const now = Date.now;
   const retentionDays = () => TRACE_RETENTION_DAYS.value();
-  const store = statsStore(firestore, { retentionDays });
+  const store = statsStore(firestore, { retentionDays, nameBudget: () => AGGREGATE_NAME_BUDGET.value() });
   const letters = deadLetters(firestore);
   const thresholds = thresholdsConfig(firestore, now);
   const hosts = hostStore(firestore);

@@ -8,13 +8,14 @@ import { Timestamp } from "firebase-admin/firestore";
 import { bucketKey, MINUTE_MS, OTHER_TRACE_NAME, PERFORMANCE_THRESHOLDS, minuteStart } from "@aideon-perf/core";
 import { exactQuantile, logNormalSamples, relativeError, sortedCopy } from "../../packages/core/test/fixtures/random";
 import { adminDb, clearFirestore, ensureFirestore } from "../../test/support/firestore";
-import { NAME_BUDGET_PER_TYPE } from "../src/aggregation/cardinality";
+import { DEFAULT_NAME_BUDGET_PER_TYPE } from "../src/aggregation/cardinality";
 import { FOLD_MAX_ATTEMPTS, foldClosedMinutes, sweepUnaggregated, SWEEP_MIN_AGE_MS } from "../src/aggregation/jobs";
 import { MAX_COMMIT_BYTES } from "../src/stored/document-bytes";
 import { addFinishedTrace, emptyDelta, nameKey } from "../src/aggregation/trace-stats";
 import { COLLECTIONS } from "../src/firestore";
 import * as fns from "../src/index";
 import { services } from "../src/services";
+import { statsStore } from "../src/aggregation/stats-store";
 import { admin, alice, call, fft, recordedTrace, withoutBackgroundTriggers } from "./helpers";
 
 type Summary = { count: number; min_duration: number | null; max_duration: number | null; average_duration: number | null; p50_duration: number | null; p95_duration: number | null; p99_duration: number | null };
@@ -85,7 +86,7 @@ describe("aggregation at scale and under failure (wrapped handlers, real Firesto
     const otherDoc = names.docs.find((d) => d.get("name") === OTHER_TRACE_NAME);
     const kept = names.docs.filter((d) => d.get("name") !== OTHER_TRACE_NAME);
     const minutes = new Set((await adminDb().collection(COLLECTIONS.aggregateFolds).get()).docs.map((d) => d.id)).size;
-    assert.ok(kept.length >= NAME_BUDGET_PER_TYPE && kept.length <= NAME_BUDGET_PER_TYPE * minutes, `${kept.length} names kept over ${minutes} minute(s)`);
+    assert.ok(kept.length >= DEFAULT_NAME_BUDGET_PER_TYPE && kept.length <= DEFAULT_NAME_BUDGET_PER_TYPE * minutes, `${kept.length} names kept over ${minutes} minute(s)`);
     for (const doc of kept) assert.equal(doc.get("stats.count"), doc.get("name") === "GET api.stripe.com" ? 30 : 1, doc.get("name"));
     const keptTraces = kept.reduce((n, d) => n + (d.get("stats.count") as number), 0);
     assert.equal(otherDoc!.get("stats.count"), 10_000 - keptTraces, "(other) is exactly the rest");
@@ -168,6 +169,20 @@ describe("aggregation at scale and under failure (wrapped handlers, real Firesto
     assert.deepEqual(await sweepUnaggregated(services(), later), { redriven: 0, deadLettered: 0 });
     await deliverBatchCreated(chunk!); // the lost event turns up after all: nothing counted twice
     assert.equal((await summary({ trace_type: "HTTP_REQUEST", name: "GET /lost" })).summary.count, 1);
+  });
+
+  it("applies a configured name budget (AGGREGATE_NAME_BUDGET) to shards and fold alike", async () => {
+    const store = statsStore(adminDb(), { retentionDays: () => 30, nameBudget: () => 5 });
+    const minute = minuteStart(Date.now()) - 5 * MINUTE_MS;
+    const delta = emptyDelta();
+    for (let i = 0; i < 8; i += 1) {
+      for (let n = 0; n <= i; n += 1) addFinishedTrace(delta, { name: `q${i}`, trace_type: "DATABASE_QUERY", duration: 0.01 }, PERFORMANCE_THRESHOLDS.DATABASE_QUERY, { end_ms: minute, server_ms: minute });
+    }
+    await adminDb().runTransaction(async (tx) => (await store.stageDelta(tx, delta, minute, "budget", minute))());
+    await store.foldMinute(minute, minute + 2 * MINUTE_MS);
+    const names = (await store.names("DATABASE_QUERY", 100)).map((n) => n.name).sort();
+    assert.deepEqual(names, ["(other)", "q3", "q4", "q5", "q6", "q7"], "the 5 heaviest and (other)");
+    assert.equal(await allTime("DATABASE_QUERY", OTHER_TRACE_NAME), 1 + 2 + 3, "q0..q2 in (other)");
   });
 
   it("keeps every fold commit bounded: 50 names a commit, far below 10 MiB", async () => {

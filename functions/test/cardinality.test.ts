@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { OTHER_TRACE_NAME, PERFORMANCE_THRESHOLDS, type TraceType } from "@aideon-perf/core";
 import {
-  NAME_BUDGET_PER_TYPE,
+  DEFAULT_NAME_BUDGET_PER_TYPE,
   SHARD_LIMITS,
   SHARD_MAX_BYTES,
   SLOW_RECORDS_PER_MINUTE,
@@ -121,19 +121,19 @@ describe("cardinality policy (pure)", () => {
     const shard = shardOf(slow, deltaOf([["DATABASE_QUERY", "scan", 30]]));
     const kept = shard.names[nameKey("HTTP_REQUEST", "POST /api/generate")]!.slowest.map((s) => s.duration);
     assert.deepEqual(kept, [...durations].reverse().slice(0, SLOW_SAMPLES_PER_NAME), "the slowest, slowest first");
-    const plan = planMinute([shard], NAME_BUDGET_PER_TYPE, 2);
+    const plan = planMinute([shard], DEFAULT_NAME_BUDGET_PER_TYPE, 2);
     const records = Object.values(plan.names).flatMap((n) => n.slowest.map((s) => [n.trace_type, s.duration]));
     const slowest = durations.at(-1)!;
     assert.deepEqual(records.sort(), [["DATABASE_QUERY", 30], ["HTTP_REQUEST", slowest]].sort(), "30 s is 30x its 1 s threshold, ahead of HTTP's slowest");
   });
 
-  it("keeps exactly NAME_BUDGET_PER_TYPE names at the edge: 1,000 of 1,000, and 1,000 of 1,001 with the last in (other)", () => {
+  it("keeps exactly DEFAULT_NAME_BUDGET_PER_TYPE names at the edge: 1,000 of 1,000, and 1,000 of 1,001 with the last in (other)", () => {
     const names = (n: number) => deltaOf(Array.from({ length: n }, (_, i): [TraceType, string, number] => ["DATABASE_QUERY", `q${String(i).padStart(4, "0")}`, 0.01]));
-    const atBudget = planMinute([shardOf(names(NAME_BUDGET_PER_TYPE))]);
-    assert.equal(Object.keys(atBudget.names).length, NAME_BUDGET_PER_TYPE);
+    const atBudget = planMinute([shardOf(names(DEFAULT_NAME_BUDGET_PER_TYPE))]);
+    assert.equal(Object.keys(atBudget.names).length, DEFAULT_NAME_BUDGET_PER_TYPE);
     assert.deepEqual(atBudget.budget, {});
-    const over = planMinute([shardOf(names(NAME_BUDGET_PER_TYPE + 1))]);
-    assert.equal(Object.keys(over.names).length, NAME_BUDGET_PER_TYPE + 1, "1,000 names and (other)");
+    const over = planMinute([shardOf(names(DEFAULT_NAME_BUDGET_PER_TYPE + 1))]);
+    assert.equal(Object.keys(over.names).length, DEFAULT_NAME_BUDGET_PER_TYPE + 1, "1,000 names and (other)");
     assert.deepEqual(over.budget.DATABASE_QUERY, { other_count: 1, names_over_budget: 1 });
     assertTotalsAddUp(over);
   });

@@ -360,7 +360,7 @@ describe("stored documents", function () {
     ];
     for (const { collection, id, doc, field } of drifted) {
       it(`fails naming ${collection}'s document and field, leaves the minute open, and a re-run after the fix folds it once`, async () => {
-        const store = statsStore(adminDb(), { retentionDays: () => 30 });
+        const store = statsStore(adminDb(), { retentionDays: () => 30, nameBudget: () => 1_000 });
         const delta = emptyDelta();
         addAbandonedTrace(delta, "HTTP_REQUEST", "checkout");
         await adminDb().runTransaction(async (tx) => (await store.stageDelta(tx, delta, minuteMs, "trace-1", minuteMs))());

@@ -6,7 +6,7 @@
  * "refused" for the rest of that minute: its traces go to the type's `(other)` entry of the shard and
  * its key is listed, so the fold knows that name's shard entries are incomplete.
  *
- * The fold merges a minute's shards (`planMinute`). Per type it keeps the NAME_BUDGET_PER_TYPE names
+ * The fold merges a minute's shards (`planMinute`). Per type it keeps the budget's number of names
  * with the most traces among those no shard refused; every other name of that minute is folded into
  * the type's one `(other)` name. So every name shown is exact, `(other)` is exact, and a type's totals
  * always equal the sum over its names. Types never share a budget.
@@ -26,15 +26,21 @@ import {
   type TraceStats,
 } from "./trace-stats";
 
-/** Distinct names per trace type per minute whose statistics are kept exactly; the rest fold into `(other)`. */
-export const NAME_BUDGET_PER_TYPE = 1_000;
+/**
+ * Distinct names per trace type per minute whose statistics are kept exactly; the rest fold into
+ * `(other)`. The default of AGGREGATE_NAME_BUDGET (functions/.env).
+ */
+export const DEFAULT_NAME_BUDGET_PER_TYPE = 1_000;
 
 /**
  * A shard's budgets. Names, refused keys and slow samples each have their own, so slow traces with
  * large attributes never push a name out and refusals stay listable. `SHARD_MAX_BYTES` adds them up.
  */
+/** A shard keeps this many times the name budget per type: room for heavy names that come late. */
+export const SHARD_NAMES_PER_BUDGET = 2;
+
 export const SHARD_LIMITS = Object.freeze({
-  namesPerType: NAME_BUDGET_PER_TYPE,
+  namesPerType: SHARD_NAMES_PER_BUDGET * DEFAULT_NAME_BUDGET_PER_TYPE,
   nameBytes: 448 * 1024,
   sampleBytes: 160 * 1024,
   /** Refused keys listed per type; past it the type's whole minute folds into `(other)`. */
@@ -186,7 +192,7 @@ export interface TypeBudget {
 /** Merges a minute's shards and applies the per-type name budget. Deterministic: a re-run plans the same. */
 export function planMinute(
   shards: ShardContent[],
-  budget = NAME_BUDGET_PER_TYPE,
+  budget = DEFAULT_NAME_BUDGET_PER_TYPE,
   slowRecords = SLOW_RECORDS_PER_MINUTE,
 ): MinutePlan {
   const types: MinutePlan["types"] = {};

@@ -59,7 +59,7 @@ function commitMeter() {
   };
 }
 
-export function minuteFold(db: Firestore, refs: AggregateRefs, retentionDays: () => number) {
+export function minuteFold(db: Firestore, refs: AggregateRefs, options: { retentionDays: () => number; nameBudget: () => number }) {
   /** Step 1: the seal, or the fold document already there (a re-run). */
   async function seal(minuteMs: number, nowMs: number): Promise<StoredFold> {
     const ref = refs.folds.doc(bucketKey("minute", minuteMs));
@@ -118,7 +118,7 @@ export function minuteFold(db: Firestore, refs: AggregateRefs, retentionDays: ()
         });
         entry.slowest.forEach((sample, n) => {
           const ref = refs.slowOps.doc(`${bucketKey("minute", minuteMs)}_${key}_${n}`);
-          const record = slowOperation(entry.trace_type, sample, retentionDays());
+          const record = slowOperation(entry.trace_type, sample, options.retentionDays());
           tx.set(ref, record);
           meter.add(ref.path, record);
         });
@@ -187,7 +187,7 @@ export function minuteFold(db: Firestore, refs: AggregateRefs, retentionDays: ()
       const empty = { shards: 0, traces: 0, names: 0, slowRecords: 0, commits: 1, largestCommit: { documents: 0, bytes: 0 } };
       if (sealed.state === "done") return { state: "already_done", ...empty };
       const open = await refs.shards.where("minute", "==", bucketKey("minute", minuteMs)).where("state", "==", "open").get();
-      const plan = planMinute(open.docs.map((d) => shardContentOf(d.data())));
+      const plan = planMinute(open.docs.map((d) => shardContentOf(d.data())), options.nameBudget());
       const entries = Object.entries(plan.names).sort(([a], [b]) => (a < b ? -1 : 1));
       let largest = { documents: 0, bytes: 0 };
       let commits = 1;

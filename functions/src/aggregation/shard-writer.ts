@@ -8,14 +8,19 @@ import { Timestamp, type DocumentReference, type Transaction } from "firebase-ad
 import { bucketKey, MINUTE_MS, minuteStart } from "@aideon-perf/core";
 import { storedShardConverter, type StoredShard } from "../stored/aggregates";
 import type { AggregateRefs } from "./aggregate-refs";
-import { admitDelta, type ShardContent } from "./cardinality";
+import { admitDelta, SHARD_LIMITS, SHARD_NAMES_PER_BUDGET, type ShardContent } from "./cardinality";
 import { shardContentOf, storedShardContent } from "./shard-layout";
 import { AGGREGATE_SHARDS, RETENTION_MS, shardDocumentId, shardOf } from "./shards";
 import { tracesIn, type StatsDelta } from "./trace-stats";
 
 type Writes = () => void;
 
-export function shardWriter(refs: AggregateRefs) {
+/**
+ * `nameBudget`: a shard keeps up to twice the minute's budget of names per type, so that within the
+ * budget none is refused for count and a heavy name arriving after the budget's worth of light ones
+ * still gets in (the fold then keeps the heaviest).
+ */
+export function shardWriter(refs: AggregateRefs, nameBudget: () => number) {
   function write(tx: Transaction, ref: DocumentReference<StoredShard>, shard: number, minuteMs: number, content: ShardContent): void {
     tx.set(ref, {
       minute: bucketKey("minute", minuteMs),
@@ -41,7 +46,7 @@ export function shardWriter(refs: AggregateRefs) {
         const ref = refs.shards.doc(shardDocumentId(minuteMs, shard));
         const [seal, snap] = await tx.getAll(refs.folds.doc(bucketKey("minute", minuteMs)).withConverter(null), ref.withConverter(null));
         if (!seal!.exists) {
-          const content = admitDelta(shardContentOf(storedShardConverter.parse(snap!)), delta);
+          const content = admitDelta(shardContentOf(storedShardConverter.parse(snap!)), delta, { ...SHARD_LIMITS, namesPerType: SHARD_NAMES_PER_BUDGET * nameBudget() });
           if (late) content.late += Object.values(delta.types).reduce((n, s) => n + (s ? tracesIn(s) : 0), 0);
           const at = minuteMs;
           return () => write(tx, ref, shard, at, content);

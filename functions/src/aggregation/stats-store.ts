@@ -14,14 +14,14 @@ import { windowReader } from "./window-reader";
 /** Open shards the fold's minute listing reads at most per run; the rest wait for the next run. */
 const OPEN_SHARDS_LISTED = 2_000;
 
-export function statsStore(db: Firestore, options: { retentionDays: () => number }) {
+export function statsStore(db: Firestore, options: { retentionDays: () => number; nameBudget: () => number }) {
   const refs = aggregateRefs(db);
-  const fold = minuteFold(db, refs, options.retentionDays);
+  const fold = minuteFold(db, refs, options);
   const minuteShards = (minuteMs: number, state: "open" | "set_aside") =>
     refs.shards.withConverter(null).where("minute", "==", bucketKey("minute", minuteMs)).where("state", "==", state).select();
 
   return {
-    ...shardWriter(refs),
+    ...shardWriter(refs, options.nameBudget),
     ...windowReader(db, refs),
     foldMinute: fold.foldMinute,
 

@@ -20,6 +20,13 @@ interface FinishedSource {
   serverMs: number;
 }
 
+/**
+ * The shard of a source document's delta, another on each transaction attempt. Exactly-once comes from
+ * the source's `aggregated` mark, not from the shard, so a retry may land elsewhere; that is what keeps
+ * two triggers that collided on one shard (and aborted on each other's locks) from colliding again.
+ */
+const shardKey = (sourcePath: string, attempt: number) => (attempt === 1 ? sourcePath : `${sourcePath}#${attempt}`);
+
 export interface FinishedTracesDeps {
   db: Firestore;
   store: StatsStore;
@@ -34,7 +41,9 @@ export function finishedTraces(deps: FinishedTracesDeps) {
     finishedOf: (data: T) => FinishedSource | null,
   ): Promise<{ aggregated: number; slow: number } | null> {
     const thresholds = await deps.thresholds.get();
+    let attempt = 0;
     return deps.db.runTransaction(async (tx) => {
+      attempt += 1;
       const snap = await tx.get(source);
       const data = snap.data();
       if (!data || data.aggregated === true) return null;
@@ -47,7 +56,7 @@ export function finishedTraces(deps: FinishedTracesDeps) {
         addFinishedTrace(delta, t, thresholds[t.trace_type], { end_ms, server_ms: serverMs });
       }
       // A server time (receive or stop): the bucket and the slow records' expiry come from it.
-      const writes = await deps.store.stageDelta(tx, delta, serverMs, source.path, deps.now());
+      const writes = await deps.store.stageDelta(tx, delta, serverMs, shardKey(source.path, attempt), deps.now());
       writes();
       tx.update(source, { aggregated: true });
       const slow = Object.values(delta.types).reduce((n, s) => n + (s?.slow ?? 0), 0);
@@ -76,12 +85,14 @@ export function finishedTraces(deps: FinishedTracesDeps) {
     /** Marks a trace abandoned (counted, never in duration statistics) unless it was stopped meanwhile. */
     async abandon(untyped: DocumentReference, nowMs: number): Promise<boolean> {
       const ref = untyped.withConverter(storedTraceConverter);
+      let attempt = 0;
       return deps.db.runTransaction(async (tx) => {
+        attempt += 1;
         const trace = (await tx.get(ref)).data();
         if (trace?.status !== "active") return false;
         const delta = emptyDelta();
         addAbandonedTrace(delta, trace.trace_type, trace.name);
-        const writes = await deps.store.stageDelta(tx, delta, nowMs, ref.path, nowMs);
+        const writes = await deps.store.stageDelta(tx, delta, nowMs, shardKey(ref.path, attempt), nowMs);
         writes();
         tx.update(ref, { status: "abandoned", end_time: Timestamp.fromMillis(nowMs), aggregated: true });
         return true;

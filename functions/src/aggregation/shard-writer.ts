@@ -38,8 +38,8 @@ export function shardWriter(refs: AggregateRefs, nameBudget: () => number) {
      * `atMs` is the server time the traces are bucketed by; `nowMs` the trigger's own clock, where a
      * late delta lands.
      */
-    async stageDelta(tx: Transaction, delta: StatsDelta, atMs: number, idempotencyKey: string, nowMs: number): Promise<Writes> {
-      const shard = shardOf(idempotencyKey, AGGREGATE_SHARDS);
+    async stageDelta(tx: Transaction, delta: StatsDelta, atMs: number, shardKey: string, nowMs: number): Promise<Writes> {
+      const shard = shardOf(shardKey, AGGREGATE_SHARDS);
       let minuteMs = minuteStart(atMs);
       let late = false;
       for (;;) {

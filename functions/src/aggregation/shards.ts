@@ -10,7 +10,7 @@ import { bucketKey, DAY_MS, type Granularity } from "@aideon-perf/core";
  */
 export const AGGREGATE_SHARDS = 200;
 
-/** A stable shard for an idempotency key: a redelivered event lands on the same shard. */
+/** The shard of a key (a source document's path, varied per transaction attempt): spread uniformly. */
 export function shardOf(key: string, shards = AGGREGATE_SHARDS): number {
   return createHash("sha256").update(key).digest().readUInt32BE(0) % shards;
 }

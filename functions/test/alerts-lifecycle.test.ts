@@ -86,11 +86,27 @@ describe("backoff", () => {
 });
 
 describe("webhook URL", () => {
-  it("accepts http(s) URLs only; anything else turns notifications off", () => {
-    assert.equal(usableWebhookUrl("https://hooks.slack.com/services/T/B/X"), "https://hooks.slack.com/services/T/B/X");
-    assert.equal(usableWebhookUrl(" http://127.0.0.1:8080/hook "), "http://127.0.0.1:8080/hook");
-    for (const value of ["", "disabled", "ftp://example.com", "javascript:alert(1)", undefined, 42]) {
+  it("accepts https URLs only; anything else turns notifications off", () => {
+    assert.equal(usableWebhookUrl(" https://hooks.slack.com/services/T/B/X "), "https://hooks.slack.com/services/T/B/X");
+    for (const value of ["", "disabled", "http://hooks.example.com/x", "http://127.0.0.1:8080/hook", "ftp://example.com", "javascript:alert(1)", undefined, 42]) {
       assert.equal(usableWebhookUrl(value), undefined, String(value));
+    }
+  });
+
+  it("refuses a URL with credentials (fetch's error for one quotes the whole URL)", () => {
+    for (const value of ["https://user:pass@hooks.example.com/x", "https://user@hooks.example.com/x", "https://:pass@hooks.example.com/x"]) {
+      assert.equal(usableWebhookUrl(value), undefined, value);
+      assert.equal(usableWebhookUrl(value, { emulator: true }), undefined, value);
+    }
+  });
+
+  it("allows plain http under the emulator to loopback hosts only", () => {
+    for (const value of ["http://127.0.0.1:8080/hook", "http://localhost:9/h", "http://[::1]:9/h"]) {
+      assert.equal(usableWebhookUrl(value, { emulator: true }), value);
+      assert.equal(usableWebhookUrl(value, { emulator: false }), undefined, value);
+    }
+    for (const value of ["http://hooks.example.com/x", "http://127.0.0.2/x", "http://localhost.example.com/x", "http://u:p@127.0.0.1/x"]) {
+      assert.equal(usableWebhookUrl(value, { emulator: true }), undefined, value);
     }
   });
 });

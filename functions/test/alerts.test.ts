@@ -286,6 +286,52 @@ describe("alerts (wrapped evaluateHealth and sendAlertNotification, real Firesto
       assert.deepEqual([stored.get("status"), stored.get("last_error"), receiver.requests], ["failed", "HTTP 404", 1]);
     });
 
+    it("does not follow a redirect: a 3xx is a failed delivery, recorded with its status", async () => {
+      const elsewhere = await startWebhookReceiver();
+      try {
+        const [firing] = await fireAndResolve();
+        receiver.failNext(1, 307, { location: elsewhere.url });
+        await deliverNotification(firing!);
+        const stored = await firing!.ref.get();
+        assert.deepEqual([stored.get("status"), stored.get("last_error"), receiver.requests], ["failed", "HTTP 307", 1]);
+        assert.equal(elsewhere.requests, 0, "the body never reached the redirect's target");
+      } finally {
+        await elsewhere.close();
+      }
+    });
+
+    it("stores and reports a fetch error without its message, which may quote the URL", async () => {
+      const [firing] = await fireAndResolve();
+      process.env.ALERT_WEBHOOK_URL = `${receiver.url}?token=s3cret`;
+      const realFetch = globalThis.fetch;
+      globalThis.fetch = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+        if (String(input).startsWith(receiver.url)) throw new TypeError(`fetch failed: ${String(input)}`, { cause: { code: "ECONNRESET" } });
+        return realFetch(input, init);
+      }) as typeof fetch;
+      try {
+        const err = await rejection(deliverNotification(firing!));
+        assert.match(err.message, /will retry: request failed: TypeError \(ECONNRESET\)$/);
+        assert.doesNotMatch(err.message, /s3cret|127\.0\.0\.1/);
+      } finally {
+        globalThis.fetch = realFetch;
+      }
+      assert.equal((await firing!.ref.get()).get("last_error"), "request failed: TypeError (ECONNRESET)");
+    });
+
+    it("refuses a webhook URL with credentials or plain http to a non-loopback host: skipped, nothing posted", async () => {
+      const [firing, resolved] = await fireAndResolve();
+      process.env.ALERT_WEBHOOK_URL = receiver.url.replace("http://", "http://user:pass@");
+      await deliverNotification(firing!);
+      process.env.ALERT_WEBHOOK_URL = "http://hooks.example.com/alerts";
+      await deliverNotification(resolved!);
+      for (const note of [firing!, resolved!]) {
+        const stored = await note.ref.get();
+        assert.equal(stored.get("status"), "skipped");
+        assert.doesNotMatch(stored.get("last_error"), /pass/);
+      }
+      assert.equal(receiver.requests, 0);
+    });
+
     it("skips notifications while no webhook is configured", async () => {
       const [firing] = await fireAndResolve();
       process.env.ALERT_WEBHOOK_URL = "disabled";

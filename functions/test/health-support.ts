@@ -81,19 +81,19 @@ export interface WebhookReceiver {
   received: Array<{ text: string }>;
   /** Every request, whatever it was answered. */
   requests: number;
-  /** Answers the next `count` requests with `status` instead of 200. */
-  failNext(count: number, status?: number): void;
+  /** Answers the next `count` requests with `status` (and `headers`, e.g. a Location) instead of 200. */
+  failNext(count: number, status?: number, headers?: Record<string, string>): void;
   close(): Promise<void>;
 }
 
 /** A webhook on 127.0.0.1 that records what it accepts. */
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
-  let failures: { left: number; status: number } = { left: 0, status: 503 };
+  let failures: { left: number; status: number; headers: Record<string, string> } = { left: 0, status: 503, headers: {} };
   const receiver = {
     received: [] as Array<{ text: string }>,
     requests: 0,
-    failNext(count: number, status = 503) {
-      failures = { left: count, status };
+    failNext(count: number, status = 503, headers: Record<string, string> = {}) {
+      failures = { left: count, status, headers };
     },
   };
   const server = http.createServer((req, res) => {
@@ -103,7 +103,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       receiver.requests += 1;
       if (failures.left > 0) {
         failures.left -= 1;
-        res.writeHead(failures.status).end("failing on purpose");
+        res.writeHead(failures.status, failures.headers).end("failing on purpose");
         return;
       }
       receiver.received.push(JSON.parse(Buffer.concat(chunks).toString("utf8")) as { text: string });

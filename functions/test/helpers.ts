@@ -11,6 +11,8 @@ for (const line of readFileSync(path.join(__dirname, "..", ".env"), "utf8").spli
   const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
   if (match) process.env[match[1]!] ??= match[2]!;
 }
+/** The harness stands in for the Functions emulator: what lets alerts post to plain-http loopback receivers. */
+process.env.FUNCTIONS_EMULATOR ??= "true";
 
 export interface Caller {
   uid: string;

@@ -3,8 +3,9 @@
  * a lease on the notification in a transaction (a duplicate or concurrent delivery of the same event
  * finds it sent, or leased and backs off), posts with a few quick retries, then marks it sent. A
  * failure that may heal (network, timeout, HTTP 408/429/5xx) throws so that the trigger is retried by
- * the platform with its own backoff; one that will not (another 4xx) is recorded as failed. The URL is
- * a secret: it is never logged or stored.
+ * the platform with its own backoff; one that will not (another 4xx, or a redirect: redirects are not
+ * followed) is recorded as failed. The URL is a secret: it is never logged or stored, and neither is a
+ * fetch error's message, which may quote it.
  */
 import { logger } from "firebase-functions";
 import { FieldValue, Timestamp, type DocumentReference, type Firestore } from "firebase-admin/firestore";
@@ -35,7 +36,7 @@ class WebhookError extends Error {
 }
 
 const messages = {
-  notConfigured: "no webhook configured (ALERT_WEBHOOK_ENABLED is not true, or the ALERT_WEBHOOK_URL secret is not an http(s) URL)",
+  notConfigured: "no webhook configured (ALERT_WEBHOOK_ENABLED is not true, or the ALERT_WEBHOOK_URL secret is not an https URL without credentials)",
   tooOld: (ageMs: number) => `given up: still not delivered ${Math.round(ageMs / 60_000)} minutes after it was created`,
   leaseHeld: (id: string) => `notification ${id} is being delivered by another invocation; retrying later`,
   willRetry: (id: string, reason: string) => `notification ${id}: webhook delivery failed, will retry: ${reason}`,
@@ -50,6 +51,14 @@ export interface WebhookDeliveryDeps {
   random?: () => number;
 }
 
+/** A fetch error's name and code, e.g. "TypeError (ECONNREFUSED)", "TimeoutError": never its message. */
+function fetchErrorKind(e: unknown): string {
+  const err = e as { name?: unknown; code?: unknown; cause?: { code?: unknown } } | null;
+  const name = typeof err?.name === "string" ? err.name : "Error";
+  const code = [err?.cause?.code, err?.code].find((c) => typeof c === "string");
+  return code ? `${name} (${code})` : name;
+}
+
 async function post(url: string, body: unknown): Promise<void> {
   let res: Response;
   try {
@@ -58,10 +67,11 @@ async function post(url: string, body: unknown): Promise<void> {
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+      // A 3xx is answered as is (a failed delivery): the body is never re-sent to wherever it points.
+      redirect: "manual",
     });
   } catch (e) {
-    const cause = (e as { cause?: { code?: string } }).cause?.code;
-    throw new WebhookError(`request failed: ${(e as Error).message}${cause ? ` (${cause})` : ""}`, true);
+    throw new WebhookError(`request failed: ${fetchErrorKind(e)}`, true);
   }
   await res.arrayBuffer().catch(() => undefined);
   if (!res.ok) throw new WebhookError(`HTTP ${res.status}`, res.status === 408 || res.status === 429 || res.status >= 500);
@@ -112,7 +122,7 @@ export function webhookDelivery(deps: WebhookDeliveryDeps) {
       try {
         await postWithRetries(url!, webhookBody(claimed.send));
       } catch (e) {
-        const reason = (e as Error).message;
+        const reason = e instanceof WebhookError ? e.message : `delivery failed: ${fetchErrorKind(e)}`;
         const retryable = !(e instanceof WebhookError) || e.retryable;
         await ref.update({ status: retryable ? "pending" : "failed", lease_until: null, last_error: reason });
         if (retryable) throw new Error(messages.willRetry(ref.id, reason));

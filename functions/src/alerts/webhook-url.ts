@@ -11,24 +11,34 @@ import { storedLocalWebhookConverter } from "../stored/config";
 
 export const LOCAL_WEBHOOK_DOC = "local_alert_webhook";
 
-/** An http(s) URL, or undefined: empty or any other value (e.g. "disabled") turns notifications off. */
-export function usableWebhookUrl(value: unknown): string | undefined {
+/** Hosts a local receiver listens on; only these may be plain http, and only under the emulator. */
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/**
+ * An https URL without credentials, or undefined: empty or any other value (e.g. "disabled") turns
+ * notifications off. Credentials are refused because fetch rejects them with an error quoting the whole
+ * URL. Under the emulator, http to a loopback host is allowed too (the local test receivers).
+ */
+export function usableWebhookUrl(value: unknown, options: { emulator?: boolean } = {}): string | undefined {
   if (typeof value !== "string") return undefined;
+  let url: URL;
   try {
-    const url = new URL(value.trim());
-    return url.protocol === "https:" || url.protocol === "http:" ? url.toString() : undefined;
+    url = new URL(value.trim());
   } catch {
     return undefined;
   }
+  if (url.username || url.password) return undefined;
+  const localHttp = options.emulator === true && url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname);
+  return url.protocol === "https:" || localHttp ? url.toString() : undefined;
 }
 
 export function webhookUrlSource(deps: { db: Firestore; secret: () => string; emulator: boolean }): () => Promise<string | undefined> {
   return async () => {
     if (deps.emulator) {
       const ref = deps.db.collection(COLLECTIONS.config).doc(LOCAL_WEBHOOK_DOC).withConverter(storedLocalWebhookConverter);
-      const local = usableWebhookUrl((await ref.get()).data()?.url);
+      const local = usableWebhookUrl((await ref.get()).data()?.url, { emulator: true });
       if (local) return local;
     }
-    return usableWebhookUrl(deps.secret());
+    return usableWebhookUrl(deps.secret(), { emulator: deps.emulator });
   };
 }

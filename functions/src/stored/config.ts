@@ -18,7 +18,7 @@ export const storedHealthConfigSchema = z.object({
   overrides: healthConfigSchema.partial().optional(),
 });
 
-/** perf_config/local_alert_webhook: the emulator's webhook receiver (any string; only an http(s) URL is used). */
+/** perf_config/local_alert_webhook: the emulator's webhook receiver (any string; only a URL usableWebhookUrl accepts is used). */
 export const storedLocalWebhookSchema = z.object({
   url: z.string(),
 });

@@ -195,6 +195,10 @@ describe("alerts (wrapped evaluateHealth and sendAlertNotification, real Firesto
     it("rejects bad requests naming the field, and non-admins", async () => {
       for (const [data, field] of [
         [{ page_token: "not-a-token" }, "page_token"],
+        // Crafted tokens whose time or id would make the query itself throw (a 500 before).
+        ...[[1e300, "cpu:web-1"], [-1, "cpu:web-1"], [1.5, "cpu:web-1"], [T0, "a/b"], [T0, ""]].map(
+          (content) => [{ page_token: Buffer.from(JSON.stringify(content)).toString("base64url") }, "page_token"] as const,
+        ),
         [{ status: "open" }, "status"],
         [{ limit: 0 }, "limit"],
         [{ limit: 101 }, "limit"],

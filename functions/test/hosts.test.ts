@@ -86,6 +86,16 @@ describe("host metrics (agent keys, push endpoint, reads)", function () {
     assert.equal(host.interval_seconds, 30, "estimated from the samples' spacing");
   });
 
+  it("stores samples whose ids are names of Object.prototype's members, once", async () => {
+    const { key } = await newKey("web-1");
+    const at = Date.now() - 1000;
+    const samples = ["constructor", "toString", "hasOwnProperty", "valueOf"].map((id, i) => sample({ sample_id: id }, at - i));
+    assert.deepEqual((await send(push("web-1", samples), key)).body, { success: true, accepted: 4, duplicates: 0 });
+    assert.deepEqual((await send(push("web-1", samples), key)).body, { success: true, accepted: 0, duplicates: 4 });
+    const stored = (await adminDb().collection(COLLECTIONS.hostSeries).get()).docs.flatMap((d) => Object.keys(d.get("samples")));
+    assert.deepEqual(stored.sort(), ["constructor", "hasOwnProperty", "toString", "valueOf"]);
+  });
+
   it("answers bad keys, other hosts and bad bodies with JSON errors, writing nothing", async () => {
     const { key, agent_id } = await newKey("web-1");
     const before = (await adminDb().collection(COLLECTIONS.agentKeys).get()).size;

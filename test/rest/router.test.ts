@@ -52,6 +52,16 @@ describe("rest: query parameters", () => {
     assert.throws(() => parseRequest(slowOperationsRequestSchema, q("limit=1&limit=2", ["limit"])), (e: ValidationError) => e.field === "limit");
   });
 
+  it("keeps __proto__ and other Object.prototype names as plain parameters, which the schema rejects naming them", () => {
+    for (const query of ["__proto__=a&__proto__=b", "__proto__=a", "constructor=x", "toString=1&toString=2"]) {
+      const input = q(query, ["limit"]);
+      assert.equal(Object.getPrototypeOf(input), Object.prototype, query);
+      const key = query.split("=")[0]!;
+      assert.ok(Object.hasOwn(input, key), query);
+      assert.throws(() => parseRequest(slowOperationsRequestSchema, input), (e: ValidationError) => e.field === key, query);
+    }
+  });
+
   it("feeds the same core schema as the callables: defaults, bounds and unknown parameters", () => {
     assert.deepEqual(parseRequest(slowOperationsRequestSchema, q("", ["limit"])), { limit: 10 });
     for (const [query, field] of [["limit=0", "limit"], ["limit=101", "limit"], ["limit=2.5", "limit"], ["limit=ten", "limit"], ["limt=5", "limt"], ["trace_type=http_request", "trace_type"]]) {

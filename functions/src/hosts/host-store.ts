@@ -51,7 +51,8 @@ export function hostStore(db: Firestore) {
         const fresh: HostSample[] = [];
         bucketSnaps.forEach((snap, i) => {
           const known = storedHostSeriesConverter.parse(snap)?.samples ?? {};
-          const added = byHour.get(refs[i]!.id)!.filter((s) => !(s.sample_id in known));
+          // Own keys only: `"constructor" in {}` is true, which would drop a sample of that id as a duplicate.
+          const added = byHour.get(refs[i]!.id)!.filter((s) => !Object.hasOwn(known, s.sample_id));
           if (added.length === 0) return;
           accepted += added.length;
           fresh.push(...added);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { isAdmin, withAdmin } from "../../tools/admin/claims";
+import { isAdmin, setAdmin, withAdmin, type ClaimsAuth } from "../../tools/admin/claims";
 
 describe("admin CLI: claim merge", () => {
   it("grant adds admin: true and keeps other claims", () => {
@@ -22,5 +22,32 @@ describe("admin CLI: claim merge", () => {
     assert.equal(isAdmin({ admin: true }), true);
     assert.equal(isAdmin({ admin: "true" }), false);
     assert.equal(isAdmin(undefined), false);
+  });
+});
+
+describe("admin CLI: grant and revoke", () => {
+  function fakeAuth() {
+    const calls: string[] = [];
+    const auth: ClaimsAuth = {
+      setCustomUserClaims: async (uid, claims) => void calls.push(`setCustomUserClaims ${uid} ${JSON.stringify(claims)}`),
+      revokeRefreshTokens: async (uid) => void calls.push(`revokeRefreshTokens ${uid}`),
+    };
+    return { auth, calls };
+  }
+
+  it("revoke removes the claim, then revokes the user's refresh tokens, and says so", async () => {
+    const { auth, calls } = fakeAuth();
+    const lines = await setAdmin(auth, { uid: "u1", email: "a@example.com", customClaims: { admin: true, tier: "gold" } }, false);
+    assert.deepEqual(calls, ['setCustomUserClaims u1 {"tier":"gold"}', "revokeRefreshTokens u1"]);
+    assert.equal(lines[0], "Revoked admin for u1 (a@example.com).");
+    assert.match(lines.join("\n"), /Revoked their refresh tokens/);
+  });
+
+  it("grant sets the claim and revokes nothing", async () => {
+    const { auth, calls } = fakeAuth();
+    const lines = await setAdmin(auth, { uid: "u2" }, true);
+    assert.deepEqual(calls, ['setCustomUserClaims u2 {"admin":true}']);
+    assert.equal(lines[0], "Granted admin for u2.");
+    assert.match(lines.join("\n"), /getIdToken\(true\)/);
   });
 });

@@ -87,9 +87,10 @@ describe("admin CLI against the Auth emulator", function () {
     assert.match(result.stdout, /claims: \{"tier":"gold","admin":true\}/);
   });
 
-  it("revoke by uid removes admin and keeps other claims", async () => {
+  it("revoke by uid removes admin, keeps other claims and revokes the user's refresh tokens", async () => {
     const result = await runCli("revoke", uid);
     assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /Revoked their refresh tokens/);
 
     assert.deepEqual((await adminAuth.getUser(uid)).customClaims, { tier: "gold" });
     const claims = await idTokenClaims(email);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import type { IncomingMessage } from "node:http";
 import { ValidationError } from "@aideon-perf/core";
-import { authenticate, bearerToken } from "../../functions/src/rest/auth";
+import { authenticate, bearerToken, revocationCheckingVerifier } from "../../functions/src/rest/auth";
 import { checkDeclaredLength, isJsonMediaType, parseJsonBody, readBody } from "../../functions/src/rest/body";
 import { corsHeaders, preflightHeaders } from "../../functions/src/rest/cors";
 import { ApiError } from "../../functions/src/rest/errors";
@@ -80,6 +80,35 @@ describe("rest: bearer tokens", () => {
     await assert.rejects(authenticate("Bearer a.b.c", rejecting("auth/id-token-revoked")), status(401));
     await assert.rejects(authenticate("Bearer a.b.c", rejecting("auth/user-not-found")), status(401));
     await assert.rejects(authenticate("Bearer a.b.c", rejecting("app/network-error")), status(503));
+  });
+});
+
+describe("rest: revoked tokens", () => {
+  const rejecting = (code: string) => async () => {
+    throw Object.assign(new Error("x"), { code });
+  };
+
+  it("answers a revoked token or a disabled user with a 401 saying the token was revoked", async () => {
+    for (const code of ["auth/id-token-revoked", "auth/user-disabled"]) {
+      await assert.rejects(
+        authenticate("Bearer a.b.c", rejecting(code)),
+        (e: unknown) => e instanceof ApiError && e.status === 401 && e.code === "unauthenticated" && /was revoked/.test(e.message),
+        code,
+      );
+    }
+    await assert.rejects(authenticate("Bearer a.b.c", rejecting("auth/id-token-expired")), (e: unknown) => e instanceof ApiError && !/was revoked/.test(e.message));
+  });
+
+  it("verifies with checkRevoked, so a removed admin's existing token stops working at once", async () => {
+    const calls: unknown[][] = [];
+    const verify = revocationCheckingVerifier(() => ({
+      verifyIdToken: async (...args: [string, boolean]) => {
+        calls.push(args);
+        return { uid: "u1" };
+      },
+    }));
+    assert.equal((await authenticate("Bearer a.b.c", verify)).uid, "u1");
+    assert.deepEqual(calls, [["a.b.c", true]]);
   });
 });
 

@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { deleteApp, initializeApp } from "firebase-admin/app";
 import { getAuth, type Auth, type UserRecord } from "firebase-admin/auth";
 import { chooseProject, describeUser, parseArgs, USAGE, UsageError, type UserRef } from "./args";
-import { isAdmin, withAdmin } from "./claims";
+import { isAdmin, setAdmin } from "./claims";
 
 const FIREBASERC = resolve(__dirname, "../../.firebaserc");
 
@@ -58,11 +58,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const auth = getAuth(app);
     const user = await findUser(auth, invocation.user);
     if (invocation.command !== "show") {
-      const granting = invocation.command === "grant";
-      await auth.setCustomUserClaims(user.uid, withAdmin(user.customClaims, granting));
-      console.log(`${granting ? "Granted" : "Revoked"} admin for ${user.uid}${user.email ? ` (${user.email})` : ""}.`);
-      // Claims travel in the ID token, which the client caches for up to an hour.
-      console.log("The user must refresh their ID token (getIdToken(true)) or sign in again for this to take effect.");
+      for (const line of await setAdmin(auth, user, invocation.command === "grant")) console.log(line);
     }
     printUser(await auth.getUser(user.uid));
   } finally {

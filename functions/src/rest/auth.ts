@@ -1,6 +1,7 @@
 /**
  * Who is calling: `Authorization: Bearer <Firebase ID token>`, verified with the Admin SDK
- * (verifyIdToken; under the emulators FIREBASE_AUTH_EMULATOR_HOST makes it accept Auth emulator tokens).
+ * (verifyIdToken with checkRevoked; under the emulators FIREBASE_AUTH_EMULATOR_HOST makes it accept Auth
+ * emulator tokens).
  * The verifier is injected so the handler can be tested without an Auth server.
  */
 import { apiErrors } from "./errors";
@@ -30,6 +31,16 @@ export function bearerToken(header: string | string[] | undefined): string {
   return token;
 }
 
+/**
+ * The production verifier: verifyIdToken with checkRevoked, so that a user whose refresh tokens were
+ * revoked (`npm run admin -- revoke`) or who was disabled is refused at once, not when the token expires.
+ */
+export function revocationCheckingVerifier(auth: () => { verifyIdToken(token: string, checkRevoked: boolean): ReturnType<VerifyIdToken> }): VerifyIdToken {
+  return (token) => auth().verifyIdToken(token, true);
+}
+
+/** Admin SDK error codes that the token was valid once but its user was signed out or disabled since. */
+const REVOKED_CODES = new Set(["auth/id-token-revoked", "auth/user-disabled"]);
 /** Admin SDK error codes that mean "this service cannot check tokens now", not "this token is bad". */
 const UNAVAILABLE_CODES = new Set(["app/network-error", "app/network-timeout", "auth/internal-error"]);
 
@@ -41,6 +52,7 @@ export async function authenticate(header: string | string[] | undefined, verify
   } catch (e) {
     const code = (e as { code?: unknown } | null)?.code;
     if (typeof code === "string" && UNAVAILABLE_CODES.has(code)) throw apiErrors.authUnavailable(e);
+    if (typeof code === "string" && REVOKED_CODES.has(code)) throw apiErrors.revokedToken();
     throw apiErrors.invalidToken();
   }
   return { uid: claims.uid, admin: claims.admin === true };

@@ -82,6 +82,10 @@ export const apiErrors = {
     new ApiError(401, "unauthenticated", "The ID token is invalid, expired or revoked; sign in again.", undefined, {
       "WWW-Authenticate": 'Bearer realm="aideon-perf", error="invalid_token"',
     }),
+  revokedToken: () =>
+    new ApiError(401, "unauthenticated", "The ID token was revoked (its user was signed out or disabled); sign in again.", undefined, {
+      "WWW-Authenticate": 'Bearer realm="aideon-perf", error="invalid_token", error_description="token revoked"',
+    }),
   authUnavailable: (cause?: unknown) =>
     new ApiError(503, "unavailable", "ID tokens cannot be verified right now; retry shortly.", undefined, { "Retry-After": "5" }, { cause }),
   rateLimited: (retryAfterSeconds: number) =>

@@ -8,6 +8,7 @@ import { onRequest } from "firebase-functions/https";
 import { db } from "../firestore";
 import { services } from "../services";
 import { runBenchmark } from "./benchmark";
+import { revocationCheckingVerifier } from "./auth";
 import { apiConfigFromEnv } from "./config";
 import { createApiHandler, type ApiDeps } from "./handler";
 import { firestoreLeaseStore } from "./rate-limit";
@@ -17,10 +18,10 @@ export function defaultApiDeps(): ApiDeps {
   return {
     services,
     config: () => apiConfigFromEnv(process.env),
-    verifyIdToken: (token) => {
+    verifyIdToken: revocationCheckingVerifier(() => {
       db(); // initializes the default app, once
-      return getAuth().verifyIdToken(token);
-    },
+      return getAuth();
+    }),
     leaseStore: (config) => firestoreLeaseStore(services().db, config.rateLimit.windowMs),
     benchmark: (req) => runBenchmark(req, { db: () => services().db, newId: randomUUID }),
   };

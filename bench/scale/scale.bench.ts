@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   async function record(traces: Array<{ name: string; trace_type: TraceType; duration: number }>) {
     const batchId = `b${(batchSeq += 1)}`;
     const now = new Date().toISOString();
-    await s.traces.recordTraces("bench-user", parseRequest(recordTracesRequestSchema, { batch_id: batchId, traces: traces.map((t) => ({ ...t, start_time: now })) }));
+    await s.traces.recordTraces({ id: "bench-user", kind: "user", trusted: true }, parseRequest(recordTracesRequestSchema, { batch_id: batchId, traces: traces.map((t) => ({ ...t, start_time: now })) }));
     const chunks = await s.db.collection(COLLECTIONS.traceBatches).where("batch_id", "==", batchId).get();
     for (const chunk of chunks.docs) {
       await s.finished.batchChunk(chunk.ref);

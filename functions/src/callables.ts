@@ -1,17 +1,28 @@
 import { onCall, type CallableRequest } from "firebase-functions/https";
 import type { z } from "zod";
 import { parseRequest, ValidationError } from "@aideon-perf/core";
-import { ENFORCE_APP_CHECK } from "./config";
+import { ENFORCE_APP_CHECK, RECORDING_ACCESS } from "./config";
+import { principalOf, type Principal, type TokenClaims } from "./admission/principal";
+import { recordingRefusal } from "./admission/recording-access";
 import { errors } from "./errors";
 
 type Access = "signed-in" | "admin";
 
-/** Who may call: recording needs any signed-in user (anonymous included), reads and config the admin claim. */
-function authorize(request: CallableRequest, access: Access): string {
+/**
+ * Who may call: recording needs a signed-in user RECORDING_ACCESS allows (by default any, anonymous
+ * included), reads and config the admin claim.
+ */
+function authorize(request: CallableRequest, access: Access): Principal {
   const uid = request.auth?.uid;
   if (!uid) throw errors.unauthenticated();
-  if (access === "admin" && request.auth?.token.admin !== true) throw errors.notAdmin();
-  return uid;
+  const claims = request.auth!.token as TokenClaims;
+  if (access === "admin" && claims.admin !== true) throw errors.notAdmin();
+  const principal = principalOf(uid, claims);
+  if (access === "signed-in") {
+    const refusal = recordingRefusal(RECORDING_ACCESS, principal, claims);
+    if (refusal) throw errors.recordingNotAllowed(refusal);
+  }
+  return principal;
 }
 
 /**
@@ -19,12 +30,12 @@ function authorize(request: CallableRequest, access: Access): string {
  * validation failures become invalid-argument errors naming the field. Read APIs take no payload
  * at all as "all defaults" (httpsCallable(fns, 'getStats')() sends null); recording APIs need one.
  */
-function callable<S extends z.ZodType, R>(access: Access, schema: S, run: (uid: string, request: z.output<S>) => Promise<R>) {
+function callable<S extends z.ZodType, R>(access: Access, schema: S, run: (principal: Principal, request: z.output<S>) => Promise<R>) {
   return onCall({ enforceAppCheck: ENFORCE_APP_CHECK }, async (request) => {
-    const uid = authorize(request, access);
+    const principal = authorize(request, access);
     const data = access === "admin" ? (request.data ?? {}) : request.data;
     try {
-      return await run(uid, parseRequest(schema, data));
+      return await run(principal, parseRequest(schema, data));
     } catch (e) {
       if (e instanceof ValidationError) throw errors.invalidArgument(e);
       throw e;
@@ -32,8 +43,8 @@ function callable<S extends z.ZodType, R>(access: Access, schema: S, run: (uid: 
   });
 }
 
-export const recordingCallable = <S extends z.ZodType, R>(schema: S, run: (uid: string, request: z.output<S>) => Promise<R>) =>
+export const recordingCallable = <S extends z.ZodType, R>(schema: S, run: (principal: Principal, request: z.output<S>) => Promise<R>) =>
   callable("signed-in", schema, run);
 
 export const adminCallable = <S extends z.ZodType, R>(schema: S, run: (request: z.output<S>, uid: string) => Promise<R>) =>
-  callable("admin", schema, (uid, request) => run(request, uid));
+  callable("admin", schema, (principal, request) => run(request, principal.id));

@@ -1,5 +1,6 @@
 import { defineInt, defineSecret } from "firebase-functions/params";
 import { DEFAULT_NAME_BUDGET_PER_TYPE } from "./aggregation/cardinality";
+import { parseRecordingAccess } from "./admission/recording-access";
 
 /**
  * Deploy-time configuration, set per project in functions/.env (or .env.<project>), read at run time.
@@ -23,6 +24,9 @@ export const AGGREGATE_NAME_BUDGET = defineInt("AGGREGATE_NAME_BUDGET", {
   description: "Distinct names per trace type per minute with exact statistics; the rest are counted under (other).",
   input: { text: { validationRegex: "^[1-9][0-9]{1,3}$", validationErrorMessage: "a whole number from 10 to 9999" } },
 });
+
+/** Who may record (admission/recording-access.ts): signed-in (default), non-anonymous or claim:<name>. Read at load. */
+export const RECORDING_ACCESS = parseRecordingAccess(process.env.RECORDING_ACCESS);
 
 export const ABANDON_AFTER_MINUTES = defineInt("ABANDON_AFTER_MINUTES", {
   default: 60,

@@ -16,4 +16,5 @@ export const errors = {
     new HttpsError("permission-denied", `This agent key may push metrics for its own host only, not ${hostId}.`),
   hostNotFound: (hostId: string) => new HttpsError("not-found", `No host ${hostId} has reported.`),
   notAdmin: () => new HttpsError("permission-denied", "This needs the admin claim (admin: true)."),
+  recordingNotAllowed: (why: string) => new HttpsError("permission-denied", why),
 };

@@ -39,6 +39,8 @@ export const COLLECTIONS = {
   alerts: "perf_alerts",
   /** The alert notification outbox: one document per firing / resolved announcement, sent by a trigger. */
   alertNotifications: "perf_alert_notifications",
+  /** Recording quota counters: per principal per minute and day, per project per minute (sharded) and day. */
+  quotas: "perf_quotas",
   /** Runtime configuration documents (e.g. thresholds). */
   config: "perf_config",
 } as const;

@@ -9,6 +9,9 @@ import { thresholdsConfig } from "./config/thresholds-config";
 import { finishedTraces } from "./aggregation/finished-traces";
 import { statsStore } from "./aggregation/stats-store";
 import { deadLetters } from "./aggregation/dead-letters";
+import { admission } from "./admission/admission";
+import { quotaPlanFromEnv } from "./admission/quota-plan";
+import { firestoreQuotaStore } from "./admission/quota-store";
 import { statsService } from "./reads/stats-service";
 import { traceService } from "./traces/trace-service";
 import { hostStore } from "./hosts/host-store";
@@ -26,6 +29,8 @@ function build() {
   const retentionDays = () => TRACE_RETENTION_DAYS.value();
   const store = statsStore(firestore, { retentionDays, nameBudget: () => AGGREGATE_NAME_BUDGET.value() });
   const letters = deadLetters(firestore);
+  const quotaPlan = quotaPlanFromEnv(process.env);
+  const recording = admission(quotaPlan, firestoreQuotaStore(firestore, quotaPlan), now);
   const thresholds = thresholdsConfig(firestore, now);
   const hosts = hostStore(firestore);
   return {
@@ -34,7 +39,7 @@ function build() {
     abandonAfterMs: () => ABANDON_AFTER_MINUTES.value() * 60_000,
     store,
     thresholds,
-    traces: traceService({ db: firestore, now, newTraceId: randomUUID, retentionDays }),
+    traces: traceService({ db: firestore, admit: recording.admit, now, newTraceId: randomUUID, retentionDays }),
     finished: finishedTraces({ db: firestore, store, thresholds, now }),
     deadLetters: letters,
     stats: statsService({ db: firestore, store, now, retentionDays, reportingHosts: (at) => hosts.reporting(at) }),

@@ -26,12 +26,12 @@ describe("server time rules", function () {
     before(ensureFirestore);
     beforeEach(clearFirestore);
 
-    const service = () => traceService({ db: adminDb(), now: () => SERVER_MS, newTraceId: randomUUID, retentionDays: () => RETENTION_DAYS });
+    const service = () => traceService({ db: adminDb(), admit: async () => {}, now: () => SERVER_MS, newTraceId: randomUUID, retentionDays: () => RETENTION_DAYS });
 
     /** Records one trace starting at `startMs` and returns its stored chunk document. */
     async function recordAt(startMs: number) {
       const batchId = randomUUID();
-      await service().recordTraces("alice-uid", recordTracesRequestSchema.parse({ batch_id: batchId, traces: [recordedTrace(0, { start_time: startMs })] }));
+      await service().recordTraces({ id: "alice-uid", kind: "anonymous", trusted: false }, recordTracesRequestSchema.parse({ batch_id: batchId, traces: [recordedTrace(0, { start_time: startMs })] }));
       const docs = (await adminDb().collection(COLLECTIONS.traceBatches).where("batch_id", "==", batchId).get()).docs;
       assert.equal(docs.length, 1);
       const doc = docs[0]!.data();

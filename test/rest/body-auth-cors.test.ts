@@ -70,9 +70,15 @@ describe("rest: bearer tokens", () => {
   });
 
   it("maps the verifier: claims to a caller, a rejected token to 401, an unreachable verifier to 503", async () => {
-    assert.deepEqual(await authenticate(`Bearer ${fakeToken("u1")}`, fakeVerifier), { uid: "u1", admin: false });
-    assert.deepEqual(await authenticate(`Bearer ${fakeToken("u2", { admin: true })}`, fakeVerifier), { uid: "u2", admin: true });
-    assert.deepEqual(await authenticate(`Bearer ${fakeToken("u3", { admin: "true" })}`, fakeVerifier), { uid: "u3", admin: false }, "only admin: true counts");
+    // The claims travel along for the recording principal; uid and admin are what authorization reads.
+    const caller = async (header: string) => {
+      const { uid, admin, claims } = await authenticate(header, fakeVerifier);
+      assert.equal(claims.uid, uid);
+      return { uid, admin };
+    };
+    assert.deepEqual(await caller(`Bearer ${fakeToken("u1")}`), { uid: "u1", admin: false });
+    assert.deepEqual(await caller(`Bearer ${fakeToken("u2", { admin: true })}`), { uid: "u2", admin: true });
+    assert.deepEqual(await caller(`Bearer ${fakeToken("u3", { admin: "true" })}`), { uid: "u3", admin: false }, "only admin: true counts");
     const rejecting = (code: string) => async () => {
       throw Object.assign(new Error("x"), { code });
     };

@@ -51,6 +51,7 @@ const FUNCTIONS_COLLECTIONS: Record<keyof typeof COLLECTIONS, Readers> = {
   agentKeys: "nobody",
   alertNotifications: "nobody",
   config: "nobody",
+  quotas: "nobody",
 };
 
 interface CollectionCase {
@@ -73,6 +74,7 @@ const SEEDS: Record<string, Pick<CollectionCase, "doc" | "data" | "others">> = {
   [COLLECTIONS.aggregateFolds]: { doc: "m202612021200", data: { minute: "m202612021200", state: "done" } },
   [COLLECTIONS.nameRegistry]: { doc: "n0123", data: { name: "checkout", trace_type: "HTTP_REQUEST" } },
   [COLLECTIONS.deadLetters]: { doc: "fold_abc", data: { kind: "fold", subject: "m202612021200", reason: "bad shard" } },
+  [COLLECTIONS.quotas]: { doc: "pd_abc_20000", data: { kind: "principal_day", principal: "alice", used: 10, refused: 2 } },
   [COLLECTIONS.slowOperations]: { doc: "slow-1", data: { name: "checkout", duration_ms: 9000 } },
   [COLLECTIONS.hosts]: { doc: "host-a", data: { host: "host-a", last_seen: 1 } },
   [COLLECTIONS.hostSeries]: { doc: "host-a-hour-1", data: { host: "host-a", samples: {} } },

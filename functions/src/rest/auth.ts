@@ -5,11 +5,14 @@
  * The verifier is injected so the handler can be tested without an Auth server.
  */
 import { apiErrors } from "./errors";
+import type { TokenClaims } from "../admission/principal";
 
 export interface Caller {
   uid: string;
   /** The custom claim admin: true. */
   admin: boolean;
+  /** The token's claims, for the principal that recording is admitted as. */
+  claims: TokenClaims;
 }
 
 /** The Admin SDK's verifyIdToken, or a stand-in: resolves the token's claims or rejects. */
@@ -55,5 +58,5 @@ export async function authenticate(header: string | string[] | undefined, verify
     if (typeof code === "string" && REVOKED_CODES.has(code)) throw apiErrors.revokedToken();
     throw apiErrors.invalidToken();
   }
-  return { uid: claims.uid, admin: claims.admin === true };
+  return { uid: claims.uid, admin: claims.admin === true, claims };
 }

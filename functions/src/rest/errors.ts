@@ -103,7 +103,10 @@ export function toApiError(e: unknown): ApiError {
     const status = HTTP_STATUS_BY_CODE[e.code];
     // A 5xx HttpsError is the service's own failure: its message is not meant for callers.
     if (status >= 500) return new ApiError(status, e.code, status === 503 ? "Unavailable; retry shortly." : "Internal error.", undefined, {}, { cause: e });
-    return new ApiError(status, e.code, e.message, typeof field === "string" ? field : undefined);
+    // A quota refusal says when to come back (admission.ts); HTTP says it in Retry-After.
+    const retryAfter = (e.details as { retry_after_seconds?: unknown } | undefined)?.retry_after_seconds;
+    const headers: Record<string, string> = typeof retryAfter === "number" ? { "Retry-After": String(retryAfter) } : {};
+    return new ApiError(status, e.code, e.message, typeof field === "string" ? field : undefined, headers);
   }
   const grpc = (e as { code?: unknown } | null)?.code;
   if (grpc === GRPC_UNAVAILABLE || grpc === GRPC_ABORTED || grpc === GRPC_RESOURCE_EXHAUSTED) {

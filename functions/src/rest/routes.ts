@@ -4,6 +4,10 @@
  * OpenAPI document all read this one table. Every `run` calls the same service the callables call.
  */
 import type { z } from "zod";
+import { principalOf, type Principal } from "../admission/principal";
+import { recordingRefusal } from "../admission/recording-access";
+import { RECORDING_ACCESS } from "../config";
+import { errors } from "../errors";
 import {
   addMetricRequestSchema,
   addMetricResponseSchema,
@@ -93,8 +97,14 @@ export interface RouteDeps {
 
 export function apiRoutes(deps: RouteDeps): Route[] {
   const s = deps.services;
-  // A signed-in caller's uid; the handler authenticates before run() for every non-public route.
-  const uid = (caller: Caller) => caller.uid;
+  // A signed-in caller as the principal it records as (the handler authenticates before run() for
+  // every non-public route); RECORDING_ACCESS applies as it does to the callables.
+  const recorder = (caller: Caller): Principal => {
+    const principal = principalOf(caller.uid, caller.claims);
+    const refusal = recordingRefusal(RECORDING_ACCESS, principal, caller.claims);
+    if (refusal) throw errors.recordingNotAllowed(refusal);
+    return principal;
+  };
   return [
     route({
       method: "POST",
@@ -107,7 +117,7 @@ export function apiRoutes(deps: RouteDeps): Route[] {
       rateLimited: true,
       input: { from: "body", schema: startTraceRequestSchema },
       response: startTraceResponseSchema,
-      run: (caller, req) => s().traces.startTrace(uid(caller), req),
+      run: (caller, req) => s().traces.startTrace(recorder(caller), req),
     }),
     route({
       method: "POST",
@@ -121,7 +131,7 @@ export function apiRoutes(deps: RouteDeps): Route[] {
       input: { from: "body", schema: stopTraceRequestSchema },
       response: stopTraceResponseSchema,
       serviceErrors: [403, 404, 409],
-      run: (caller, req) => s().traces.stopTrace(uid(caller), req),
+      run: (caller, req) => s().traces.stopTrace(recorder(caller), req),
     }),
     route({
       method: "POST",
@@ -134,7 +144,7 @@ export function apiRoutes(deps: RouteDeps): Route[] {
       input: { from: "body", schema: addMetricRequestSchema },
       response: addMetricResponseSchema,
       serviceErrors: [403, 404, 409],
-      run: (caller, req) => s().traces.addMetric(uid(caller), req),
+      run: (caller, req) => s().traces.addMetric(recorder(caller), req),
     }),
     route({
       method: "POST",
@@ -147,7 +157,7 @@ export function apiRoutes(deps: RouteDeps): Route[] {
       rateLimited: true,
       input: { from: "body", schema: recordTracesRequestSchema },
       response: recordTracesResponseSchema,
-      run: (caller, req) => s().traces.recordTraces(uid(caller), req),
+      run: (caller, req) => s().traces.recordTraces(recorder(caller), req),
     }),
     route({
       method: "GET",

@@ -14,11 +14,14 @@ import { COLLECTIONS } from "../firestore";
 import { storedTraceBatchConverter, type StoredBatchTrace } from "../stored/trace-batches";
 import { storedTraceConverter } from "../stored/traces";
 import { errors } from "../errors";
+import type { Principal } from "../admission/principal";
 import { batchKey, chunkBySize, chunkDocumentId } from "./batch-plan";
 import { durationSeconds, expiryFrom, mergeAttributes, mergeMetrics } from "./trace-rules";
 
 export interface TraceServiceDeps {
   db: Firestore;
+  /** Admission control: takes a call's units from the principal's quotas, or throws resource-exhausted. */
+  admit: (principal: Principal, units: number) => Promise<void>;
   /** Server clock in epoch ms; injectable so tests control durations. */
   now: () => number;
   newTraceId: () => string;
@@ -50,7 +53,9 @@ export function traceService(deps: TraceServiceDeps) {
   }
 
   return {
-    async startTrace(uid: string, req: StartTraceRequest): Promise<StartTraceResponse> {
+    async startTrace(principal: Principal, req: StartTraceRequest): Promise<StartTraceResponse> {
+      await deps.admit(principal, 1);
+      const uid = principal.id;
       const traceId = deps.newTraceId();
       const startMs = deps.now();
       await traces()
@@ -72,7 +77,9 @@ export function traceService(deps: TraceServiceDeps) {
       return { success: true, trace_id: traceId, message: "Trace started successfully" };
     },
 
-    async stopTrace(uid: string, req: StopTraceRequest): Promise<StopTraceResponse> {
+    async stopTrace(principal: Principal, req: StopTraceRequest): Promise<StopTraceResponse> {
+      await deps.admit(principal, 1);
+      const uid = principal.id;
       const duration = await deps.db.runTransaction(async (tx) => {
         const { ref, trace } = await activeTraceOf(tx, uid, req.trace_id);
         const stopMs = deps.now();
@@ -89,7 +96,9 @@ export function traceService(deps: TraceServiceDeps) {
       return { success: true, trace_id: req.trace_id, duration, message: "Trace stopped successfully" };
     },
 
-    async addMetric(uid: string, req: AddMetricRequest): Promise<AddMetricResponse> {
+    async addMetric(principal: Principal, req: AddMetricRequest): Promise<AddMetricResponse> {
+      await deps.admit(principal, 1);
+      const uid = principal.id;
       await deps.db.runTransaction(async (tx) => {
         const { ref, trace } = await activeTraceOf(tx, uid, req.trace_id);
         tx.update(ref, { metrics: mergeMetrics(trace.metrics, { [req.metric_name]: req.value }) });
@@ -101,7 +110,10 @@ export function traceService(deps: TraceServiceDeps) {
      * Stores a client-measured batch as one document (a few for very large batches), all created in one
      * atomic commit. The create() precondition makes a retried batch_id a no-op: duplicate: true.
      */
-    async recordTraces(uid: string, req: RecordTracesRequest): Promise<RecordTracesResponse> {
+    async recordTraces(principal: Principal, req: RecordTracesRequest): Promise<RecordTracesResponse> {
+      // Before anything is written; a retried batch is charged again (it is stored once).
+      await deps.admit(principal, req.traces.length);
+      const uid = principal.id;
       const key = batchKey(uid, req.batch_id);
       const receivedMs = deps.now();
       const stored = req.traces.map((t): StoredBatchTrace => {

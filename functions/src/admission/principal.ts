@@ -1,0 +1,32 @@
+/**
+ * Who records: the principal every recording path admits, quotas and caps. A Firebase user (anonymous
+ * or signed in with a provider) today; an ingest key later. Trusted principals (the TRUSTED_CLAIM
+ * custom claim) steer health without a cap; the rest are capped or left out (health-sources.ts).
+ */
+import { createHash } from "node:crypto";
+
+/** The custom claim that marks a principal trusted for health (set like the admin claim). */
+export const TRUSTED_CLAIM = "perf_trusted";
+
+export type PrincipalKind = "anonymous" | "user";
+
+export interface Principal {
+  /** The uid. */
+  id: string;
+  kind: PrincipalKind;
+  trusted: boolean;
+}
+
+/** A decoded ID token's claims, as callables (request.auth.token) and the REST API (verifyIdToken) see them. */
+export interface TokenClaims {
+  firebase?: { sign_in_provider?: unknown };
+  [claim: string]: unknown;
+}
+
+export function principalOf(uid: string, claims: TokenClaims): Principal {
+  const anonymous = claims.firebase?.sign_in_provider === "anonymous";
+  return { id: uid, kind: anonymous ? "anonymous" : "user", trusted: claims[TRUSTED_CLAIM] === true };
+}
+
+/** A short stable key for a principal in document ids (uids may hold characters ids may not). */
+export const principalKey = (p: Pick<Principal, "id">): string => createHash("sha256").update(p.id).digest("hex").slice(0, 24);

@@ -1,0 +1,93 @@
+/**
+ * The quotas' Firestore side: one transaction per lease over the principal's minute and day counters
+ * and the project's minute shards (1 + 1 + PROJECT_QUOTA_SHARDS reads, 3 writes), and refusal counts
+ * added with increments. Nothing here runs per call: admission.ts spends leases in memory.
+ */
+import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore";
+import { DAY_MS, MINUTE_MS } from "@aideon-perf/core";
+import { COLLECTIONS } from "../firestore";
+import { storedQuotaConverter, type StoredQuota } from "../stored/quotas";
+import { principalKey, type Principal } from "./principal";
+import { dayIndex, minuteIndex, PROJECT_QUOTA_SHARDS, windowGrant, type QuotaPlan, type QuotaScope } from "./quota-plan";
+
+/** Counters outlive their window by this much (for admins to look back on), then expire by TTL. */
+const KEEP_MINUTE_MS = 60 * MINUTE_MS;
+const KEEP_DAY_MS = 8 * DAY_MS;
+
+export interface LeaseResult {
+  granted: number;
+  /** When nothing was granted: the quota that refused. */
+  refusedBy?: QuotaScope;
+}
+
+export interface QuotaStore {
+  lease(principal: Principal, need: number, nowMs: number): Promise<LeaseResult>;
+  addRefusals(principal: Principal, refused: number, nowMs: number): Promise<void>;
+}
+
+const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+
+export function firestoreQuotaStore(db: Firestore, plan: QuotaPlan): QuotaStore {
+  const quotas = db.collection(COLLECTIONS.quotas).withConverter(storedQuotaConverter);
+  const refs = (principal: Principal, nowMs: number) => {
+    const key = principalKey(principal);
+    const [minute, day] = [minuteIndex(nowMs), dayIndex(nowMs)];
+    return {
+      minute,
+      day,
+      principalMinute: quotas.doc(`pm_${key}_${minute}`),
+      principalDay: quotas.doc(`pd_${key}_${day}`),
+      projectShards: Array.from({ length: PROJECT_QUOTA_SHARDS }, (_, s) => quotas.doc(`qm_${minute}_s${s}`)),
+      projectDay: quotas.doc(`qd_${day}`),
+    };
+  };
+  const used = (doc: StoredQuota | undefined) => (doc && "used" in doc ? doc.used : 0);
+  const leases = (doc: StoredQuota | undefined) => (doc && "leases" in doc ? doc.leases : 0);
+  const perShard = Math.ceil(plan.projectPerMinute / PROJECT_QUOTA_SHARDS);
+
+  return {
+    async lease(principal, need, nowMs) {
+      const r = refs(principal, nowMs);
+      return db.runTransaction(async (tx) => {
+        const [pm, pd, ...shards] = (await tx.getAll(r.principalMinute, r.principalDay, ...r.projectShards)).map((s) => s.data());
+        // The project shard with the most room, so the budget is refused only when it is nearly spent.
+        const shard = shards.map((doc, i) => ({ i, doc, used: used(doc) })).sort((a, b) => a.used - b.used)[0]!;
+        const grants: Array<[QuotaScope, number]> = [
+          ["principal_minute", windowGrant(used(pm), plan.principal[principal.kind].perMinute, need, plan.leaseSize)],
+          ["principal_day", windowGrant(used(pd), plan.principal[principal.kind].perDay, need, plan.leaseSize)],
+          ["project_minute", windowGrant(shard.used, plan.projectPerMinute === 0 ? 0 : perShard, need, plan.leaseSize)],
+        ];
+        const [scope, granted] = grants.reduce((least, g) => (g[1] < least[1] ? g : least));
+        if (granted < need) return { granted: 0, refusedBy: scope };
+        const who = { principal: principal.id, principal_kind: principal.kind };
+        const windowStart = Timestamp.fromMillis(r.minute * MINUTE_MS);
+        tx.set(r.principalMinute, { kind: "principal_minute", ...who, window_start: windowStart, used: used(pm) + granted, leases: leases(pm) + 1, expire_at: Timestamp.fromMillis((r.minute + 1) * MINUTE_MS + KEEP_MINUTE_MS) });
+        tx.set(r.principalDay, {
+          kind: "principal_day",
+          ...who,
+          day: isoDay(r.day),
+          used: used(pd) + granted,
+          leases: leases(pd) + 1,
+          refused: pd?.kind === "principal_day" ? pd.refused : 0,
+          expire_at: Timestamp.fromMillis((r.day + 1) * DAY_MS + KEEP_DAY_MS),
+        });
+        tx.set(r.projectShards[shard.i]!, { kind: "project_minute", window_start: windowStart, shard: shard.i, used: shard.used + granted, leases: leases(shard.doc) + 1, expire_at: Timestamp.fromMillis((r.minute + 1) * MINUTE_MS + KEEP_MINUTE_MS) });
+        return { granted };
+      });
+    },
+
+    async addRefusals(principal, refused, nowMs) {
+      const r = refs(principal, nowMs);
+      const expire_at = Timestamp.fromMillis((r.day + 1) * DAY_MS + KEEP_DAY_MS);
+      const batch = db.batch();
+      // set with merge and increments: the day documents may not exist yet (refused before any lease).
+      batch.set(
+        r.principalDay.withConverter(null),
+        { kind: "principal_day", principal: principal.id, principal_kind: principal.kind, day: isoDay(r.day), used: FieldValue.increment(0), leases: FieldValue.increment(0), refused: FieldValue.increment(refused), expire_at },
+        { merge: true },
+      );
+      batch.set(r.projectDay.withConverter(null), { kind: "project_day", day: isoDay(r.day), refused: FieldValue.increment(refused), expire_at }, { merge: true });
+      await batch.commit();
+    },
+  };
+}

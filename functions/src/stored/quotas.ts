@@ -1,0 +1,21 @@
+/**
+ * `perf_quotas`: the recording quotas' counters. Per principal a minute and a day document, per
+ * minute PROJECT_QUOTA_SHARDS project documents, per day one project document of refusals. Instances
+ * lease units from them in transactions (admission/quota-store.ts); every document expires by TTL.
+ */
+import * as z from "zod";
+import { storedConverter, timestampSchema } from "./stored-document";
+
+const count = z.number().int().min(0);
+const principalFields = { principal: z.string(), principal_kind: z.enum(["anonymous", "user"]) };
+
+export const storedQuotaSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("principal_minute"), ...principalFields, window_start: timestampSchema, used: count, leases: count, expire_at: timestampSchema }),
+  z.object({ kind: z.literal("principal_day"), ...principalFields, day: z.string(), used: count, leases: count, refused: count, expire_at: timestampSchema }),
+  z.object({ kind: z.literal("project_minute"), window_start: timestampSchema, shard: count, used: count, leases: count, expire_at: timestampSchema }),
+  z.object({ kind: z.literal("project_day"), day: z.string(), refused: count, expire_at: timestampSchema }),
+]);
+
+export type StoredQuota = z.output<typeof storedQuotaSchema>;
+
+export const storedQuotaConverter = storedConverter(storedQuotaSchema);

@@ -1,6 +1,6 @@
 /** `perf_slow_operations`: one record per trace slower than its type's poor threshold, in the source's shape. */
 import * as z from "zod";
-import { attributesSchema, traceNameSchema, traceTypeSchema } from "@aideon-perf/core";
+import { attributesSchema, storedTraceNameSchema, traceTypeSchema } from "@aideon-perf/core";
 import { storedConverter, timestampSchema } from "./stored-document";
 
 export const storedSlowOperationSchema = z.object({
@@ -8,7 +8,8 @@ export const storedSlowOperationSchema = z.object({
   timestamp: timestampSchema,
   message: z.string(),
   type: traceTypeSchema,
-  name: traceNameSchema,
+  /** Read with the older name rules: a document written before the printable rule still reads back. */
+  name: storedTraceNameSchema,
   context: z.object({
     duration: z.number().min(0),
     threshold: z.number(),

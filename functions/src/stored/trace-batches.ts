@@ -5,13 +5,14 @@ import {
   documentIdSchema,
   durationSchema,
   metricsSchema,
-  traceNameSchema,
+  storedTraceNameSchema,
   traceTypeSchema,
 } from "@aideon-perf/core";
 import { storedConverter, timestampSchema } from "./stored-document";
 
 export const storedBatchTraceSchema = z.object({
-  name: traceNameSchema,
+  /** Read with the older name rules: a document written before the printable rule still reads back. */
+  name: storedTraceNameSchema,
   trace_type: traceTypeSchema,
   /** The client's start time clamped to the receive time within the allowed skew. */
   start_time: timestampSchema,

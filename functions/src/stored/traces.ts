@@ -1,10 +1,11 @@
 /** `perf_traces`: one document per server-tracked trace (startTrace / stopTrace / addMetric). */
 import * as z from "zod";
-import { attributesSchema, metricsSchema, traceNameSchema, traceTypeSchema } from "@aideon-perf/core";
+import { attributesSchema, metricsSchema, storedTraceNameSchema, traceTypeSchema } from "@aideon-perf/core";
 import { storedConverter, timestampSchema } from "./stored-document";
 
 export const storedTraceSchema = z.object({
-  name: traceNameSchema,
+  /** Read with the older name rules: a document written before the printable rule still reads back. */
+  name: storedTraceNameSchema,
   trace_type: traceTypeSchema,
   attributes: attributesSchema,
   metrics: metricsSchema,

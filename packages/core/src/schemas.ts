@@ -19,13 +19,41 @@ export const documentIdSchema = z
   .regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, _ and -')
   .refine((id) => !FIRESTORE_RESERVED.test(id), 'must not have the form __id__ (reserved by Firestore)');
 
-// Trace and metric names share Firebase Performance Monitoring's naming rules.
-const nameSchema = z
-  .string()
-  .min(1)
-  .max(LIMITS.NAME_MAX_LENGTH)
-  .refine((name) => name.trim() === name, 'must not start or end with whitespace')
-  .refine((name) => !name.startsWith('_'), 'must not start with an underscore (reserved)');
+/**
+ * What a name may not hold: C0/C1 controls (and DEL), zero-width and directional marks (U+200B-U+200F),
+ * bidi embeddings and overrides (U+202A-U+202E, U+2066-U+2069), the BOM / zero-width no-break space
+ * (U+FEFF), and lone surrogates (invalid UTF-16: \p{Cs} matches only unpaired ones under /u).
+ */
+const UNPRINTABLE = /[\p{Cc}\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]|\p{Cs}/u;
+
+const unprintableMessage = (name: string): string => {
+  const char = UNPRINTABLE.exec(name)?.[0] ?? '';
+  const code = `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+  return /\p{Cs}/u.test(char)
+    ? `must be valid UTF-16 (it holds a lone surrogate, ${code})`
+    : `must not contain control, zero-width or bidirectional-control characters (it holds ${code})`;
+};
+
+/** Firebase Performance Monitoring's naming rules (all a name was checked for before the printable rule). */
+const withNameRules = (schema: z.ZodString) =>
+  schema
+    .min(1)
+    .max(LIMITS.NAME_MAX_LENGTH)
+    .refine((name) => name.trim() === name, 'must not start or end with whitespace')
+    .refine((name) => !name.startsWith('_'), 'must not start with an underscore (reserved)');
+
+/**
+ * Trace and metric names as accepted: printable (no control, invisible or direction-changing characters
+ * that would make two names look alike or garble a dashboard or chat message), and normalized to NFC so
+ * that one name typed two ways (é as one code point or as e + U+0301) is one name. The other rules
+ * (length, whitespace, underscore) apply to the NFC form, which is what is stored.
+ */
+const nameSchema = withNameRules(
+  z
+    .string()
+    .refine((name) => !UNPRINTABLE.test(name), { error: (issue) => unprintableMessage(String(issue.input)) })
+    .overwrite((name) => name.normalize('NFC')),
+);
 
 /**
  * The one name per trace type under which the aggregates fold the names beyond that type's cardinality
@@ -37,8 +65,11 @@ export const traceNameSchema = nameSchema.refine(
   (name) => name !== OTHER_TRACE_NAME,
   `must not be ${OTHER_TRACE_NAME} (reserved for the names over a type's cardinality budget)`,
 );
-/** A name as the aggregates store it: a recorded trace's name or OTHER_TRACE_NAME. */
-export const storedTraceNameSchema = nameSchema;
+/**
+ * A name as the aggregates store it: a recorded trace's name or OTHER_TRACE_NAME. Only the older rules:
+ * names stored before the printable rule still read back (and can still be asked for), unchanged.
+ */
+export const storedTraceNameSchema = withNameRules(z.string());
 export const metricNameSchema = nameSchema;
 
 const attributeKeySchema = z

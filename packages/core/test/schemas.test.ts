@@ -74,6 +74,36 @@ describe('schemas', () => {
       parseRequest(startTraceRequestSchema, asTraceName('video_generation'));
     });
 
+    it('rejects control, zero-width and bidi-control characters and lone surrogates, naming the field and the character', () => {
+      const unprintable = ['\u0000', '\u0007', '\u001b', '\u007f', '\u0085', '\u009f', '\u200b', '\u200d', '\u200e', '\u200f', '\u202a', '\u202e', '\u2066', '\u2069', '\ufeff'];
+      for (const char of unprintable) {
+        const name = `check${char}out`;
+        const code = `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+        assert.equal(rejects(startTraceRequestSchema, asTraceName(name), 'name').message, `name: must not contain control, zero-width or bidirectional-control characters (it holds ${code})`);
+        rejects(addMetricRequestSchema, asMetricName(name), 'metric_name');
+        rejects(recordTracesRequestSchema, { batch_id: 'b1', traces: [trace({ name })] }, 'traces[0].name');
+        rejects(stopTraceRequestSchema, asMetricKey(name), `metrics.${name}`);
+      }
+      for (const name of ['a\ud800', '\udc00a', 'a\ude00\ud83d']) {
+        assert.match(rejects(startTraceRequestSchema, asTraceName(name), 'name').message, /^name: must be valid UTF-16 \(it holds a lone surrogate, U\+D[89A-F][0-9A-F]{2}\)$/);
+        rejects(addMetricRequestSchema, asMetricName(name), 'metric_name');
+      }
+      // Printable non-ASCII is fine: emoji (a surrogate pair), accents, other scripts, a no-break space inside.
+      for (const name of ['deploy 🚀', 'café', 'заказ', 'a\u00a0b', '注文']) {
+        assert.equal(parseRequest(startTraceRequestSchema, asTraceName(name)).name, name);
+      }
+    });
+
+    it('normalizes names to NFC, so one name typed two ways is one name, and checks the NFC form', () => {
+      const decomposed = 'cafe\u0301';
+      assert.equal(parseRequest(startTraceRequestSchema, asTraceName(decomposed)).name, 'caf\u00e9');
+      assert.equal(parseRequest(addMetricRequestSchema, asMetricName(decomposed)).metric_name, 'caf\u00e9');
+      assert.deepEqual(parseRequest(stopTraceRequestSchema, asMetricKey(decomposed)).metrics, { 'caf\u00e9': 1 });
+      assert.equal(parseRequest(recordTracesRequestSchema, { batch_id: 'b1', traces: [trace({ name: decomposed })] }).traces[0]!.name, 'caf\u00e9');
+      // 101 code units as typed, 100 in NFC: the length limit is the stored form's.
+      assert.equal(parseRequest(startTraceRequestSchema, asTraceName(`${'n'.repeat(99)}e\u0301`)).name.length, 100);
+    });
+
     it('reserves (other), the over-budget name, for traces but not for metrics', () => {
       rejects(startTraceRequestSchema, asTraceName(OTHER_TRACE_NAME), 'name');
       rejects(recordTracesRequestSchema, { batch_id: 'b1', traces: [{ name: OTHER_TRACE_NAME, start_time: '2024-12-06T14:25:15Z', duration: 1 }] }, 'traces[0].name');

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { nextAlertStep, notificationOf, type OpenAlertState } from "../src/alerts/alert-lifecycle";
 import { backoffDelayMs } from "../src/alerts/backoff";
-import { webhookBody, type AnnouncedAlert } from "../src/alerts/notifications";
+import { escapeSlackText, webhookBody, type AnnouncedAlert } from "../src/alerts/notifications";
 import { usableWebhookUrl } from "../src/alerts/webhook-url";
 import { openAlertId } from "../src/alerts/alert-store";
 
@@ -73,6 +73,31 @@ describe("webhook body", () => {
     assert.deepEqual(webhookBody({ kind: "resolved", alert: { ...alert, resolved_at_ms: Date.parse("2024-12-06T15:00:00Z") } }), {
       text: "[aideon-perf] RESOLVED: Critical CPU usage: 97.3% on web-1 (fired 2024-12-06T14:32:22.000Z, resolved 2024-12-06T15:00:00.000Z)",
     });
+  });
+});
+
+describe("webhook body escaping", () => {
+  const alert: AnnouncedAlert = {
+    alert_id: "disk:web-1",
+    rule: "disk",
+    subject: "web-1",
+    severity: "warning",
+    message: "High disk usage: 91.0% on web-1 (/mnt/<!channel> & <https://evil.example|click here>)",
+    value: 91,
+    threshold: 85,
+    started_at_ms: Date.parse("2024-12-06T14:30:22Z"),
+    fired_at_ms: Date.parse("2024-12-06T14:30:22Z"),
+    resolved_at_ms: Date.parse("2024-12-06T15:00:00Z"),
+  };
+
+  it("escapes &, < and > in text that came from agents or clients, so Slack shows it as typed", () => {
+    const escaped = "High disk usage: 91.0% on web-1 (/mnt/&lt;!channel&gt; &amp; &lt;https://evil.example|click here&gt;)";
+    for (const kind of ["firing", "resolved"] as const) {
+      const { text } = webhookBody({ kind, alert });
+      assert.ok(text.includes(escaped), text);
+      assert.doesNotMatch(text, /[<>]|&(?!amp;|lt;|gt;)/, "no control character of Slack's left unescaped");
+    }
+    assert.equal(escapeSlackText("a &amp; b"), "a &amp;amp; b", "& first, so an escape that was typed shows as typed");
   });
 });
 

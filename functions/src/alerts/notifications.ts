@@ -29,14 +29,25 @@ export function newNotification(kind: NotificationKind, alert: AnnouncedAlert, n
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
+ * Slack's three control characters escaped (api.slack.com/reference/surfaces/formatting#escaping), so
+ * that text quoted from agents (a mount path, a host id) shows as typed instead of
+ * becoming a mention (`<!channel>`) or a disguised link (`<https://evil|click>`).
+ */
+export function escapeSlackText(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/**
  * Slack's incoming-webhook body (`{text}`; Mattermost, Rocket.Chat and most chat webhooks accept it
  * too): "[aideon-perf] FIRING (warning): High CPU usage: 85.2% on web-1 (since 2024-12-06T14:30:22.000Z)".
+ * The alert's message is escaped: it quotes mount paths and host ids as agents sent them.
  */
 export function webhookBody(n: Pick<StoredAlertNotification, "kind" | "alert">): { text: string } {
   const a = n.alert;
+  const message = escapeSlackText(a.message);
   const text =
     n.kind === "firing"
-      ? `[aideon-perf] FIRING (${a.severity}): ${a.message} (since ${iso(a.started_at_ms)})`
-      : `[aideon-perf] RESOLVED: ${a.message} (fired ${iso(a.fired_at_ms ?? a.started_at_ms)}, resolved ${iso(a.resolved_at_ms ?? a.started_at_ms)})`;
+      ? `[aideon-perf] FIRING (${a.severity}): ${message} (since ${iso(a.started_at_ms)})`
+      : `[aideon-perf] RESOLVED: ${message} (fired ${iso(a.fired_at_ms ?? a.started_at_ms)}, resolved ${iso(a.resolved_at_ms ?? a.started_at_ms)})`;
   return { text };
 }

@@ -1,7 +1,9 @@
 import { onCall, type CallableRequest } from "firebase-functions/https";
 import type { z } from "zod";
 import { parseRequest, ValidationError } from "@aideon-perf/core";
-import { ENFORCE_APP_CHECK, RECORDING_ACCESS } from "./config";
+import { getAuth } from "firebase-admin/auth";
+import { CALLABLE_MAX_BODY_BYTES, ENFORCE_APP_CHECK, RECORDING_ACCESS } from "./config";
+import { db } from "./firestore";
 import { principalOf, type Principal, type TokenClaims } from "./admission/principal";
 import { recordingRefusal } from "./admission/recording-access";
 import { errors } from "./errors";
@@ -26,13 +28,32 @@ function authorize(request: CallableRequest, access: Access): Principal {
 }
 
 /**
+ * The platform checks a callable's ID token but not whether it was revoked; an admin read checks that
+ * too (one Auth call), so a removed admin is refused at once rather than when the token expires.
+ */
+async function assertNotRevoked(request: CallableRequest): Promise<void> {
+  const header = request.rawRequest?.headers?.authorization;
+  const token = typeof header === "string" ? header.replace(/^bearer /i, "").trim() : "";
+  if (!token) return; // no header: the caller is a test harness handing auth in directly
+  try {
+    db();
+    await getAuth().verifyIdToken(token, true);
+  } catch {
+    throw errors.tokenRevoked();
+  }
+}
+
+/**
  * A callable whose payload is validated by a core wire schema before anything is read or written;
  * validation failures become invalid-argument errors naming the field. Read APIs take no payload
  * at all as "all defaults" (httpsCallable(fns, 'getStats')() sends null); recording APIs need one.
  */
 function callable<S extends z.ZodType, R>(access: Access, schema: S, run: (principal: Principal, request: z.output<S>) => Promise<R>) {
   return onCall({ enforceAppCheck: ENFORCE_APP_CHECK }, async (request) => {
+    const bytes = request.rawRequest?.rawBody?.length ?? 0;
+    if (bytes > CALLABLE_MAX_BODY_BYTES) throw errors.bodyTooLarge(bytes, CALLABLE_MAX_BODY_BYTES);
     const principal = authorize(request, access);
+    if (access === "admin") await assertNotRevoked(request);
     const data = access === "admin" ? (request.data ?? {}) : request.data;
     try {
       return await run(principal, parseRequest(schema, data));

@@ -12,11 +12,44 @@ export const TRACE_RETENTION_DAYS = defineInt("TRACE_RETENTION_DAYS", {
 });
 
 /**
- * Reject callable requests without a valid App Check token. A plain environment variable rather than a
- * param: firebase-functions evaluates onCall's enforceAppCheck when the module loads, where a param's
- * value() is only meaningful at run time.
+ * Reject recording and read requests without a valid App Check token: callables (onCall's
+ * enforceAppCheck) and the REST API (X-Firebase-AppCheck). ENFORCE_APP_CHECK=true or false, or auto (the
+ * default): on for a deployed project, off for a demo- project (the emulators). A plain environment
+ * variable rather than a param: onCall's enforceAppCheck is read when the module loads.
  */
-export const ENFORCE_APP_CHECK = process.env.ENFORCE_APP_CHECK === "true";
+export const ENFORCE_APP_CHECK = appCheckEnforced(process.env);
+
+/** Instances per function at most (setGlobalOptions): a flood costs at most this many instances' time. */
+export const FUNCTIONS_MAX_INSTANCES = wholeNumberOf("FUNCTIONS_MAX_INSTANCES", process.env.FUNCTIONS_MAX_INSTANCES, 20, 1, 1_000);
+
+/** The largest callable request body accepted, in bytes (a 500-trace batch of typical traces is ~150 KB). */
+export const CALLABLE_MAX_BODY_BYTES = wholeNumberOf("CALLABLE_MAX_BODY_BYTES", process.env.CALLABLE_MAX_BODY_BYTES, 1_048_576, 1_024, 32 * 1_048_576);
+
+/** ENFORCE_APP_CHECK's meaning for an environment (see above); exported for its tests. */
+export function appCheckEnforced(env: NodeJS.ProcessEnv): boolean {
+  const text = (env.ENFORCE_APP_CHECK ?? "").trim();
+  if (text === "true") return true;
+  if (text === "false") return false;
+  if (text !== "" && text !== "auto") throw new Error(`ENFORCE_APP_CHECK must be true, false or auto, not "${text}"`);
+  return !projectIdOf(env).startsWith("demo-");
+}
+
+/** The project being served or deployed; "" when unknown (then App Check, on auto, is enforced). */
+function projectIdOf(env: NodeJS.ProcessEnv): string {
+  if (env.GCLOUD_PROJECT) return env.GCLOUD_PROJECT;
+  try {
+    return (JSON.parse(env.FIREBASE_CONFIG ?? "{}") as { projectId?: string }).projectId ?? "";
+  } catch {
+    return "";
+  }
+}
+
+function wholeNumberOf(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
+  if (text === undefined || text.trim() === "") return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, not "${text}"`);
+  return n;
+}
 
 /** The cardinality budget (docs/aggregation.md): names per trace type per minute kept exactly; the rest fold into (other). */
 export const AGGREGATE_NAME_BUDGET = defineInt("AGGREGATE_NAME_BUDGET", {

@@ -17,4 +17,6 @@ export const errors = {
   hostNotFound: (hostId: string) => new HttpsError("not-found", `No host ${hostId} has reported.`),
   notAdmin: () => new HttpsError("permission-denied", "This needs the admin claim (admin: true)."),
   recordingNotAllowed: (why: string) => new HttpsError("permission-denied", why),
+  tokenRevoked: () => new HttpsError("unauthenticated", "The ID token was revoked or its user disabled; sign in again."),
+  bodyTooLarge: (bytes: number, max: number) => new HttpsError("invalid-argument", `The request body is ${bytes} bytes; at most ${max} are accepted.`),
 };

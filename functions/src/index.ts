@@ -1,6 +1,7 @@
 /**
  * Deployed functions. Names are the public contract: clients call callables by name with httpsCallable.
  */
+import "./global-options";
 import { onDocumentCreated, onDocumentUpdated } from "firebase-functions/firestore";
 import { onSchedule } from "firebase-functions/scheduler";
 import {

@@ -142,8 +142,9 @@ function paramsFindings(plan: FunctionsPlan, area: string, projectId: string): F
       ),
     );
   }
-  if (plan.userEnvs.ENFORCE_APP_CHECK === "true") {
-    findings.push(warn(area, "ENFORCE_APP_CHECK=true: callables reject every request without a valid App Check token", `register every app that records with App Check first (${GUIDE}#app-check)`));
+  // auto (the default) enforces on every project but a demo- one, so it counts as on here.
+  if ((plan.userEnvs.ENFORCE_APP_CHECK ?? "auto") !== "false") {
+    findings.push(warn(area, `ENFORCE_APP_CHECK=${plan.userEnvs.ENFORCE_APP_CHECK ?? "auto"}: callables and the REST API reject every request without a valid App Check token`, `register every app that records with App Check first (${GUIDE}#app-check)`));
   }
   return findings;
 }

@@ -52,7 +52,7 @@ export function requiredApis(plan: DeployPlan): RequiredApi[] {
     for (const api of ["cloudfunctions", "cloudbuild", "artifactregistry", "run", "eventarc", "pubsub", "storage"]) add(`${api}.googleapis.com`, "Cloud Functions v2", true);
     for (const api of plan.functions.flatMap((f) => f.requiredAPIs)) add(api, "declared by the functions", true);
     if (plan.functions.some((f) => f.secretParams.length)) add("secretmanager.googleapis.com", "function secrets", true);
-    if (plan.functions.some((f) => f.userEnvs.ENFORCE_APP_CHECK === "true")) add("firebaseappcheck.googleapis.com", "App Check enforcement", false);
+    if (plan.functions.some((f) => (f.userEnvs.ENFORCE_APP_CHECK ?? "auto") !== "false")) add("firebaseappcheck.googleapis.com", "App Check enforcement", false);
     add("identitytoolkit.googleapis.com", "Firebase Authentication (recording needs signed-in users)", false);
   }
   if (plan.firestore.length) {

@@ -86,6 +86,8 @@ export const apiErrors = {
     new ApiError(401, "unauthenticated", "The ID token was revoked (its user was signed out or disabled); sign in again.", undefined, {
       "WWW-Authenticate": 'Bearer realm="aideon-perf", error="invalid_token", error_description="token revoked"',
     }),
+  appCheckMissing: () => new ApiError(401, "unauthenticated", "Send X-Firebase-AppCheck: <App Check token> (this project enforces App Check)."),
+  appCheckInvalid: () => new ApiError(401, "unauthenticated", "The App Check token is invalid or expired."),
   authUnavailable: (cause?: unknown) =>
     new ApiError(503, "unavailable", "ID tokens cannot be verified right now; retry shortly.", undefined, { "Retry-After": "5" }, { cause }),
   rateLimited: (retryAfterSeconds: number) =>

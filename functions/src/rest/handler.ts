@@ -25,6 +25,8 @@ export interface ApiDeps extends Omit<RouteDeps, "openApi"> {
   /** Read on the first request (so a deploy-time load reads no environment), then kept. */
   config: () => ApiConfig;
   verifyIdToken: VerifyIdToken;
+  /** App Check for every non-public route (X-Firebase-AppCheck), when ENFORCE_APP_CHECK resolves to on. */
+  appCheck: { required: boolean; verify: (token: string) => Promise<unknown> };
   /** Where rate-limit leases are kept (Firestore in production). */
   leaseStore: (config: ApiConfig) => LeaseStore;
   now?: () => number;
@@ -53,9 +55,19 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
     return state;
   };
 
+  async function checkAppCheck(header: string | string[] | undefined): Promise<void> {
+    if (typeof header !== "string" || header === "") throw apiErrors.appCheckMissing();
+    try {
+      await deps.appCheck.verify(header);
+    } catch {
+      throw apiErrors.appCheckInvalid();
+    }
+  }
+
   async function respond(req: BodyRequest, route: Route, config: ApiConfig, limiter: RateLimiter): Promise<unknown> {
     let caller: Caller | undefined;
     if (route.access !== "public") {
+      if (deps.appCheck.required) await checkAppCheck(req.headers["x-firebase-appcheck"]);
       caller = await authenticate(req.headers.authorization, deps.verifyIdToken);
       if (route.access === "admin" && !caller.admin) throw errors.notAdmin();
     }

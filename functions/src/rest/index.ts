@@ -3,7 +3,9 @@
  * the Firebase Hosting rewrite of /api/** (firebase.json) or the function's own URL with the same path.
  */
 import { randomUUID } from "node:crypto";
+import { getAppCheck } from "firebase-admin/app-check";
 import { getAuth } from "firebase-admin/auth";
+import { ENFORCE_APP_CHECK } from "../config";
 import { onRequest } from "firebase-functions/https";
 import { db } from "../firestore";
 import { services } from "../services";
@@ -22,6 +24,13 @@ export function defaultApiDeps(): ApiDeps {
       db(); // initializes the default app, once
       return getAuth();
     }),
+    appCheck: {
+      required: ENFORCE_APP_CHECK,
+      verify: (token) => {
+        db();
+        return getAppCheck().verifyToken(token);
+      },
+    },
     leaseStore: (config) => firestoreLeaseStore(services().db, config.rateLimit.windowMs),
     benchmark: (req) => runBenchmark(req, { db: () => services().db, newId: randomUUID }),
   };

@@ -10,6 +10,7 @@ import { finishedTraces } from "./aggregation/finished-traces";
 import { statsStore } from "./aggregation/stats-store";
 import { deadLetters } from "./aggregation/dead-letters";
 import { admission } from "./admission/admission";
+import { healthCapsFromEnv } from "./admission/health-sources";
 import { quotaPlanFromEnv } from "./admission/quota-plan";
 import { firestoreQuotaStore } from "./admission/quota-store";
 import { statsService } from "./reads/stats-service";
@@ -30,7 +31,7 @@ function build() {
   const store = statsStore(firestore, { retentionDays, nameBudget: () => AGGREGATE_NAME_BUDGET.value() });
   const letters = deadLetters(firestore);
   const quotaPlan = quotaPlanFromEnv(process.env);
-  const recording = admission(quotaPlan, firestoreQuotaStore(firestore, quotaPlan), now);
+  const recording = admission(quotaPlan, firestoreQuotaStore(firestore, quotaPlan), now, healthCapsFromEnv(process.env));
   const thresholds = thresholdsConfig(firestore, now);
   const hosts = hostStore(firestore);
   return {
@@ -39,7 +40,15 @@ function build() {
     abandonAfterMs: () => ABANDON_AFTER_MINUTES.value() * 60_000,
     store,
     thresholds,
-    traces: traceService({ db: firestore, admit: recording.admit, now, newTraceId: randomUUID, retentionDays }),
+    traces: traceService({
+      db: firestore,
+      admit: recording.admit,
+      healthFlags: recording.healthFlags,
+      thresholds: () => thresholds.get(),
+      now,
+      newTraceId: randomUUID,
+      retentionDays,
+    }),
     finished: finishedTraces({ db: firestore, store, thresholds, now }),
     deadLetters: letters,
     stats: statsService({ db: firestore, store, now, retentionDays, reportingHosts: (at) => hosts.reporting(at) }),

@@ -18,6 +18,7 @@ import { COLLECTIONS } from "../src/firestore";
 import * as fns from "../src/index";
 import { services } from "../src/services";
 import { addFinishedTrace, emptyDelta } from "../src/aggregation/trace-stats";
+import { TRUSTED_CLAIM } from "../src/admission/principal";
 import { admin, alice, call, fft, recordedTrace, rejection, withoutBackgroundTriggers } from "./helpers";
 import { alertDocs, evaluateAt, putHost, resetHealthConfig, setHealthConfig } from "./health-support";
 
@@ -87,17 +88,18 @@ describe("health evaluation (wrapped evaluateHealth and callables, real Firestor
     );
   });
 
-  it("warns on more than 10 slow operations in the last hour, from the aggregates", async () => {
+  it("warns on more than 10 slow operations in the last hour, from the aggregates (a trusted source)", async () => {
     const poor = PERFORMANCE_THRESHOLDS.HTTP_REQUEST.poor;
     const traces = (n: number, duration: number) =>
       Array.from({ length: n }, (_, i) => recordedTrace(i, { start_time: new Date().toISOString(), duration }));
-    await call(fns.recordTraces, { batch_id: "slow-10", traces: [...traces(10, poor + 1), ...traces(5, 0.2)] }, alice);
+    const backend = { uid: "backend-uid", claims: { [TRUSTED_CLAIM]: true } };
+    await call(fns.recordTraces, { batch_id: "slow-10", traces: [...traces(10, poor + 1), ...traces(5, 0.2)] }, backend);
     await aggregateBatches();
     await evaluateAt(Date.now());
     let health = (await getHealth()).health;
     assert.deepEqual([health.status, health.stats.slow_operations_count, health.stats.total_traces], ["healthy", 10, 15]);
 
-    await call(fns.recordTraces, { batch_id: "slow-11", traces: traces(1, poor + 2) }, alice);
+    await call(fns.recordTraces, { batch_id: "slow-11", traces: traces(1, poor + 2) }, backend);
     await aggregateBatches();
     await evaluateAt(Date.now());
     health = (await getHealth()).health;
@@ -107,6 +109,23 @@ describe("health evaluation (wrapped evaluateHealth and callables, real Firestor
     assert.equal(health.stats.slow_operations_count, 11);
   });
 
+
+  it("lets no untrusted user fire the slow-operations alert alone: anonymous ones never count, signed-in ones at most 5 slow an hour", async () => {
+    const poor = PERFORMANCE_THRESHOLDS.HTTP_REQUEST.poor;
+    const slow = (n: number) => Array.from({ length: n }, (_, i) => recordedTrace(i, { start_time: new Date().toISOString(), duration: poor + 1 }));
+    const anonymous = { uid: "anon-burst", claims: { firebase: { sign_in_provider: "anonymous" } } };
+    const user = { uid: "user-burst", claims: { firebase: { sign_in_provider: "password" } } };
+    await call(fns.recordTraces, { batch_id: "anon-burst", traces: slow(200) }, anonymous);
+    await call(fns.recordTraces, { batch_id: "user-burst-1", traces: slow(30) }, user);
+    await call(fns.recordTraces, { batch_id: "user-burst-2", traces: slow(30) }, user);
+    await aggregateBatches();
+    await evaluateAt(Date.now());
+    const health = (await getHealth()).health;
+    assert.equal(health.status, "healthy");
+    assert.equal(health.stats.slow_operations_count, 5, "the signed-in user's 5 of 60; the anonymous 200 none");
+    const stats = await call<{ stats: { slow_operations_count: number } }>(fns.getStats, { window: "hour" }, admin);
+    assert.equal(stats.stats.slow_operations_count, 260, "every slow trace is still counted in the statistics");
+  });
   it("warns on a p95 regression against the type's 24 h p95, with at least 20 traces in the hour", async () => {
     const now = Date.parse("2030-01-01T12:30:00Z");
     await stageTraces(now - 3 * 3_600_000, Array.from({ length: 1000 }, () => 0.1));

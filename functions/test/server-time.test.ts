@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Timestamp } from "firebase-admin/firestore";
 import { DAY_MS, recordTracesRequestSchema } from "@aideon-perf/core";
+import { PERFORMANCE_THRESHOLDS } from "@aideon-perf/core";
 import { clientTimeEdges } from "../../packages/core/test/fixtures/client-time-edges";
 import { adminDb, clearFirestore, ensureFirestore } from "../../test/support/firestore";
 import { COLLECTIONS } from "../src/firestore";
@@ -26,7 +27,7 @@ describe("server time rules", function () {
     before(ensureFirestore);
     beforeEach(clearFirestore);
 
-    const service = () => traceService({ db: adminDb(), admit: async () => {}, now: () => SERVER_MS, newTraceId: randomUUID, retentionDays: () => RETENTION_DAYS });
+    const service = () => traceService({ db: adminDb(), admit: async () => {}, healthFlags: async (_p, slow) => slow.map(() => true), thresholds: async () => PERFORMANCE_THRESHOLDS, now: () => SERVER_MS, newTraceId: randomUUID, retentionDays: () => RETENTION_DAYS });
 
     /** Records one trace starting at `startMs` and returns its stored chunk document. */
     async function recordAt(startMs: number) {

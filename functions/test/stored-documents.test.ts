@@ -85,6 +85,7 @@ const shard: StoredShard = {
   shard: 7,
   state: "open",
   types: { HTTP_REQUEST: stats },
+  health: { HTTP_REQUEST: stats },
   names: { n0123456789abcdef0123: checkout },
   other: { HTTP_REQUEST: { ...checkout, name: "(other)" } },
   slow: { n0123456789abcdef0123: { trace_type: "HTTP_REQUEST", samples: [sample] } },
@@ -95,7 +96,7 @@ const shard: StoredShard = {
   expire_at: at("2026-12-04T12:00:00.000Z"),
 };
 
-const rollup: StoredRollup = { granularity: "all", bucket: "all", types: { HTTP_REQUEST: stats }, budget: { HTTP_REQUEST: { other_count: 2, names_over_budget: 1 } } };
+const rollup: StoredRollup = { granularity: "all", bucket: "all", types: { HTTP_REQUEST: stats }, health: {}, budget: { HTTP_REQUEST: { other_count: 2, names_over_budget: 1 } } };
 
 const nameRollup: StoredNameRollup = {
   granularity: "hour",

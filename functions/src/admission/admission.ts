@@ -11,6 +11,8 @@
  * (instances x lease) units early; when a lease's window ends its remainder is dropped.
  */
 import { HttpsError } from "firebase-functions/https";
+import { HOUR_MS } from "@aideon-perf/core";
+import { healthCapsFromEnv, healthStanding, type HealthCaps } from "./health-sources";
 import { principalKey, type Principal } from "./principal";
 import { minuteIndex, retryAfterSeconds, type QuotaPlan, type QuotaScope } from "./quota-plan";
 import type { QuotaStore } from "./quota-store";
@@ -38,9 +40,20 @@ interface LocalLease {
 export interface Admission {
   /** Resolves when `principal` may record `units` more; throws resource-exhausted otherwise. */
   admit(principal: Principal, units: number): Promise<void>;
+  /** For each trace (true: slow), whether it counts for health: its principal's standing and hourly caps. */
+  healthFlags(principal: Principal, slow: readonly boolean[]): Promise<boolean[]>;
 }
 
-export function admission(plan: QuotaPlan, store: QuotaStore, now: () => number = Date.now): Admission {
+interface HealthAllowance {
+  hour: number;
+  traces: number;
+  slow: number;
+  /** The hour's cap is spent in Firestore: no more leases this hour. */
+  spent: boolean;
+}
+
+export function admission(plan: QuotaPlan, store: QuotaStore, now: () => number = Date.now, caps: HealthCaps = healthCapsFromEnv({})): Admission {
+  const allowances = new Map<string, HealthAllowance>();
   const limits = [plan.projectPerMinute, ...Object.values(plan.principal).flatMap((q) => [q.perMinute, q.perDay])];
   const off = limits.every((limit) => limit === 0);
   const leases = new Map<string, LocalLease>();
@@ -59,6 +72,33 @@ export function admission(plan: QuotaPlan, store: QuotaStore, now: () => number 
   }
 
   return {
+    async healthFlags(principal, slow) {
+      const standing = healthStanding(caps, principal);
+      if (standing !== "capped") return slow.map(() => standing === "uncapped");
+      const key = principalKey(principal);
+      const hour = Math.floor(now() / HOUR_MS);
+      let allowance = allowances.get(key);
+      if (allowance?.hour !== hour) {
+        allowance = { hour, traces: 0, slow: 0, spent: false };
+        if (allowances.size > 10_000) allowances.clear();
+        allowances.set(key, allowance);
+      }
+      const wantSlow = slow.filter(Boolean).length;
+      if (!allowance.spent && (allowance.traces < slow.length || allowance.slow < wantSlow)) {
+        const got = await store.leaseHealth(principal, { traces: slow.length - allowance.traces, slow: wantSlow - allowance.slow }, caps, now());
+        allowance.traces += got.traces;
+        allowance.slow += got.slow;
+        if (got.traces === 0) allowance.spent = true;
+      }
+      const a = allowance;
+      return slow.map((isSlow) => {
+        if (a.traces === 0 || (isSlow && a.slow === 0)) return false;
+        a.traces -= 1;
+        if (isSlow) a.slow -= 1;
+        return true;
+      });
+    },
+
     async admit(principal, units) {
       if (off) return;
       const key = principalKey(principal);

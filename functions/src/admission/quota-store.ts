@@ -4,7 +4,7 @@
  * added with increments. Nothing here runs per call: admission.ts spends leases in memory.
  */
 import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore";
-import { DAY_MS, MINUTE_MS } from "@aideon-perf/core";
+import { DAY_MS, HOUR_MS, MINUTE_MS } from "@aideon-perf/core";
 import { COLLECTIONS } from "../firestore";
 import { storedQuotaConverter, type StoredQuota } from "../stored/quotas";
 import { principalKey, type Principal } from "./principal";
@@ -23,7 +23,12 @@ export interface LeaseResult {
 export interface QuotaStore {
   lease(principal: Principal, need: number, nowMs: number): Promise<LeaseResult>;
   addRefusals(principal: Principal, refused: number, nowMs: number): Promise<void>;
+  /** Reserves up to `traces` health slots (and `slow` of them for slow traces) of the principal's hour. */
+  leaseHealth(principal: Principal, want: { traces: number; slow: number }, caps: { tracesPerHour: number; slowPerHour: number }, nowMs: number): Promise<{ traces: number; slow: number }>;
 }
+
+/** Health slots one lease reserves at most: the hour's cap is shared by few instances in practice. */
+export const HEALTH_LEASE_TRACES = 50;
 
 const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
@@ -73,6 +78,28 @@ export function firestoreQuotaStore(db: Firestore, plan: QuotaPlan): QuotaStore 
         });
         tx.set(r.projectShards[shard.i]!, { kind: "project_minute", window_start: windowStart, shard: shard.i, used: shard.used + granted, leases: leases(shard.doc) + 1, expire_at: Timestamp.fromMillis((r.minute + 1) * MINUTE_MS + KEEP_MINUTE_MS) });
         return { granted };
+      });
+    },
+
+    async leaseHealth(principal, want, caps, nowMs) {
+      const hour = Math.floor(nowMs / HOUR_MS);
+      const ref = quotas.doc(`ph_${principalKey(principal)}_${hour}`);
+      return db.runTransaction(async (tx) => {
+        const doc = (await tx.get(ref)).data();
+        const [usedTraces, usedSlow] = doc?.kind === "principal_health_hour" ? [doc.traces, doc.slow] : [0, 0];
+        const traces = Math.min(Math.max(0, caps.tracesPerHour - usedTraces), Math.max(want.traces, HEALTH_LEASE_TRACES));
+        const slow = Math.min(Math.max(0, caps.slowPerHour - usedSlow), want.slow, traces);
+        if (traces === 0) return { traces: 0, slow: 0 };
+        tx.set(ref, {
+          kind: "principal_health_hour",
+          principal: principal.id,
+          principal_kind: principal.kind,
+          window_start: Timestamp.fromMillis(hour * HOUR_MS),
+          traces: usedTraces + traces,
+          slow: usedSlow + slow,
+          expire_at: Timestamp.fromMillis((hour + 1) * HOUR_MS + KEEP_DAY_MS),
+        });
+        return { traces, slow };
       });
     },
 

@@ -41,7 +41,7 @@ export const SHARD_NAMES_PER_BUDGET = 2;
 
 export const SHARD_LIMITS = Object.freeze({
   namesPerType: SHARD_NAMES_PER_BUDGET * DEFAULT_NAME_BUDGET_PER_TYPE,
-  nameBytes: 448 * 1024,
+  nameBytes: 400 * 1024,
   sampleBytes: 160 * 1024,
   /** Refused keys listed per type; past it the type's whole minute folds into `(other)`. */
   refusedKeysPerType: 1_000,
@@ -54,13 +54,13 @@ const ENTRY_MAX_BYTES = SKETCH_MAX_BINS * 14 + 200;
 
 /**
  * The most a shard document can hold: names, refused keys and samples at their budgets, plus a type
- * and an `(other)` entry per trace type (each a capped sketch) and 4 KiB for the rest. About 880 KiB,
- * under Firestore's 1 MiB with room.
+ * a health and an `(other)` entry per trace type (each a capped sketch) and 4 KiB for the rest. About
+ * 860 KiB, under Firestore's 1 MiB with room.
  */
 export const SHARD_MAX_BYTES =
   SHARD_LIMITS.nameBytes +
   SHARD_LIMITS.sampleBytes +
-  TRACE_TYPES.length * (SHARD_LIMITS.refusedKeysPerType * NAME_KEY_BYTES + 2 * ENTRY_MAX_BYTES) +
+  TRACE_TYPES.length * (SHARD_LIMITS.refusedKeysPerType * NAME_KEY_BYTES + 3 * ENTRY_MAX_BYTES) +
   4 * 1024;
 
 export type ShardLimits = { readonly [K in keyof typeof SHARD_LIMITS]: number };
@@ -83,7 +83,7 @@ export interface ShardContent extends StatsDelta {
 }
 
 export function emptyShardContent(): ShardContent {
-  return { types: {}, names: {}, other: {}, refused: {}, refused_overflow: [], samples_dropped: 0, late: 0 };
+  return { types: {}, health: {}, names: {}, other: {}, refused: {}, refused_overflow: [], samples_dropped: 0, late: 0 };
 }
 
 const clone = (entry: NameStats): NameStats => mergeNameStats(emptyNameStats(entry.trace_type, entry.name), entry);
@@ -97,6 +97,7 @@ function otherOf(target: Partial<Record<TraceType, NameStats>>, type: TraceType)
 /** Adds `delta` into `shard` (mutated and returned) within the shard's budgets. */
 export function admitDelta(shard: ShardContent, delta: StatsDelta, limits: ShardLimits = SHARD_LIMITS): ShardContent {
   mergeTypes(shard.types, delta.types);
+  mergeTypes(shard.health, delta.health);
   let nameBytes = 0;
   let sampleBytes = 0;
   const namesOfType = new Map<TraceType, number>();
@@ -176,6 +177,7 @@ export function admitDelta(shard: ShardContent, delta: StatsDelta, limits: Shard
 /** What the fold of one minute writes. */
 export interface MinutePlan {
   types: Partial<Record<TraceType, TraceStats>>;
+  health: Partial<Record<TraceType, TraceStats>>;
   /** Per type with an `(other)` entry: its traces and how many distinct names it holds (at least). */
   budget: Partial<Record<TraceType, TypeBudget>>;
   /** Kept names and each type's `(other)`, keyed by nameKey; `slowest` are the records to write. */
@@ -196,6 +198,7 @@ export function planMinute(
   slowRecords = SLOW_RECORDS_PER_MINUTE,
 ): MinutePlan {
   const types: MinutePlan["types"] = {};
+  const health: MinutePlan["health"] = {};
   const merged = new Map<string, NameStats>();
   const other: Partial<Record<TraceType, NameStats>> = {};
   const incomplete = new Map<TraceType, Set<string>>();
@@ -204,6 +207,7 @@ export function planMinute(
   let samplesDropped = 0;
   for (const shard of shards) {
     mergeTypes(types, shard.types);
+    mergeTypes(health, shard.health);
     for (const [key, entry] of Object.entries(shard.names)) {
       mergeNameStats(merged.get(key) ?? merged.set(key, emptyNameStats(entry.trace_type, entry.name)).get(key)!, entry);
     }
@@ -245,7 +249,7 @@ export function planMinute(
     }
   }
   capSlowRecords(Object.values(names), slowRecords);
-  return { types, budget: planBudget, names, late, samples_dropped: samplesDropped };
+  return { types, health, budget: planBudget, names, late, samples_dropped: samplesDropped };
 }
 
 /** Keeps the `limit` slowest samples (by duration over threshold) across all names, each name's order kept. */

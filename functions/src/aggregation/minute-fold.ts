@@ -160,6 +160,7 @@ export function minuteFold(db: Firestore, refs: AggregateRefs, options: { retent
           granularity,
           bucket: bucketKey(granularity, minuteMs),
           types: mergeTypes(mergeTypes({}, previous?.types ?? {}), plan.types),
+          health: mergeTypes(mergeTypes({}, previous?.health ?? {}), plan.health),
           budget,
           ...expiry(granularity, minuteMs),
         };

@@ -8,7 +8,7 @@ import type { StoredShard } from "../stored/aggregates";
 import { emptyShardContent, type ShardContent } from "./cardinality";
 import { nameKey, type NameStats } from "./trace-stats";
 
-type StoredContent = Pick<StoredShard, "types" | "names" | "other" | "slow" | "refused" | "refused_overflow" | "samples_dropped" | "late">;
+type StoredContent = Pick<StoredShard, "types" | "health" | "names" | "other" | "slow" | "refused" | "refused_overflow" | "samples_dropped" | "late">;
 
 const withoutSamples = ({ name, trace_type, stats }: NameStats) => ({ name, trace_type, stats });
 
@@ -27,8 +27,8 @@ export function storedShardContent(content: ShardContent): StoredContent {
     other[type] = withoutSamples(entry);
     keep(nameKey(type, OTHER_TRACE_NAME), entry);
   }
-  const { types, refused, refused_overflow, samples_dropped, late } = content;
-  return { types, names, other, slow, refused, refused_overflow, samples_dropped, late };
+  const { types, health, refused, refused_overflow, samples_dropped, late } = content;
+  return { types, health, names, other, slow, refused, refused_overflow, samples_dropped, late };
 }
 
 export function shardContentOf(stored: StoredContent | undefined): ShardContent {
@@ -40,6 +40,6 @@ export function shardContentOf(stored: StoredContent | undefined): ShardContent 
   for (const [type, entry] of Object.entries(stored.other) as Array<[TraceType, Omit<NameStats, "slowest">]>) {
     other[type] = { ...entry, slowest: samples(nameKey(type, OTHER_TRACE_NAME)) };
   }
-  const { types, refused, refused_overflow, samples_dropped, late } = stored;
-  return { types, names, other, refused, refused_overflow, samples_dropped, late };
+  const { types, health, refused, refused_overflow, samples_dropped, late } = stored;
+  return { types, health, names, other, refused, refused_overflow, samples_dropped, late };
 }

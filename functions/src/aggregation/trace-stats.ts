@@ -49,6 +49,8 @@ export interface NameStats {
 /** One source document's contribution: per-type statistics and per-name entries keyed by nameKey. */
 export interface StatsDelta {
   types: Partial<Record<TraceType, TraceStats>>;
+  /** Per type, only the traces that count for health (their principal's source, within its cap). */
+  health: Partial<Record<TraceType, TraceStats>>;
   names: Record<string, NameStats>;
 }
 
@@ -57,6 +59,8 @@ export interface FinishedTrace {
   trace_type: TraceType;
   duration: number;
   attributes?: Attributes;
+  /** false: left out of the health statistics (admission/health-sources.ts); absent counts. */
+  health?: boolean;
 }
 
 export function emptyStats(): TraceStats {
@@ -64,7 +68,7 @@ export function emptyStats(): TraceStats {
 }
 
 export function emptyDelta(): StatsDelta {
-  return { types: {}, names: {} };
+  return { types: {}, health: {}, names: {} };
 }
 
 export function emptyNameStats(traceType: TraceType, name: string): NameStats {
@@ -91,7 +95,9 @@ export function addFinishedTrace(
 ): void {
   const slow = isSlow(trace.duration, threshold);
   const [byType, byName] = entriesFor(delta, trace.trace_type, trace.name);
-  for (const stats of [byType, byName.stats]) {
+  const counted = [byType, byName.stats];
+  if (trace.health !== false) counted.push((delta.health[trace.trace_type] ??= emptyStats()));
+  for (const stats of counted) {
     aggregateAdd(stats, trace.duration);
     if (slow) stats.slow += 1;
   }

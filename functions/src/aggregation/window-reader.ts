@@ -18,7 +18,7 @@ import { emptyNameStats, mergeNameStats, mergeTypes, type SlowSample, type Stats
 /** Open shards one read merges at most: five minutes at full sharding, when the fold runs every minute. */
 export const OPEN_SHARDS_READ = 500;
 
-const typesView = storedShardSchema.pick({ minute: true, minute_start: true, types: true });
+const typesView = storedShardSchema.pick({ minute: true, minute_start: true, types: true, health: true });
 const nameView = storedShardSchema.pick({ minute: true, minute_start: true }).extend({
   names: z.record(z.string(), storedShardSchema.shape.names.valueType),
 });
@@ -48,8 +48,8 @@ export function windowReader(db: Firestore, refs: AggregateRefs) {
       const startMs = windowStartMs(window, nowMs);
       return db.runTransaction(
         async (tx) => {
-          const result: WindowRead = { types: {}, names: {}, budget: {}, documentsRead: keys.length, bytesRead: 0 };
-          const fields = nameKey ? ["minute", "minute_start", `names.${nameKey}`] : ["minute", "minute_start", "types"];
+          const result: WindowRead = { types: {}, health: {}, names: {}, budget: {}, documentsRead: keys.length, bytesRead: 0 };
+          const fields = nameKey ? ["minute", "minute_start", `names.${nameKey}`] : ["minute", "minute_start", "types", "health"];
           const open = refs.shards.withConverter(null).where("state", "==", "open").orderBy("minute_start", "desc").limit(OPEN_SHARDS_READ).select(...fields);
           const [rollups, openSnap] = await Promise.all([
             nameKey
@@ -65,6 +65,7 @@ export function windowReader(db: Firestore, refs: AggregateRefs) {
             if (!doc) continue;
             if ("types" in doc) {
               mergeTypes(result.types, doc.types);
+              mergeTypes(result.health, doc.health);
               for (const [type, b] of Object.entries(doc.budget) as Array<[TraceType, TypeBudget]>) {
                 const was = result.budget[type] ?? { other_count: 0, names_over_budget: 0 };
                 result.budget[type] = { other_count: was.other_count + b.other_count, names_over_budget: was.names_over_budget + b.names_over_budget };
@@ -89,7 +90,10 @@ export function windowReader(db: Firestore, refs: AggregateRefs) {
               logger.warn("open shard does not match its schema; skipped by reads", { shard: snap.id });
               continue;
             }
-            if ("types" in parsed.data) mergeTypes(result.types, parsed.data.types);
+            if ("types" in parsed.data) {
+              mergeTypes(result.types, parsed.data.types);
+              mergeTypes(result.health, parsed.data.health);
+            }
             else if (nameKey && !applied.has(parsed.data.minute)) {
               const entry = parsed.data.names[nameKey];
               if (entry) mergeNameStats((result.names[nameKey] ??= emptyNameStats(entry.trace_type, entry.name)), { ...entry, slowest: [] });

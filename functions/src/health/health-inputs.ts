@@ -39,7 +39,9 @@ function readHost(snap: QueryDocumentSnapshot): StoredHost | undefined {
   }
 }
 
-const typeEntries = (delta: StatsDelta) => (Object.entries(delta.types) as Array<[TraceType, TraceStats]>).filter(([, s]) => s.count > 0);
+/** The health rules read only the traces that count for health (admission/health-sources.ts). */
+const typeEntries = (delta: Pick<StatsDelta, "health">) => (Object.entries(delta.health) as Array<[TraceType, TraceStats]>).filter(([, s]) => s.count > 0);
+const healthTotal = (delta: Pick<StatsDelta, "health">) => statsOfTypes({ types: delta.health });
 
 /** Trace statistics of the hour (with the 24 h p95 baselines) in getStats' terms; host counts come later. */
 type TraceHealthStats = Omit<HealthStats, "hosts_reporting" | "hosts_silent">;
@@ -66,7 +68,7 @@ export async function readHealthInputs(
   const hourByType = new Map(hourTypes);
   const inputs: HealthInputs = {
     hosts,
-    slow_operations_last_hour: statsOfTypes(hour).slow,
+    slow_operations_last_hour: healthTotal(hour).slow,
     dead_letters: letters.length,
     latency: dayTypes.map(([type, baseline]) => {
       const now = hourByType.get(type);
@@ -79,7 +81,7 @@ export async function readHealthInputs(
   };
   const stats: TraceHealthStats = {
     window: "hour",
-    total_traces: statsOfTypes(hour).count,
+    total_traces: healthTotal(hour).count,
     traces_by_type: Object.fromEntries(hourTypes.map(([type, s]) => [type, s.count])),
     average_durations: Object.fromEntries(hourTypes.map(([type, s]) => [type, s.sum / s.count])),
     slow_operations_count: inputs.slow_operations_last_hour,

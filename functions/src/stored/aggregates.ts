@@ -55,6 +55,8 @@ export const storedShardSchema = z.object({
   shard: z.number().int().min(0),
   state: z.enum(SHARD_STATES),
   types: typesSchema,
+  /** The traces that count for health (admission/health-sources.ts), per type. */
+  health: typesSchema,
   names: z.record(z.string(), nameStatsSchema),
   other: z.partialRecord(traceTypeSchema, nameStatsSchema),
   /** Slow samples by name key (each type's `(other)` under nameKey(type, "(other)")). */
@@ -72,6 +74,7 @@ export const storedRollupSchema = z.object({
   granularity: granularitySchema,
   bucket: z.string(),
   types: typesSchema,
+  health: typesSchema,
   /** Per type with names over its budget: traces in `(other)` and name-minutes folded into it. */
   budget: z.partialRecord(traceTypeSchema, typeBudgetSchema),
   ...expireAtField,

@@ -14,6 +14,8 @@ export const storedQuotaSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("principal_day"), ...principalFields, day: z.string(), used: count, leases: count, refused: count, expire_at: timestampSchema }),
   z.object({ kind: z.literal("project_minute"), window_start: timestampSchema, shard: count, used: count, leases: count, expire_at: timestampSchema }),
   z.object({ kind: z.literal("project_day"), day: z.string(), refused: count, expire_at: timestampSchema }),
+  /** A capped principal's hour of health contributions (admission/health-sources.ts). */
+  z.object({ kind: z.literal("principal_health_hour"), ...principalFields, window_start: timestampSchema, traces: count, slow: count, expire_at: timestampSchema }),
 ]);
 
 export type StoredQuota = z.output<typeof storedQuotaSchema>;

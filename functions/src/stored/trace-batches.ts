@@ -21,6 +21,8 @@ export const storedBatchTraceSchema = z.object({
   duration: durationSchema,
   attributes: attributesSchema,
   metrics: metricsSchema,
+  /** false: left out of the health statistics (its principal does not count, or is past its cap). */
+  health: z.literal(false).optional(),
 });
 
 export const storedTraceBatchSchema = z.object({

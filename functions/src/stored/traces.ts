@@ -17,6 +17,8 @@ export const storedTraceSchema = z.object({
   /** Server-clock seconds, set only by stopTrace (not bounded by the wire limit: the server measured it). */
   duration: z.number().min(0).nullable(),
   expire_at: timestampSchema,
+  /** false: left out of the health statistics (its principal does not count, or is past its cap). */
+  health: z.literal(false).optional(),
   /** False when written; set, with the aggregate writes, once the trace is in the statistics. */
   aggregated: z.boolean(),
   /** Set when aggregating it failed for good (its dead letter says why), so the sweeper passes it by. */

@@ -1,6 +1,9 @@
 import { Timestamp, type Firestore, type Transaction } from "firebase-admin/firestore";
 import {
   clampClientTime,
+  isSlow,
+  type Threshold,
+  type TraceType,
   type AddMetricRequest,
   type AddMetricResponse,
   type RecordTracesRequest,
@@ -22,6 +25,10 @@ export interface TraceServiceDeps {
   db: Firestore;
   /** Admission control: takes a call's units from the principal's quotas, or throws resource-exhausted. */
   admit: (principal: Principal, units: number) => Promise<void>;
+  /** Per trace (true: slow), whether it counts for health (admission/health-sources.ts). */
+  healthFlags: (principal: Principal, slow: readonly boolean[]) => Promise<boolean[]>;
+  /** The effective thresholds, to know which traces are slow for the health caps. */
+  thresholds: () => Promise<Readonly<Record<TraceType, Threshold>>>;
   /** Server clock in epoch ms; injectable so tests control durations. */
   now: () => number;
   newTraceId: () => string;
@@ -80,11 +87,14 @@ export function traceService(deps: TraceServiceDeps) {
     async stopTrace(principal: Principal, req: StopTraceRequest): Promise<StopTraceResponse> {
       await deps.admit(principal, 1);
       const uid = principal.id;
+      const thresholds = await deps.thresholds();
       const duration = await deps.db.runTransaction(async (tx) => {
         const { ref, trace } = await activeTraceOf(tx, uid, req.trace_id);
         const stopMs = deps.now();
         const seconds = durationSeconds(trace.start_time.toMillis(), stopMs);
+        const [counts] = await deps.healthFlags(principal, [isSlow(seconds, thresholds[trace.trace_type])]);
         tx.update(ref, {
+          ...(counts ? {} : { health: false }),
           attributes: mergeAttributes(trace.attributes, req.attributes),
           metrics: mergeMetrics(trace.metrics, req.metrics),
           status: "finished",
@@ -116,7 +126,9 @@ export function traceService(deps: TraceServiceDeps) {
       const uid = principal.id;
       const key = batchKey(uid, req.batch_id);
       const receivedMs = deps.now();
-      const stored = req.traces.map((t): StoredBatchTrace => {
+      const thresholds = await deps.thresholds();
+      const counts = await deps.healthFlags(principal, req.traces.map((t) => isSlow(t.duration, thresholds[t.trace_type])));
+      const stored = req.traces.map((t, i): StoredBatchTrace => {
         const start = clampClientTime(t.start_time, receivedMs);
         return {
           name: t.name,
@@ -127,6 +139,7 @@ export function traceService(deps: TraceServiceDeps) {
           duration: t.duration,
           attributes: t.attributes ?? {},
           metrics: t.metrics ?? {},
+          ...(counts[i] ? {} : { health: false as const }),
         };
       });
       const chunks = chunkBySize(stored);

@@ -74,6 +74,7 @@ export function firestoreQuotaStore(db: Firestore, plan: QuotaPlan): QuotaStore 
           used: used(pd) + granted,
           leases: leases(pd) + 1,
           refused: pd?.kind === "principal_day" ? pd.refused : 0,
+          refusal_writes: pd?.kind === "principal_day" ? (pd.refusal_writes ?? 0) : 0,
           expire_at: Timestamp.fromMillis((r.day + 1) * DAY_MS + KEEP_DAY_MS),
         });
         tx.set(r.projectShards[shard.i]!, { kind: "project_minute", window_start: windowStart, shard: shard.i, used: shard.used + granted, leases: leases(shard.doc) + 1, expire_at: Timestamp.fromMillis((r.minute + 1) * MINUTE_MS + KEEP_MINUTE_MS) });
@@ -110,7 +111,17 @@ export function firestoreQuotaStore(db: Firestore, plan: QuotaPlan): QuotaStore 
       // set with merge and increments: the day documents may not exist yet (refused before any lease).
       batch.set(
         r.principalDay.withConverter(null),
-        { kind: "principal_day", principal: principal.id, principal_kind: principal.kind, day: isoDay(r.day), used: FieldValue.increment(0), leases: FieldValue.increment(0), refused: FieldValue.increment(refused), expire_at },
+        {
+          kind: "principal_day",
+          principal: principal.id,
+          principal_kind: principal.kind,
+          day: isoDay(r.day),
+          used: FieldValue.increment(0),
+          leases: FieldValue.increment(0),
+          refused: FieldValue.increment(refused),
+          refusal_writes: FieldValue.increment(1),
+          expire_at,
+        },
         { merge: true },
       );
       batch.set(r.projectDay.withConverter(null), { kind: "project_day", day: isoDay(r.day), refused: FieldValue.increment(refused), expire_at }, { merge: true });

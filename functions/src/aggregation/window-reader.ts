@@ -19,8 +19,9 @@ import { emptyNameStats, mergeNameStats, mergeTypes, type SlowSample, type Stats
 export const OPEN_SHARDS_READ = 500;
 
 const typesView = storedShardSchema.pick({ minute: true, minute_start: true, types: true, health: true });
+// A projection leaves out what a shard lacks (the name asked for, an empty map): absent is empty.
 const nameView = storedShardSchema.pick({ minute: true, minute_start: true }).extend({
-  names: z.record(z.string(), storedShardSchema.shape.names.valueType),
+  names: z.record(z.string(), storedShardSchema.shape.names.valueType).default({}),
 });
 
 const slowView = storedShardSchema.pick({ minute: true, slow: true });

@@ -55,12 +55,15 @@ export const storedShardSchema = z.object({
   shard: z.number().int().min(0),
   state: z.enum(SHARD_STATES),
   types: typesSchema,
-  /** The traces that count for health (admission/health-sources.ts), per type. */
-  health: typesSchema,
+  /**
+   * The traces that count for health (admission/health-sources.ts), per type. Defaults to none: an empty
+   * map is left out of a projection (select) by the emulator, and documents written before it lack it.
+   */
+  health: typesSchema.default({}),
   names: z.record(z.string(), nameStatsSchema),
   other: z.partialRecord(traceTypeSchema, nameStatsSchema),
   /** Slow samples by name key (each type's `(other)` under nameKey(type, "(other)")). */
-  slow: z.record(z.string(), storedSlowSamplesSchema),
+  slow: z.record(z.string(), storedSlowSamplesSchema).default({}),
   refused: z.partialRecord(traceTypeSchema, z.array(z.string())),
   refused_overflow: z.array(traceTypeSchema),
   samples_dropped: countSchema,
@@ -74,7 +77,7 @@ export const storedRollupSchema = z.object({
   granularity: granularitySchema,
   bucket: z.string(),
   types: typesSchema,
-  health: typesSchema,
+  health: typesSchema.default({}),
   /** Per type with names over its budget: traces in `(other)` and name-minutes folded into it. */
   budget: z.partialRecord(traceTypeSchema, typeBudgetSchema),
   ...expireAtField,

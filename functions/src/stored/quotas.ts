@@ -11,7 +11,17 @@ const principalFields = { principal: z.string(), principal_kind: z.enum(["anonym
 
 export const storedQuotaSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("principal_minute"), ...principalFields, window_start: timestampSchema, used: count, leases: count, expire_at: timestampSchema }),
-  z.object({ kind: z.literal("principal_day"), ...principalFields, day: z.string(), used: count, leases: count, refused: count, expire_at: timestampSchema }),
+  z.object({
+    kind: z.literal("principal_day"),
+    ...principalFields,
+    day: z.string(),
+    used: count,
+    leases: count,
+    refused: count,
+    /** Times refusals were written: what refused calls cost, 2 document writes each. */
+    refusal_writes: count.optional(),
+    expire_at: timestampSchema,
+  }),
   z.object({ kind: z.literal("project_minute"), window_start: timestampSchema, shard: count, used: count, leases: count, expire_at: timestampSchema }),
   z.object({ kind: z.literal("project_day"), day: z.string(), refused: count, expire_at: timestampSchema }),
   /** A capped principal's hour of health contributions (admission/health-sources.ts). */

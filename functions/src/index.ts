@@ -15,6 +15,7 @@ import {
   traceSummaryRequestSchema,
   traceNamesRequestSchema,
   refoldMinuteRequestSchema,
+  quotaUsageRequestSchema,
   minuteKeyStart,
   createAgentKeyRequestSchema,
   revokeAgentKeyRequestSchema,
@@ -42,6 +43,8 @@ export const recordTraces = recordingCallable(recordTracesRequestSchema, (uid, r
 export const getStats = adminCallable(statsRequestSchema, (req) => services().stats.getStats(req));
 export const getTraceSummary = adminCallable(traceSummaryRequestSchema, (req) => services().stats.getTraceSummary(req));
 export const getTraceNames = adminCallable(traceNamesRequestSchema, (req) => services().stats.getTraceNames(req));
+// Operations: who was refused by the recording quotas today (admission/), most refused first.
+export const getQuotaUsage = adminCallable(quotaUsageRequestSchema, async (req) => ({ success: true as const, ...(await services().quotaUsage(req.limit)) }));
 // Operations: fold again a minute the fold set aside (see its dead letter), after fixing its cause.
 export const refoldMinute = adminCallable(refoldMinuteRequestSchema, async (req) => ({
   success: true as const,

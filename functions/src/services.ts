@@ -31,7 +31,8 @@ function build() {
   const store = statsStore(firestore, { retentionDays, nameBudget: () => AGGREGATE_NAME_BUDGET.value() });
   const letters = deadLetters(firestore);
   const quotaPlan = quotaPlanFromEnv(process.env);
-  const recording = admission(quotaPlan, firestoreQuotaStore(firestore, quotaPlan), now, healthCapsFromEnv(process.env));
+  const quotaStore = firestoreQuotaStore(firestore, quotaPlan);
+  const recording = admission(quotaPlan, quotaStore, now, healthCapsFromEnv(process.env));
   const thresholds = thresholdsConfig(firestore, now);
   const hosts = hostStore(firestore);
   return {
@@ -51,6 +52,7 @@ function build() {
     }),
     finished: finishedTraces({ db: firestore, store, thresholds, now }),
     deadLetters: letters,
+    quotaUsage: (limit: number) => quotaStore.usage(now(), limit),
     stats: statsService({ db: firestore, store, now, retentionDays, reportingHosts: (at) => hosts.reporting(at) }),
     hosts: hostService({ db: firestore, hosts, now }),
     health: healthService({

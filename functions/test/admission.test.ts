@@ -159,6 +159,8 @@ describe("admission control", function () {
       day = (await quotaDocs()).find((d) => d.kind === "principal_day")!;
       assert.equal(day.refused, 51);
       assert.equal((await quotaDocs()).find((d) => d.kind === "project_day")!.refused, 51);
+      const usage = await firestoreQuotaStore(adminDb(), p).usage(clock, 10);
+      assert.deepEqual(usage, { day: "2026-12-02", refused: 51, principals: [{ principal: "erin", principal_kind: "user", used: 10, refused: 51 }] });
     });
   });
 
@@ -176,6 +178,8 @@ describe("admission control", function () {
       assert.equal(err.code, "resource-exhausted");
       const stored = await adminDb().collection(COLLECTIONS.traceBatches).where("owner_uid", "==", caller.uid).get();
       assert.deepEqual(stored.docs.map((d) => d.get("batch_id")).sort(), ["q1", "q2"]);
+      const usage = await call<{ principals: Array<{ principal: string; refused: number }> }>(fns.getQuotaUsage, {}, { uid: "admin-uid", claims: { admin: true } });
+      assert.deepEqual(usage.principals.map((u) => [u.principal, u.refused]), [[caller.uid, 1]], "visible to admins");
     });
   });
 });

@@ -20,9 +20,19 @@ export interface LeaseResult {
   refusedBy?: QuotaScope;
 }
 
+/** A principal's recording today, for admins. */
+export interface PrincipalUsage {
+  principal: string;
+  principal_kind: "anonymous" | "user";
+  used: number;
+  refused: number;
+}
+
 export interface QuotaStore {
   lease(principal: Principal, need: number, nowMs: number): Promise<LeaseResult>;
   addRefusals(principal: Principal, refused: number, nowMs: number): Promise<void>;
+  /** Today's principals that were refused, most refused first, at most `limit`; and the project's refusals. */
+  usage(nowMs: number, limit: number): Promise<{ day: string; refused: number; principals: PrincipalUsage[] }>;
   /** Reserves up to `traces` health slots (and `slow` of them for slow traces) of the principal's hour. */
   leaseHealth(principal: Principal, want: { traces: number; slow: number }, caps: { tracesPerHour: number; slowPerHour: number }, nowMs: number): Promise<{ traces: number; slow: number }>;
 }
@@ -80,6 +90,23 @@ export function firestoreQuotaStore(db: Firestore, plan: QuotaPlan): QuotaStore 
         tx.set(r.projectShards[shard.i]!, { kind: "project_minute", window_start: windowStart, shard: shard.i, used: shard.used + granted, leases: leases(shard.doc) + 1, expire_at: Timestamp.fromMillis((r.minute + 1) * MINUTE_MS + KEEP_MINUTE_MS) });
         return { granted };
       });
+    },
+
+    async usage(nowMs, limit) {
+      const day = isoDay(dayIndex(nowMs));
+      const [project, refused] = await Promise.all([
+        quotas.doc(`qd_${dayIndex(nowMs)}`).get(),
+        quotas.where("kind", "==", "principal_day").where("day", "==", day).where("refused", ">", 0).orderBy("refused", "desc").limit(limit).get(),
+      ]);
+      const total = project.data();
+      return {
+        day,
+        refused: total?.kind === "project_day" ? total.refused : 0,
+        principals: refused.docs.flatMap((d) => {
+          const q = d.data();
+          return q.kind === "principal_day" ? [{ principal: q.principal, principal_kind: q.principal_kind, used: q.used, refused: q.refused }] : [];
+        }),
+      };
     },
 
     async leaseHealth(principal, want, caps, nowMs) {

@@ -46,6 +46,11 @@ export const refoldMinuteRequestSchema = z.strictObject({
   minute: z.string().refine((key) => minuteKeyStart(key) !== null, "must be a minute bucket key such as m202612021430 (a fold dead letter's subject)"),
 });
 
+/** Today's recording refusals (UTC day): the project's and the most refused principals'. */
+export const quotaUsageRequestSchema = z.strictObject({
+  limit: z.number().int().min(1).max(100).default(20),
+});
+
 export const setThresholdsRequestSchema = z.strictObject({
   /** Per type: a new threshold, or null to go back to the default. */
   thresholds: z
@@ -58,4 +63,5 @@ export type TraceSummaryRequest = z.output<typeof traceSummaryRequestSchema>;
 export type SlowOperationsRequest = z.output<typeof slowOperationsRequestSchema>;
 export type TraceNamesRequest = z.output<typeof traceNamesRequestSchema>;
 export type RefoldMinuteRequest = z.output<typeof refoldMinuteRequestSchema>;
+export type QuotaUsageRequest = z.output<typeof quotaUsageRequestSchema>;
 export type SetThresholdsRequest = z.output<typeof setThresholdsRequestSchema>;

@@ -2,7 +2,7 @@
  * Which recorded traces steer health and alerts (HEALTH_SOURCES in functions/.env), so that a hostile
  * user cannot fire an alert or hide a regression by itself:
  *   signed-in   (default) every principal but anonymous ones (free to create, so never counted)
- *   trusted     only trusted principals (the perf_trusted claim; later ingest keys)
+ *   trusted     only trusted principals (the trusted_source claim; later ingest keys)
  *   all         everyone, anonymous included
  * Trusted principals always count, uncapped. Every other counted principal is capped per hour:
  * HEALTH_PRINCIPAL_TRACES_PER_HOUR traces (default 200) and HEALTH_PRINCIPAL_SLOW_PER_HOUR slow traces

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 
 /** The custom claim that marks a principal trusted for health (set like the admin claim). */
-export const TRUSTED_CLAIM = "perf_trusted";
+export const TRUSTED_CLAIM = "trusted_source";
 
 export type PrincipalKind = "anonymous" | "user";
 

@@ -35,7 +35,7 @@ import { malformedBodies } from "./support/fuzz";
 import { assertJsonError, assertNoLeak, send, type Answer, type SendOptions } from "./support/http";
 import { serve, type Served } from "./support/serve";
 import { fakeToken } from "./support/tokens";
-import { admin, aggregateBatch, alice, restWrittenDocuments, serveApi, tokens } from "./support/world";
+import { admin, aggregateBatch, alice, REST_WRITTEN_COLLECTIONS, restWrittenDocuments, serveApi, tokens } from "./support/world";
 
 const P = API_PREFIX;
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
@@ -226,7 +226,7 @@ describe("REST API in process (handler on a Node server, real Firestore)", funct
       } as RequestInit);
       assert.equal(res.status, 413);
       assert.equal(((await res.json()) as { error: { code: string } }).error.code, "payload-too-large");
-      assert.deepEqual(Object.values(await restWrittenDocuments()), [0, 0, 0, 0, 0]);
+      assert.deepEqual(Object.values(await restWrittenDocuments()), REST_WRITTEN_COLLECTIONS.map(() => 0));
     });
 
     it("415 for a body that is not application/json", async () => {
@@ -322,7 +322,7 @@ describe("REST API in process (handler on a Node server, real Firestore)", funct
         assert.deepEqual(viaRest.error, { code: viaCallable.code, message: viaCallable.message, field: viaCallable.details?.field }, row.label);
         assert.equal(viaRest.error.field, row.field, row.label);
       }
-      assert.deepEqual(Object.values(await restWrittenDocuments()), [0, 0, 0, 0, 0]);
+      assert.deepEqual(Object.values(await restWrittenDocuments()), REST_WRITTEN_COLLECTIONS.map(() => 0));
     });
 
     it("stats, trace summaries, slow operations and thresholds are equal", async () => {

@@ -26,6 +26,11 @@ const BUDGET = { writesPerTrace: 0.05, invocationsPerTrace: 0.025 };
 process.env.AIDEON_LOCAL_FIRESTORE = "1"; // the counters are local-firestore's
 process.env.GCLOUD_PROJECT = PROJECT_ID;
 process.env.FIREBASE_AUTH_EMULATOR_HOST = `${HOST}:${PORTS.auth}`;
+// The bench measures the pipeline's cost, not the quotas: one anonymous client sends 100,000 traces.
+// The functions emulator passes this environment to the functions (functions/.env leaves these unset).
+for (const quota of ["QUOTA_TRACES_PER_MINUTE", "QUOTA_TRACES_PER_DAY", "QUOTA_ANONYMOUS_TRACES_PER_MINUTE", "QUOTA_ANONYMOUS_TRACES_PER_DAY", "QUOTA_PROJECT_TRACES_PER_MINUTE"]) {
+  process.env[quota] = "0";
+}
 
 interface Usage {
   document_reads: number;

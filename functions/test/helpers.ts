@@ -1,19 +1,11 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import functionsTest from "firebase-functions-test";
 import type { CallableFunction } from "firebase-functions/https";
 import { TEST_PROJECT_ID } from "../../test/support/firestore";
+import { loadFunctionsEnv } from "../../test/support/functions-env";
 
 export const fft = functionsTest({ projectId: TEST_PROJECT_ID });
 
-/**
- * Params reach functions as environment variables; the CLI loads them from functions/.env, so do we.
- * Not NODE_ENV: it is there for the emulator's own server, and this process runs every other suite too.
- */
-for (const line of readFileSync(path.join(__dirname, "..", ".env"), "utf8").split("\n")) {
-  const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
-  if (match && match[1] !== "NODE_ENV") process.env[match[1]!] ??= match[2]!;
-}
+loadFunctionsEnv();
 /** The harness stands in for the Functions emulator: what lets alerts post to plain-http loopback receivers. */
 process.env.FUNCTIONS_EMULATOR ??= "true";
 

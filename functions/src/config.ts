@@ -1,4 +1,6 @@
 import { defineInt, defineSecret } from "firebase-functions/params";
+import * as z from "zod";
+import { readSettings, wholeNumberSetting } from "./config/env-settings";
 import { DEFAULT_NAME_BUDGET_PER_TYPE } from "./aggregation/cardinality";
 import { parseRecordingAccess } from "./admission/recording-access";
 
@@ -19,11 +21,17 @@ export const TRACE_RETENTION_DAYS = defineInt("TRACE_RETENTION_DAYS", {
  */
 export const ENFORCE_APP_CHECK = appCheckEnforced(process.env);
 
-/** Instances per function at most (setGlobalOptions): a flood costs at most this many instances' time. */
-export const FUNCTIONS_MAX_INSTANCES = wholeNumberOf("FUNCTIONS_MAX_INSTANCES", process.env.FUNCTIONS_MAX_INSTANCES, 20, 1, 1_000);
-
-/** The largest callable request body accepted, in bytes (a 500-trace batch of typical traces is ~150 KB). */
-export const CALLABLE_MAX_BODY_BYTES = wholeNumberOf("CALLABLE_MAX_BODY_BYTES", process.env.CALLABLE_MAX_BODY_BYTES, 1_048_576, 1_024, 32 * 1_048_576);
+const limits = readSettings(
+  z.object({
+    /** Instances per function at most (setGlobalOptions): a flood costs at most this many instances' time. */
+    FUNCTIONS_MAX_INSTANCES: wholeNumberSetting(1, 1_000, 20),
+    /** The largest callable request body accepted, in bytes (a 500-trace batch of typical traces is ~150 KB). */
+    CALLABLE_MAX_BODY_BYTES: wholeNumberSetting(1_024, 32 * 1_048_576, 1_048_576),
+  }),
+  process.env,
+);
+export const FUNCTIONS_MAX_INSTANCES = limits.FUNCTIONS_MAX_INSTANCES;
+export const CALLABLE_MAX_BODY_BYTES = limits.CALLABLE_MAX_BODY_BYTES;
 
 /** ENFORCE_APP_CHECK's meaning for an environment (see above); exported for its tests. */
 export function appCheckEnforced(env: NodeJS.ProcessEnv): boolean {
@@ -44,12 +52,6 @@ function projectIdOf(env: NodeJS.ProcessEnv): string {
   }
 }
 
-function wholeNumberOf(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
-  if (text === undefined || text.trim() === "") return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, not "${text}"`);
-  return n;
-}
 
 /** The cardinality budget (docs/aggregation.md): names per trace type per minute kept exactly; the rest fold into (other). */
 export const AGGREGATE_NAME_BUDGET = defineInt("AGGREGATE_NAME_BUDGET", {

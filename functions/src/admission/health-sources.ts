@@ -9,6 +9,8 @@
  * (default 5, half the default slow-operations alert threshold of 10 an hour). Traces past the cap are
  * recorded and aggregated as usual, only left out of the health statistics.
  */
+import * as z from "zod";
+import { readSettings, wholeNumberSetting } from "../config/env-settings";
 import type { Principal } from "./principal";
 
 export type HealthSources = "signed-in" | "trusted" | "all";
@@ -19,19 +21,15 @@ export interface HealthCaps {
   slowPerHour: number;
 }
 
+const envSchema = z.object({
+  HEALTH_SOURCES: z.enum(["signed-in", "trusted", "all"]).optional().transform((v) => v ?? "signed-in"),
+  HEALTH_PRINCIPAL_TRACES_PER_HOUR: wholeNumberSetting(0, 1_000_000, 200),
+  HEALTH_PRINCIPAL_SLOW_PER_HOUR: wholeNumberSetting(0, 1_000_000, 5),
+});
+
 export function healthCapsFromEnv(env: Readonly<Record<string, string | undefined>>): HealthCaps {
-  const sources = (env.HEALTH_SOURCES ?? "").trim() || "signed-in";
-  if (sources !== "signed-in" && sources !== "trusted" && sources !== "all") {
-    throw new Error(`HEALTH_SOURCES must be signed-in, trusted or all, not "${sources}"`);
-  }
-  const count = (name: string, fallback: number) => {
-    const text = (env[name] ?? "").trim();
-    if (text === "") return fallback;
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < 0 || n > 1_000_000) throw new Error(`${name} must be a whole number from 0 to 1000000, not "${text}"`);
-    return n;
-  };
-  return { sources, tracesPerHour: count("HEALTH_PRINCIPAL_TRACES_PER_HOUR", 200), slowPerHour: count("HEALTH_PRINCIPAL_SLOW_PER_HOUR", 5) };
+  const parsed = readSettings(envSchema, env);
+  return { sources: parsed.HEALTH_SOURCES, tracesPerHour: parsed.HEALTH_PRINCIPAL_TRACES_PER_HOUR, slowPerHour: parsed.HEALTH_PRINCIPAL_SLOW_PER_HOUR };
 }
 
 /** "uncapped": counts in full; "capped": counts within the hourly caps; "no": never counts. */

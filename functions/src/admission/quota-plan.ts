@@ -13,7 +13,8 @@
  * 0 turns a quota off.
  */
 import * as z from "zod";
-import { DAY_MS, MINUTE_MS, parseRequest } from "@aideon-perf/core";
+import { DAY_MS, MINUTE_MS } from "@aideon-perf/core";
+import { readSettings, wholeNumberSetting } from "../config/env-settings";
 import type { PrincipalKind } from "./principal";
 
 export interface PrincipalQuotas {
@@ -42,29 +43,23 @@ export const QUOTA_DEFAULTS = Object.freeze({
   QUOTA_LEASE_TRACES: 500,
 });
 
-const count = (fallback: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, "must be a whole number")
-    .transform(Number)
-    .pipe(z.number().int().min(0).max(max))
-    .optional()
-    .transform((n) => n ?? fallback);
+/** The variables that turn every quota off (benchmarks measure the pipeline as one principal). */
+export const QUOTAS_OFF: Readonly<Record<string, string>> = Object.freeze(
+  Object.fromEntries(Object.keys(QUOTA_DEFAULTS).filter((k) => k !== "QUOTA_LEASE_TRACES").map((k) => [k, "0"])),
+);
 
 const envSchema = z.object({
-  QUOTA_TRACES_PER_MINUTE: count(QUOTA_DEFAULTS.QUOTA_TRACES_PER_MINUTE, 10_000_000),
-  QUOTA_TRACES_PER_DAY: count(QUOTA_DEFAULTS.QUOTA_TRACES_PER_DAY, 1_000_000_000),
-  QUOTA_ANONYMOUS_TRACES_PER_MINUTE: count(QUOTA_DEFAULTS.QUOTA_ANONYMOUS_TRACES_PER_MINUTE, 10_000_000),
-  QUOTA_ANONYMOUS_TRACES_PER_DAY: count(QUOTA_DEFAULTS.QUOTA_ANONYMOUS_TRACES_PER_DAY, 1_000_000_000),
-  QUOTA_PROJECT_TRACES_PER_MINUTE: count(QUOTA_DEFAULTS.QUOTA_PROJECT_TRACES_PER_MINUTE, 100_000_000),
-  QUOTA_LEASE_TRACES: count(QUOTA_DEFAULTS.QUOTA_LEASE_TRACES, 100_000).refine((n) => n >= 1, "must be at least 1"),
+  QUOTA_TRACES_PER_MINUTE: wholeNumberSetting(0, 10_000_000, QUOTA_DEFAULTS.QUOTA_TRACES_PER_MINUTE),
+  QUOTA_TRACES_PER_DAY: wholeNumberSetting(0, 1_000_000_000, QUOTA_DEFAULTS.QUOTA_TRACES_PER_DAY),
+  QUOTA_ANONYMOUS_TRACES_PER_MINUTE: wholeNumberSetting(0, 10_000_000, QUOTA_DEFAULTS.QUOTA_ANONYMOUS_TRACES_PER_MINUTE),
+  QUOTA_ANONYMOUS_TRACES_PER_DAY: wholeNumberSetting(0, 1_000_000_000, QUOTA_DEFAULTS.QUOTA_ANONYMOUS_TRACES_PER_DAY),
+  QUOTA_PROJECT_TRACES_PER_MINUTE: wholeNumberSetting(0, 100_000_000, QUOTA_DEFAULTS.QUOTA_PROJECT_TRACES_PER_MINUTE),
+  QUOTA_LEASE_TRACES: wholeNumberSetting(1, 100_000, QUOTA_DEFAULTS.QUOTA_LEASE_TRACES),
 });
 
 /** Reads the plan; an invalid value throws, naming the variable. */
 export function quotaPlanFromEnv(env: Readonly<Record<string, string | undefined>>): QuotaPlan {
-  const value = (name: keyof typeof QUOTA_DEFAULTS) => (env[name]?.trim() ? env[name] : undefined);
-  const parsed = parseRequest(envSchema, Object.fromEntries(Object.keys(QUOTA_DEFAULTS).map((k) => [k, value(k as keyof typeof QUOTA_DEFAULTS)])));
+  const parsed = readSettings(envSchema, env);
   return {
     principal: {
       user: { perMinute: parsed.QUOTA_TRACES_PER_MINUTE, perDay: parsed.QUOTA_TRACES_PER_DAY },
@@ -92,9 +87,12 @@ export type QuotaScope = "principal_minute" | "principal_day" | "project_minute"
 export const minuteIndex = (ms: number) => Math.floor(ms / MINUTE_MS);
 export const dayIndex = (ms: number) => Math.floor(ms / DAY_MS);
 
-/** Whole seconds until the scope's window of `nowMs` ends, at least 1. */
-export function retryAfterSeconds(scope: QuotaScope, nowMs: number): number {
-  const size = scope === "principal_day" ? DAY_MS : MINUTE_MS;
-  const end = (Math.floor(nowMs / size) + 1) * size;
+/** Whole seconds until the window of `windowMs` that holds `nowMs` ends, at least 1. */
+export function windowRetryAfterSeconds(nowMs: number, windowMs: number): number {
+  const end = (Math.floor(nowMs / windowMs) + 1) * windowMs;
   return Math.max(1, Math.ceil((end - nowMs) / 1000));
 }
+
+/** Whole seconds until the scope's window of `nowMs` ends, at least 1. */
+export const retryAfterSeconds = (scope: QuotaScope, nowMs: number): number =>
+  windowRetryAfterSeconds(nowMs, scope === "principal_day" ? DAY_MS : MINUTE_MS);

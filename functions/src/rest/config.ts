@@ -14,7 +14,7 @@
  *                             none (same-origin apps behind the Hosting rewrite need none)
  */
 import { z } from "zod";
-import { parseRequest } from "@aideon-perf/core";
+import { readSettings, wholeNumberSetting } from "../config/env-settings";
 
 export interface ApiConfig {
   maxBodyBytes: number;
@@ -30,25 +30,15 @@ export const API_CONFIG_DEFAULTS = Object.freeze({
   API_CORS_ORIGINS: "",
 });
 
-const wholeNumber = (min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, "must be a whole number")
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max))
-    .optional()
-    .transform((n) => n ?? fallback);
-
 const origin = z
   .string()
   .regex(/^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/, 'must be "*" or an origin such as https://app.example.com (no path)');
 
 const envSchema = z.object({
-  API_MAX_BODY_BYTES: wholeNumber(1_024, 32 * 1_048_576, API_CONFIG_DEFAULTS.API_MAX_BODY_BYTES),
-  API_RATE_LIMIT: wholeNumber(0, 1_000_000, API_CONFIG_DEFAULTS.API_RATE_LIMIT),
-  API_RATE_WINDOW_SECONDS: wholeNumber(1, 86_400, API_CONFIG_DEFAULTS.API_RATE_WINDOW_SECONDS),
-  API_RATE_LEASE: wholeNumber(1, 1_000, API_CONFIG_DEFAULTS.API_RATE_LEASE),
+  API_MAX_BODY_BYTES: wholeNumberSetting(1_024, 32 * 1_048_576, API_CONFIG_DEFAULTS.API_MAX_BODY_BYTES),
+  API_RATE_LIMIT: wholeNumberSetting(0, 1_000_000, API_CONFIG_DEFAULTS.API_RATE_LIMIT),
+  API_RATE_WINDOW_SECONDS: wholeNumberSetting(1, 86_400, API_CONFIG_DEFAULTS.API_RATE_WINDOW_SECONDS),
+  API_RATE_LEASE: wholeNumberSetting(1, 1_000, API_CONFIG_DEFAULTS.API_RATE_LEASE),
   API_CORS_ORIGINS: z
     .string()
     .optional()
@@ -59,14 +49,7 @@ const envSchema = z.object({
 /** Reads the configuration; an invalid value throws, naming the variable. */
 export function apiConfigFromEnv(env: Readonly<Record<string, string | undefined>>): ApiConfig {
   // A variable set to nothing (`API_RATE_LIMIT=`) counts as unset.
-  const value = (name: keyof typeof API_CONFIG_DEFAULTS) => (env[name]?.trim() ? env[name] : undefined);
-  const parsed = parseRequest(envSchema, {
-    API_MAX_BODY_BYTES: value("API_MAX_BODY_BYTES"),
-    API_RATE_LIMIT: value("API_RATE_LIMIT"),
-    API_RATE_WINDOW_SECONDS: value("API_RATE_WINDOW_SECONDS"),
-    API_RATE_LEASE: value("API_RATE_LEASE"),
-    API_CORS_ORIGINS: value("API_CORS_ORIGINS"),
-  });
+  const parsed = readSettings(envSchema, env);
   return {
     maxBodyBytes: parsed.API_MAX_BODY_BYTES,
     rateLimit: { limit: parsed.API_RATE_LIMIT, windowMs: parsed.API_RATE_WINDOW_SECONDS * 1000, leaseSize: parsed.API_RATE_LEASE },

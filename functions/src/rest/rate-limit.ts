@@ -22,10 +22,12 @@ import { createHash } from "node:crypto";
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { storedRateLimitConverter } from "../stored/rate-limits";
 import { apiErrors } from "./errors";
+import { LEASE_SHARE_DIVISOR, windowRetryAfterSeconds as retryAfterSeconds } from "../admission/quota-plan";
+
+// The same lease share and Retry-After as the trace quotas (admission/quota-plan.ts).
+export { LEASE_SHARE_DIVISOR, retryAfterSeconds };
 
 export const RATE_LIMITS_COLLECTION = "perf_rate_limits";
-/** A lease takes at most this fraction (1 / n) of the quota that remains. */
-export const LEASE_SHARE_DIVISOR = 4;
 /** Counter documents expire this long after their window (the TTL policy deletes them within a day). */
 const EXPIRE_AFTER_WINDOW_MS = 60 * 60_000;
 
@@ -48,11 +50,6 @@ export function windowIndex(nowMs: number, windowMs: number): number {
   return Math.floor(nowMs / windowMs);
 }
 
-/** Whole seconds until the window of nowMs ends, at least 1. */
-export function retryAfterSeconds(nowMs: number, windowMs: number): number {
-  const end = (windowIndex(nowMs, windowMs) + 1) * windowMs;
-  return Math.max(1, Math.ceil((end - nowMs) / 1000));
-}
 
 /** Hashed: uids may hold characters a document id may not, and need not appear in ids. */
 export function rateLimitDocId(uid: string, window: number): string {

@@ -10,6 +10,7 @@
  *   npm run bench                                  (all benchmarks)
  *   node --import tsx bench/ingestion/ingestion.bench.ts   (this one; BENCH_TRACES=1000 BENCH_LARGE=100000)
  */
+import { QUOTAS_OFF } from "../../functions/src/admission/quota-plan";
 import { randomUUID } from "node:crypto";
 import { HOST, PORTS, PROJECT_ID } from "../../dev/stack/config";
 import { startStack, type Stack } from "../../dev/stack/stack";
@@ -28,9 +29,7 @@ process.env.GCLOUD_PROJECT = PROJECT_ID;
 process.env.FIREBASE_AUTH_EMULATOR_HOST = `${HOST}:${PORTS.auth}`;
 // The bench measures the pipeline's cost, not the quotas: one anonymous client sends 100,000 traces.
 // The functions emulator passes this environment to the functions (functions/.env leaves these unset).
-for (const quota of ["QUOTA_TRACES_PER_MINUTE", "QUOTA_TRACES_PER_DAY", "QUOTA_ANONYMOUS_TRACES_PER_MINUTE", "QUOTA_ANONYMOUS_TRACES_PER_DAY", "QUOTA_PROJECT_TRACES_PER_MINUTE"]) {
-  process.env[quota] = "0";
-}
+Object.assign(process.env, QUOTAS_OFF);
 
 interface Usage {
   document_reads: number;

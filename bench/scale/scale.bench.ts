@@ -15,6 +15,7 @@ import { discoverOfficialFirestore } from "../../dev/stack/official-firestore";
 import { exactQuantile, logNormalSamples, mulberry32, relativeError, sortedCopy } from "../../packages/core/test/fixtures/random";
 import { table } from "../sdk/support/stats";
 import { loadModelTable } from "./load-model";
+import { QUOTAS_OFF } from "../../functions/src/admission/quota-plan";
 import { loadFunctionsEnv } from "../../test/support/functions-env";
 
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? "1000,100000").split(",").map(Number);
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
   process.env.GCLOUD_PROJECT = PROJECT;
   process.env.METADATA_SERVER_DETECTION = "none";
   // The aggregates' bounds are measured here, not the recording quotas: one principal sends 100,000 traces.
-  for (const quota of ["QUOTA_TRACES_PER_MINUTE", "QUOTA_TRACES_PER_DAY", "QUOTA_PROJECT_TRACES_PER_MINUTE"]) process.env[quota] = "0";
+  Object.assign(process.env, QUOTAS_OFF);
   loadFunctionsEnv(); // the params (retention, the name budget) as the functions get them
   const firestore = await startFirestore();
   // Imported after FIRESTORE_EMULATOR_HOST is set: the services connect on first use.

@@ -95,11 +95,11 @@ export function minuteFold(db: Firestore, refs: AggregateRefs, options: { retent
         ROLLUP_LEVELS.map((g) => refs.nameRollups.doc(nameRollupDocumentId(bucketKey(g, minuteMs), key)).withConverter(null));
       const snaps = await tx.getAll(...chunk.flatMap(refsOf));
       const levels = ROLLUP_LEVELS.length;
-      const pending = chunk.filter((_, i) => !snaps[i * levels]!.exists);
-      const firstInHour = pending.filter(([key]) => !snaps[chunk.findIndex(([k]) => k === key) * levels + 1]!.exists);
+      // A name's minute rollup marks it applied; without an hour rollup it is new this hour (registry).
+      const pending = chunk.map((entry, i) => ({ entry, i })).filter(({ i }) => !snaps[i * levels]!.exists);
+      const firstInHour = pending.filter(({ i }) => !snaps[i * levels + 1]!.exists).map(({ entry }) => entry);
       const registrySnaps = firstInHour.length > 0 ? await tx.getAll(...firstInHour.map(([key]) => refs.registry.doc(key).withConverter(null))) : [];
-      for (const [key, entry] of pending) {
-        const i = chunk.findIndex(([k]) => k === key);
+      for (const { entry: [key, entry], i } of pending) {
         ROLLUP_LEVELS.forEach((granularity, level) => {
           const previous = storedNameRollupConverter.parse(snaps[i * levels + level]!);
           const bucket = bucketKey(granularity, minuteMs);

@@ -4,7 +4,7 @@
  * asked for. A name read skips an open minute whose name rollup already exists (the fold is between its
  * name and type steps), so a minute is never counted twice. All in one read-only transaction.
  */
-import type { DocumentSnapshot, Firestore } from "firebase-admin/firestore";
+import type { DocumentSnapshot, Firestore, QueryDocumentSnapshot, Transaction } from "firebase-admin/firestore";
 import { documentBytes } from "../stored/document-bytes";
 import { logger } from "firebase-functions";
 import * as z from "zod";
@@ -38,19 +38,42 @@ export interface WindowRead extends StatsDelta {
   documentsRead: number;
   /** Firestore storage bytes of what was read (the selected fields of open shards): the read's size. */
   bytesRead: number;
+  /** With `slowSamples`: the slow samples of open minutes no fold has sealed yet (records not yet written). */
+  live: LiveSlowSample[];
 }
 
 const snapshotBytes = (snap: DocumentSnapshot) => (snap.exists ? documentBytes(snap.ref.path, (snap.data() ?? {}) as Record<string, unknown>) : 0);
 
 export function windowReader(db: Firestore, refs: AggregateRefs) {
+  /** The slow samples of `shards` whose minute no fold has sealed (a sealed minute's records are being written). */
+  async function liveSamples(tx: Transaction, shards: QueryDocumentSnapshot[], traceType?: TraceType): Promise<LiveSlowSample[]> {
+    const minutes = [...new Set(shards.map((d) => d.get("minute")).filter((m): m is string => typeof m === "string"))];
+    const seals = minutes.length > 0 ? await tx.getAll(...minutes.map((m) => refs.folds.doc(m).withConverter(null))) : [];
+    const sealed = new Set(minutes.filter((_, i) => seals[i]!.exists));
+    const live: LiveSlowSample[] = [];
+    for (const doc of shards) {
+      const parsed = slowView.safeParse(doc.data());
+      if (!parsed.success || sealed.has(parsed.data.minute)) continue;
+      for (const [key, { trace_type, samples }] of Object.entries(parsed.data.slow)) {
+        if (traceType && trace_type !== traceType) continue;
+        samples.forEach((sample, i) => live.push({ id: `${doc.id}_${key}_${i}`, trace_type, sample }));
+      }
+    }
+    return live;
+  }
+
   return {
-    async readWindow(window: StatsWindow, nowMs: number, nameKey?: string): Promise<WindowRead> {
+    /**
+     * With `nameKey`, only that name's statistics; with `slowSamples`, also the live slow samples (of one
+     * type, if given), read in the same pass over the open shards.
+     */
+    async readWindow(window: StatsWindow, nowMs: number, nameKey?: string, slowSamples?: { traceType?: TraceType }): Promise<WindowRead> {
       const { keys } = windowBuckets(window, nowMs);
       const startMs = windowStartMs(window, nowMs);
       return db.runTransaction(
         async (tx) => {
-          const result: WindowRead = { types: {}, health: {}, names: {}, budget: {}, documentsRead: keys.length, bytesRead: 0 };
-          const fields = nameKey ? ["minute", "minute_start", `names.${nameKey}`] : ["minute", "minute_start", "types", "health"];
+          const result: WindowRead = { types: {}, health: {}, names: {}, budget: {}, documentsRead: keys.length, bytesRead: 0, live: [] };
+          const fields = nameKey ? ["minute", "minute_start", `names.${nameKey}`] : ["minute", "minute_start", "types", "health", ...(slowSamples ? ["slow"] : [])];
           const open = refs.shards.withConverter(null).where("state", "==", "open").orderBy("minute_start", "desc").limit(OPEN_SHARDS_READ).select(...fields);
           const [rollups, openSnap] = await Promise.all([
             nameKey
@@ -94,41 +117,13 @@ export function windowReader(db: Firestore, refs: AggregateRefs) {
             if ("types" in parsed.data) {
               mergeTypes(result.types, parsed.data.types);
               mergeTypes(result.health, parsed.data.health);
-            }
-            else if (nameKey && !applied.has(parsed.data.minute)) {
+            } else if (nameKey && !applied.has(parsed.data.minute)) {
               const entry = parsed.data.names[nameKey];
               if (entry) mergeNameStats((result.names[nameKey] ??= emptyNameStats(entry.trace_type, entry.name)), { ...entry, slowest: [] });
             }
           }
+          if (slowSamples && !nameKey) result.live = await liveSamples(tx, inWindow, slowSamples.traceType);
           return result;
-        },
-        { readOnly: true },
-      );
-    },
-
-    /**
-     * The slow samples of the open minutes not yet sealed by a fold, newest first: the slow operations
-     * whose records the fold has not written yet. Reads only each open shard's `slow` field.
-     */
-    async liveSlowSamples(traceType?: TraceType): Promise<LiveSlowSample[]> {
-      return db.runTransaction(
-        async (tx) => {
-          const open = await tx.get(
-            refs.shards.withConverter(null).where("state", "==", "open").orderBy("minute_start", "desc").limit(OPEN_SHARDS_READ).select("minute", "slow"),
-          );
-          const minutes = [...new Set(open.docs.map((d) => d.get("minute")).filter((m): m is string => typeof m === "string"))];
-          const seals = minutes.length > 0 ? await tx.getAll(...minutes.map((m) => refs.folds.doc(m).withConverter(null))) : [];
-          const sealed = new Set(minutes.filter((_, i) => seals[i]!.exists));
-          const live: LiveSlowSample[] = [];
-          for (const doc of open.docs) {
-            const parsed = slowView.safeParse(doc.data());
-            if (!parsed.success || sealed.has(parsed.data.minute)) continue;
-            for (const [key, { trace_type, samples }] of Object.entries(parsed.data.slow)) {
-              if (traceType && trace_type !== traceType) continue;
-              samples.forEach((sample, i) => live.push({ id: `${doc.id}_${key}_${i}`, trace_type, sample }));
-            }
-          }
-          return live;
         },
         { readOnly: true },
       );

@@ -110,14 +110,14 @@ export function statsService(deps: StatsServiceDeps) {
     async getSlowOperations(req: SlowOperationsRequest) {
       const filtered = req.trace_type ? slowOps.where("type", "==", req.trace_type) : slowOps;
       const cursor = req.page_token ? decodePageToken(req.page_token) : undefined;
-      const [stored, live, all] = await Promise.all([
+      // One pass over the open shards gives both the exact count and the live samples.
+      const [stored, all] = await Promise.all([
         newestFirstPage(filtered, "timestamp", req.limit, req.page_token),
-        deps.store.liveSlowSamples(req.trace_type),
-        deps.store.readWindow("all", deps.now()),
+        deps.store.readWindow("all", deps.now(), undefined, { traceType: req.trace_type }),
       ]);
       const items = [
         ...stored.docs.map((d) => ({ id: d.id, op: d.data() })),
-        ...live.map((l) => ({ id: l.id, op: slowOperation(l.trace_type, l.sample, deps.retentionDays()) })),
+        ...all.live.map((l) => ({ id: l.id, op: slowOperation(l.trace_type, l.sample, deps.retentionDays()) })),
       ]
         .filter(({ id, op }) => !cursor || isAfter({ timestampMs: op.timestamp.toMillis(), id }, cursor))
         .sort((a, b) => b.op.timestamp.toMillis() - a.op.timestamp.toMillis() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));

@@ -12,6 +12,9 @@ export const errors = {
     new HttpsError("failed-precondition", `Trace ${traceId} is no longer active (it is ${status}).`),
   agentKeyRejected: () => new HttpsError("unauthenticated", "Agent key rejected (revoked or wrong)."),
   agentKeyNotFound: (agentId: string) => new HttpsError("not-found", `No agent key ${agentId}.`),
+  ingestKeyRejected: () => new HttpsError("unauthenticated", "Ingest key rejected (revoked or wrong)."),
+  ingestKeyNotFound: (keyId: string) => new HttpsError("not-found", `No ingest key ${keyId}.`),
+  ingestKeyRecordsOnly: () => new HttpsError("permission-denied", "An ingest key may only record traces; reads and configuration need an admin's ID token."),
   wrongHost: (hostId: string) =>
     new HttpsError("permission-denied", `This agent key may push metrics for its own host only, not ${hostId}.`),
   hostNotFound: (hostId: string) => new HttpsError("not-found", `No host ${hostId} has reported.`),

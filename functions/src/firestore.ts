@@ -29,6 +29,8 @@ export const COLLECTIONS = {
   slowOperations: "perf_slow_operations",
   /** One document per agent key: host, label and the secret's hash (never the key). */
   agentKeys: "perf_agent_keys",
+  /** One document per ingest key (a backend's recording credential): name, trust and the secret's hash. */
+  ingestKeys: "perf_ingest_keys",
   /** One document per host: its latest sample, when it was seen, its push interval. */
   hosts: "perf_hosts",
   /** A host's samples, one document per host and hour, keyed by sample_id inside. */

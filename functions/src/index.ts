@@ -19,6 +19,9 @@ import {
   minuteKeyStart,
   createAgentKeyRequestSchema,
   revokeAgentKeyRequestSchema,
+  createIngestKeyRequestSchema,
+  revokeIngestKeyRequestSchema,
+  listIngestKeysRequestSchema,
   systemMetricsRequestSchema,
   alertsRequestSchema,
   healthRequestSchema,
@@ -60,6 +63,10 @@ export const setThresholds = adminCallable(setThresholdsRequestSchema, async (re
 // Host metrics: agent keys (admin), the agents' push endpoint (agent key), reads (admin).
 export const createAgentKey = adminCallable(createAgentKeyRequestSchema, (req, uid) => services().hosts.createAgentKey(uid, req));
 export const revokeAgentKey = adminCallable(revokeAgentKeyRequestSchema, (req) => services().hosts.revokeAgentKey(req));
+// Ingest keys (admin): a backend's recording credential for the REST API and the OTLP receiver.
+export const createIngestKey = adminCallable(createIngestKeyRequestSchema, (req, uid) => services().ingestKeys.create(uid, req));
+export const revokeIngestKey = adminCallable(revokeIngestKeyRequestSchema, (req) => services().ingestKeys.revoke(req));
+export const listIngestKeys = adminCallable(listIngestKeysRequestSchema, () => services().ingestKeys.list());
 export const getSystemMetrics = adminCallable(systemMetricsRequestSchema, (req) => services().hosts.systemMetrics(req));
 // cors: false: agents are servers, not browsers (and the emulator would otherwise allow any origin).
 export const ingestHostMetrics = onRequest({ cors: false }, ingestHostMetricsHandler(() => services().hosts));

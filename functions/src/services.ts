@@ -17,6 +17,7 @@ import { statsService } from "./reads/stats-service";
 import { traceService } from "./traces/trace-service";
 import { hostStore } from "./hosts/host-store";
 import { hostService } from "./hosts/host-service";
+import { ingestKeyService } from "./keys/ingest-key-service";
 import { healthConfigStore } from "./health/health-config";
 import { healthService } from "./health/health-service";
 import { alertStore } from "./alerts/alert-store";
@@ -57,6 +58,7 @@ function build() {
     hosts: hostService({ db: firestore, hosts, now }),
     health: healthService({
       db: firestore,
+    ingestKeys: ingestKeyService({ db: firestore, now }),
       store,
       deadLetters: letters,
       config: healthConfigStore(firestore, now),

@@ -23,6 +23,7 @@ const plan = (over: Partial<{ perMinute: number; perDay: number; anonPerMinute: 
   principal: {
     user: { perMinute: over.perMinute ?? 100, perDay: over.perDay ?? 1_000 },
     anonymous: { perMinute: over.anonPerMinute ?? 20, perDay: 1_000 },
+    ingest_key: { perMinute: over.perMinute ?? 100, perDay: over.perDay ?? 1_000 },
   },
   projectPerMinute: over.project ?? 10_000,
   leaseSize: over.lease ?? 10,

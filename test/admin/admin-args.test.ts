@@ -23,6 +23,23 @@ describe("admin CLI: argument parsing", () => {
     assert.deepEqual(parseArgs(["--project", "p2", "show", "u"]), expected);
   });
 
+  it("parses ingest-key create, revoke and list", () => {
+    assert.deepEqual(parseArgs(["ingest-key", "create", "--name", "orders api"]), {
+      help: false,
+      command: "ingest-key",
+      ingestKey: { action: "create", name: "orders api", trusted: true },
+      project: undefined,
+    });
+    assert.deepEqual(parseArgs(["ingest-key", "create", "--name=x", "--untrusted", "--project", "p"]), {
+      help: false,
+      command: "ingest-key",
+      ingestKey: { action: "create", name: "x", trusted: false },
+      project: "p",
+    });
+    assert.deepEqual(parseArgs(["ingest-key", "revoke", "K1"]), { help: false, command: "ingest-key", ingestKey: { action: "revoke", keyId: "K1" }, project: undefined });
+    assert.deepEqual(parseArgs(["ingest-key", "list"]), { help: false, command: "ingest-key", ingestKey: { action: "list" }, project: undefined });
+  });
+
   it("returns help for --help and -h, even with other arguments", () => {
     assert.deepEqual(parseArgs(["--help"]), { help: true });
     assert.deepEqual(parseArgs(["grant", "-h"]), { help: true });
@@ -35,6 +52,13 @@ describe("admin CLI: argument parsing", () => {
     [["show", "a", "b"], /Unexpected argument "b"/],
     [["show", "a", "--project"], /--project/],
     [["show", "a", "--force"], /--force/],
+    [["grant", "a", "--name", "n"], /belong to ingest-key create/],
+    [["ingest-key"], /Missing action: ingest-key create\|revoke\|list/],
+    [["ingest-key", "rotate"], /Unknown ingest-key action "rotate"/],
+    [["ingest-key", "create"], /--name <name>/],
+    [["ingest-key", "revoke"], /revoke <key_id>/],
+    [["ingest-key", "list", "--untrusted"], /belong to ingest-key create/],
+    [["ingest-key", "list", "x"], /Unexpected argument "x"/],
   ] as const) {
     it(`rejects ${JSON.stringify(argv)}`, () => {
       assert.throws(() => parseArgs(argv), (e: unknown) => e instanceof UsageError && message.test(e.message));

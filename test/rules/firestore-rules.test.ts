@@ -49,6 +49,7 @@ const FUNCTIONS_COLLECTIONS: Record<keyof typeof COLLECTIONS, Readers> = {
   health: "admins",
   alerts: "admins",
   agentKeys: "nobody",
+  ingestKeys: "nobody",
   alertNotifications: "nobody",
   config: "nobody",
   quotas: "nobody",
@@ -81,6 +82,7 @@ const SEEDS: Record<string, Pick<CollectionCase, "doc" | "data" | "others">> = {
   [COLLECTIONS.health]: { doc: "current", data: { status: "healthy" } },
   [COLLECTIONS.alerts]: { doc: "cpu:host-a", data: { rule: "cpu", subject: "host-a", state: "firing" } },
   [COLLECTIONS.agentKeys]: { doc: "key-1", data: { host: "host-a", label: "prod", hash: "sha256:0f" } },
+  [COLLECTIONS.ingestKeys]: { doc: "key-1", data: { name: "orders-api", trusted: true, secret_hash: "0f" } },
   [COLLECTIONS.alertNotifications]: { doc: "note-1", data: { alert: "cpu:host-a", delivered: false, last_error: "HTTP 500" } },
   // The webhook override is the document that matters most; the others share its fate.
   [COLLECTIONS.config]: {

@@ -10,14 +10,28 @@ export type Command = (typeof COMMANDS)[number];
 /** How a user is looked up: an argument containing `@` is an email, anything else a uid. */
 export type UserRef = { email: string } | { uid: string };
 
-export type Invocation = { help: true } | { help: false; command: Command; user: UserRef; project?: string };
+export const INGEST_KEY_ACTIONS = ["create", "revoke", "list"] as const;
+export type IngestKeyAction =
+  | { action: "create"; name: string; trusted: boolean }
+  | { action: "revoke"; keyId: string }
+  | { action: "list" };
+
+export type Invocation =
+  | { help: true }
+  | { help: false; command: Command; user: UserRef; project?: string }
+  | { help: false; command: "ingest-key"; ingestKey: IngestKeyAction; project?: string };
 
 export const USAGE = `Usage: npm run admin -- <command> <email-or-uid> [--project <id>]
+       npm run admin -- ingest-key create --name <name> [--untrusted] | revoke <key_id> | list
 
 Commands:
   grant <email-or-uid>   set the custom claim admin: true (other claims are kept)
   revoke <email-or-uid>  remove the admin claim (other claims are kept)
   show <email-or-uid>    print the user's uid, email and custom claims
+  ingest-key create      make a backend's recording key (printed once; only its hash is stored);
+                         --untrusted leaves its traces out of health unless HEALTH_SOURCES=all
+  ingest-key revoke      revoke a key by its key_id, at once
+  ingest-key list        every key's id, name, trust and dates (never the secret)
 
 An argument containing "@" is an email, anything else a uid.
 
@@ -25,8 +39,9 @@ Options:
   --project <id>  Firebase project (default: $GCLOUD_PROJECT, else the default in .firebaserc)
   -h, --help      show this text
 
-Talks to the Auth emulator when FIREBASE_AUTH_EMULATOR_HOST is set, otherwise to the real project
-with application default credentials (gcloud auth application-default login).`;
+Talks to the Auth and Firestore emulators when FIREBASE_AUTH_EMULATOR_HOST / FIRESTORE_EMULATOR_HOST
+are set, otherwise to the real project with application default credentials
+(gcloud auth application-default login).`;
 
 /** A mistake in how the CLI was called: reported with the usage text, exit code 1. */
 export class UsageError extends Error {}
@@ -45,7 +60,7 @@ export function parseArgs(argv: readonly string[]): Invocation {
     parsed = parseNodeArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { project: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: { project: { type: "string" }, name: { type: "string" }, untrusted: { type: "boolean" }, help: { type: "boolean", short: "h" } },
     });
   } catch (e) {
     // node:util reports unknown options and a --project without a value; keep its wording.
@@ -55,11 +70,33 @@ export function parseArgs(argv: readonly string[]): Invocation {
   if (values.help) return { help: true };
   const [command, arg, ...extra] = positionals;
   if (command === undefined) throw new UsageError("Missing command.");
+  if (values.project === "") throw new UsageError("--project needs a project id.");
+  if (command === "ingest-key") return { help: false, command, ingestKey: ingestKeyAction(arg, extra, values), project: values.project };
+  if (values.name !== undefined || values.untrusted) throw new UsageError("--name and --untrusted belong to ingest-key create.");
   if (!isCommand(command)) throw new UsageError(`Unknown command "${command}".`);
   if (arg === undefined || arg === "") throw new UsageError(`Missing argument: ${command} <email-or-uid>.`);
   if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".`);
-  if (values.project === "") throw new UsageError("--project needs a project id.");
   return { help: false, command, user: userRef(arg), project: values.project };
+}
+
+function ingestKeyAction(action: string | undefined, rest: readonly string[], values: { name?: string; untrusted?: boolean }): IngestKeyAction {
+  const [keyId, ...extra] = rest;
+  if (action === "create") {
+    if (rest.length > 0) throw new UsageError(`Unexpected argument "${rest[0]}".`);
+    if (!values.name) throw new UsageError("Missing option: ingest-key create --name <name>.");
+    return { action, name: values.name, trusted: !values.untrusted };
+  }
+  if (values.name !== undefined || values.untrusted) throw new UsageError("--name and --untrusted belong to ingest-key create.");
+  if (action === "revoke") {
+    if (!keyId) throw new UsageError("Missing argument: ingest-key revoke <key_id>.");
+    if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".`);
+    return { action, keyId };
+  }
+  if (action === "list") {
+    if (rest.length > 0) throw new UsageError(`Unexpected argument "${rest[0]}".`);
+    return { action };
+  }
+  throw new UsageError(action === undefined ? `Missing action: ingest-key ${INGEST_KEY_ACTIONS.join("|")}.` : `Unknown ingest-key action "${action}".`);
 }
 
 function isCommand(s: string): s is Command {

@@ -8,6 +8,8 @@
  *   QUOTA_TRACES_PER_DAY                per signed-in principal per UTC day (default 5,000,000)
  *   QUOTA_ANONYMOUS_TRACES_PER_MINUTE   per anonymous principal per minute (default 1,200: 20/s)
  *   QUOTA_ANONYMOUS_TRACES_PER_DAY      per anonymous principal per UTC day (default 100,000)
+ *   QUOTA_INGEST_KEY_TRACES_PER_MINUTE  per ingest key per minute (default 60,000: 1,000/s, a busy backend)
+ *   QUOTA_INGEST_KEY_TRACES_PER_DAY     per ingest key per UTC day (default 20,000,000)
  *   QUOTA_PROJECT_TRACES_PER_MINUTE     all principals together: the bill's guard (default 120,000: 2,000/s)
  *   QUOTA_LEASE_TRACES                  traces an instance reserves per Firestore transaction (default 500)
  * 0 turns a quota off.
@@ -39,6 +41,8 @@ export const QUOTA_DEFAULTS = Object.freeze({
   QUOTA_TRACES_PER_DAY: 5_000_000,
   QUOTA_ANONYMOUS_TRACES_PER_MINUTE: 1_200,
   QUOTA_ANONYMOUS_TRACES_PER_DAY: 100_000,
+  QUOTA_INGEST_KEY_TRACES_PER_MINUTE: 60_000,
+  QUOTA_INGEST_KEY_TRACES_PER_DAY: 20_000_000,
   QUOTA_PROJECT_TRACES_PER_MINUTE: 120_000,
   QUOTA_LEASE_TRACES: 500,
 });
@@ -53,6 +57,8 @@ const envSchema = z.object({
   QUOTA_TRACES_PER_DAY: wholeNumberSetting(0, 1_000_000_000, QUOTA_DEFAULTS.QUOTA_TRACES_PER_DAY),
   QUOTA_ANONYMOUS_TRACES_PER_MINUTE: wholeNumberSetting(0, 10_000_000, QUOTA_DEFAULTS.QUOTA_ANONYMOUS_TRACES_PER_MINUTE),
   QUOTA_ANONYMOUS_TRACES_PER_DAY: wholeNumberSetting(0, 1_000_000_000, QUOTA_DEFAULTS.QUOTA_ANONYMOUS_TRACES_PER_DAY),
+  QUOTA_INGEST_KEY_TRACES_PER_MINUTE: wholeNumberSetting(0, 10_000_000, QUOTA_DEFAULTS.QUOTA_INGEST_KEY_TRACES_PER_MINUTE),
+  QUOTA_INGEST_KEY_TRACES_PER_DAY: wholeNumberSetting(0, 1_000_000_000, QUOTA_DEFAULTS.QUOTA_INGEST_KEY_TRACES_PER_DAY),
   QUOTA_PROJECT_TRACES_PER_MINUTE: wholeNumberSetting(0, 100_000_000, QUOTA_DEFAULTS.QUOTA_PROJECT_TRACES_PER_MINUTE),
   QUOTA_LEASE_TRACES: wholeNumberSetting(1, 100_000, QUOTA_DEFAULTS.QUOTA_LEASE_TRACES),
 });
@@ -64,6 +70,7 @@ export function quotaPlanFromEnv(env: Readonly<Record<string, string | undefined
     principal: {
       user: { perMinute: parsed.QUOTA_TRACES_PER_MINUTE, perDay: parsed.QUOTA_TRACES_PER_DAY },
       anonymous: { perMinute: parsed.QUOTA_ANONYMOUS_TRACES_PER_MINUTE, perDay: parsed.QUOTA_ANONYMOUS_TRACES_PER_DAY },
+      ingest_key: { perMinute: parsed.QUOTA_INGEST_KEY_TRACES_PER_MINUTE, perDay: parsed.QUOTA_INGEST_KEY_TRACES_PER_DAY },
     },
     projectPerMinute: parsed.QUOTA_PROJECT_TRACES_PER_MINUTE,
     leaseSize: parsed.QUOTA_LEASE_TRACES,

@@ -7,7 +7,7 @@ import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore"
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "@aideon-perf/core";
 import { COLLECTIONS } from "../firestore";
 import { storedQuotaConverter, type StoredQuota } from "../stored/quotas";
-import { principalKey, type Principal } from "./principal";
+import { principalKey, type Principal, type PrincipalKind } from "./principal";
 import { dayIndex, minuteIndex, PROJECT_QUOTA_SHARDS, windowGrant, type QuotaPlan, type QuotaScope } from "./quota-plan";
 
 /** Counters outlive their window by this much (for admins to look back on), then expire by TTL. */
@@ -23,7 +23,7 @@ export interface LeaseResult {
 /** A principal's recording today, for admins. */
 export interface PrincipalUsage {
   principal: string;
-  principal_kind: "anonymous" | "user";
+  principal_kind: PrincipalKind;
   used: number;
   refused: number;
 }

@@ -14,7 +14,7 @@ import { HOUR_MS, DAY_MS } from "@aideon-perf/core";
 import { errors } from "../errors";
 import { COLLECTIONS } from "../firestore";
 import { storedAgentKeyConverter } from "../stored/agent-keys";
-import { hashSecret, newAgentKey, parseAgentKey, secretMatches } from "./agent-key";
+import { hashSecret, secretKeyFormat, secretMatches } from "../keys/secret-key";
 import type { HostStore } from "./host-store";
 import { sourceMetrics } from "./system-metrics";
 
@@ -29,6 +29,9 @@ export interface HostServiceDeps {
   now: () => number;
 }
 
+/** Agent keys: `apk_<agent_id>_<secret>`. */
+const AGENT_KEYS = secretKeyFormat("apk");
+
 const SERIES_SPAN_MS = { hour: HOUR_MS, "24h": DAY_MS } as const;
 
 export function hostService(deps: HostServiceDeps) {
@@ -36,7 +39,7 @@ export function hostService(deps: HostServiceDeps) {
 
   return {
     async createAgentKey(adminUid: string, req: CreateAgentKeyRequest) {
-      const { agentId, secret, key } = newAgentKey();
+      const { id: agentId, secret, key } = AGENT_KEYS.create();
       await keys.doc(agentId).create({
         host_id: req.host_id,
         label: req.label ?? null,
@@ -60,11 +63,11 @@ export function hostService(deps: HostServiceDeps) {
 
     /** The agent a bearer key belongs to; any malformed, unknown, wrong or revoked key is the same 401. */
     async authenticate(bearer: string | undefined): Promise<AuthenticatedAgent> {
-      const parsed = bearer ? parseAgentKey(bearer) : null;
+      const parsed = bearer ? AGENT_KEYS.parse(bearer) : null;
       if (!parsed) throw errors.agentKeyRejected();
-      const record = (await keys.doc(parsed.agentId).get()).data();
+      const record = (await keys.doc(parsed.id).get()).data();
       if (!record || record.revoked_at || !secretMatches(parsed.secret, record.secret_hash)) throw errors.agentKeyRejected();
-      return { agentId: parsed.agentId, hostId: record.host_id };
+      return { agentId: parsed.id, hostId: record.host_id };
     },
 
     async ingest(agent: AuthenticatedAgent, push: HostMetricsPushRequest): Promise<HostMetricsPushResponse> {

@@ -1,11 +1,12 @@
 /**
  * Who is calling: `Authorization: Bearer <Firebase ID token>`, verified with the Admin SDK
  * (verifyIdToken with checkRevoked; under the emulators FIREBASE_AUTH_EMULATOR_HOST makes it accept Auth
- * emulator tokens).
+ * emulator tokens), or `Authorization: Bearer aik_...`, an ingest key (a backend that records only).
  * The verifier is injected so the handler can be tested without an Auth server.
  */
+import { errors } from "../errors";
 import { apiErrors } from "./errors";
-import type { TokenClaims } from "../admission/principal";
+import type { Principal, TokenClaims } from "../admission/principal";
 
 export interface Caller {
   uid: string;
@@ -13,6 +14,20 @@ export interface Caller {
   admin: boolean;
   /** The token's claims, for the principal that recording is admitted as. */
   claims: TokenClaims;
+  /** Set when the caller is an ingest key: the principal it records as (it may do nothing else). */
+  ingestKey?: Principal;
+}
+
+/** Resolves an ingest key to its principal, or rejects (revoked, unknown, malformed: one 401). */
+export type AuthenticateIngestKey = (key: string) => Promise<Principal>;
+
+/** Whether an Authorization header carries an ingest key (keys/ingest-key-service.ts) rather than an ID token. */
+export const isIngestKeyHeader = (header: string | string[] | undefined): header is string => typeof header === "string" && /^bearer aik_/i.test(header);
+
+/** The credential of an Authorization header: an ingest key as it is, anything else as an ID token. */
+function credentialOf(header: string | string[] | undefined): { ingestKey: string } | { idToken: string } {
+  if (isIngestKeyHeader(header)) return { ingestKey: header.slice("bearer ".length).trim() };
+  return { idToken: bearerToken(header) };
 }
 
 /** The Admin SDK's verifyIdToken, or a stand-in: resolves the token's claims or rejects. */
@@ -47,8 +62,20 @@ const REVOKED_CODES = new Set(["auth/id-token-revoked", "auth/user-disabled"]);
 /** Admin SDK error codes that mean "this service cannot check tokens now", not "this token is bad". */
 const UNAVAILABLE_CODES = new Set(["app/network-error", "app/network-timeout", "auth/internal-error"]);
 
-export async function authenticate(header: string | string[] | undefined, verify: VerifyIdToken): Promise<Caller> {
-  const token = bearerToken(header);
+/** Where no ingest keys are known, every one is rejected like a revoked one. */
+const noIngestKeys: AuthenticateIngestKey = () => Promise.reject(errors.ingestKeyRejected());
+
+export async function authenticate(
+  header: string | string[] | undefined,
+  verify: VerifyIdToken,
+  ingestKeys: AuthenticateIngestKey = noIngestKeys,
+): Promise<Caller> {
+  const credential = credentialOf(header);
+  if ("ingestKey" in credential) {
+    const principal = await ingestKeys(credential.ingestKey);
+    return { uid: principal.id, admin: false, claims: {}, ingestKey: principal };
+  }
+  const token = credential.idToken;
   let claims: Awaited<ReturnType<VerifyIdToken>>;
   try {
     claims = await verify(token);

@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { logger } from "firebase-functions";
 import { parseRequest } from "@aideon-perf/core";
 import { errors } from "../errors";
-import { authenticate, type Caller, type VerifyIdToken } from "./auth";
+import { authenticate, isIngestKeyHeader, type Caller, type VerifyIdToken } from "./auth";
 import { readBody, parseJsonBody, type BodyRequest } from "./body";
 import type { ApiConfig } from "./config";
 import { corsHeaders, preflightHeaders } from "./cors";
@@ -67,8 +67,10 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
   async function respond(req: BodyRequest, route: Route, config: ApiConfig, limiter: RateLimiter): Promise<unknown> {
     let caller: Caller | undefined;
     if (route.access !== "public") {
-      if (deps.appCheck.required) await checkAppCheck(req.headers["x-firebase-appcheck"]);
-      caller = await authenticate(req.headers.authorization, deps.verifyIdToken);
+      // A backend with an ingest key has no App Check token to send: the key is its attestation.
+      if (deps.appCheck.required && !isIngestKeyHeader(req.headers.authorization)) await checkAppCheck(req.headers["x-firebase-appcheck"]);
+      caller = await authenticate(req.headers.authorization, deps.verifyIdToken, (key) => deps.services().ingestKeys.authenticate(key));
+      if (caller.ingestKey && route.access !== "signed-in") throw errors.ingestKeyRecordsOnly();
       if (route.access === "admin" && !caller.admin) throw errors.notAdmin();
     }
     let input: unknown;

@@ -45,7 +45,10 @@ import type { Method } from "./router";
 
 type Services = ReturnType<typeof services>;
 
-/** public: no token (the API description only); signed-in: any Firebase user, anonymous included. */
+/**
+ * public: no token (the API description only); signed-in: the recording routes, for any Firebase user
+ * (anonymous included) and for ingest keys; admin: the admin claim (never an ingest key).
+ */
 export type Access = "public" | "signed-in" | "admin";
 
 export type RouteInput =
@@ -100,6 +103,8 @@ export function apiRoutes(deps: RouteDeps): Route[] {
   // A signed-in caller as the principal it records as (the handler authenticates before run() for
   // every non-public route); RECORDING_ACCESS applies as it does to the callables.
   const recorder = (caller: Caller): Principal => {
+    // An ingest key is an admin's grant to record: RECORDING_ACCESS is about Firebase users.
+    if (caller.ingestKey) return caller.ingestKey;
     const principal = principalOf(caller.uid, caller.claims);
     const refusal = recordingRefusal(RECORDING_ACCESS, principal, caller.claims);
     if (refusal) throw errors.recordingNotAllowed(refusal);

@@ -7,7 +7,7 @@ export const storedAgentKeySchema = z.object({
   host_id: hostIdSchema,
   /** The label createAgentKey was given, null without one. */
   label: createAgentKeyRequestSchema.shape.label.unwrap().nullable(),
-  /** SHA-256 of the key's secret, hex (agent-key.ts). */
+  /** SHA-256 of the key's secret, hex (keys/secret-key.ts). */
   secret_hash: z.string().regex(/^[0-9a-f]{64}$/, "must be a hex SHA-256"),
   created_at: timestampSchema,
   /** The admin's uid. */

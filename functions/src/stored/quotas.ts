@@ -4,10 +4,11 @@
  * lease units from them in transactions (admission/quota-store.ts); every document expires by TTL.
  */
 import * as z from "zod";
+import { PRINCIPAL_KINDS } from "../admission/principal";
 import { storedConverter, timestampSchema } from "./stored-document";
 
 const count = z.number().int().min(0);
-const principalFields = { principal: z.string(), principal_kind: z.enum(["anonymous", "user"]) };
+const principalFields = { principal: z.string(), principal_kind: z.enum(PRINCIPAL_KINDS) };
 
 export const storedQuotaSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("principal_minute"), ...principalFields, window_start: timestampSchema, used: count, leases: count, expire_at: timestampSchema }),

@@ -21,6 +21,8 @@ export const storedBatchTraceSchema = z.object({
   duration: durationSchema,
   attributes: attributesSchema,
   metrics: metricsSchema,
+  /** The ingest key that recorded it (owner_uid is then `ingest-key:<id>`). */
+  ingest_key_id: z.string().optional(),
   /** false: left out of the health statistics (its principal does not count, or is past its cap). */
   health: z.literal(false).optional(),
 });

@@ -17,6 +17,8 @@ export const storedTraceSchema = z.object({
   /** Server-clock seconds, set only by stopTrace (not bounded by the wire limit: the server measured it). */
   duration: z.number().min(0).nullable(),
   expire_at: timestampSchema,
+  /** The ingest key that recorded it (owner_uid is then `ingest-key:<id>`). */
+  ingest_key_id: z.string().optional(),
   /** false: left out of the health statistics (its principal does not count, or is past its cap). */
   health: z.literal(false).optional(),
   /** False when written; set, with the aggregate writes, once the trace is in the statistics. */

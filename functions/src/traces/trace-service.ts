@@ -17,7 +17,7 @@ import { COLLECTIONS } from "../firestore";
 import { storedTraceBatchConverter, type StoredBatchTrace } from "../stored/trace-batches";
 import { storedTraceConverter } from "../stored/traces";
 import { errors } from "../errors";
-import type { Principal } from "../admission/principal";
+import { ingestKeyField, type Principal } from "../admission/principal";
 import { batchKey, chunkBySize, chunkDocumentId } from "./batch-plan";
 import { durationSeconds, expiryFrom, mergeAttributes, mergeMetrics } from "./trace-rules";
 
@@ -74,6 +74,7 @@ export function traceService(deps: TraceServiceDeps) {
           metrics: {},
           status: "active",
           owner_uid: uid,
+          ...ingestKeyField(principal),
           start_time: Timestamp.fromMillis(startMs),
           end_time: null,
           duration: null,
@@ -148,6 +149,7 @@ export function traceService(deps: TraceServiceDeps) {
         batch.create(batchChunk(key, index), {
           batch_id: req.batch_id,
           owner_uid: uid,
+          ...ingestKeyField(principal),
           chunk: index,
           chunk_count: chunks.length,
           trace_count: stored.length,

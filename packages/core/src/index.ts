@@ -13,6 +13,7 @@ export * from './read-schemas';
 export * from './api-schemas';
 export * from './host-metrics';
 export * from './host-api-schemas';
+export * from './ingest-key-schemas';
 export * from './health-rules';
 export * from './health-api-schemas';
 export * from './backoff';

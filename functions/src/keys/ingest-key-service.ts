@@ -1,0 +1,71 @@
+/**
+ * Ingest keys, a backend's recording credential: `aik_<key_id>_<secret>`, created by admins (shown
+ * once, stored hashed), revocable. Every request reads the key's document, so a revocation takes
+ * effect at the next request (no cache to outlive it).
+ */
+import { Timestamp, type Firestore } from "firebase-admin/firestore";
+import type { CreateIngestKeyRequest, IngestKeySummary, RevokeIngestKeyRequest } from "@aideon-perf/core";
+import { ingestKeyPrincipal, type Principal } from "../admission/principal";
+import { errors } from "../errors";
+import { COLLECTIONS } from "../firestore";
+import { storedIngestKeyConverter } from "../stored/ingest-keys";
+import { hashSecret, secretKeyFormat, secretMatches } from "./secret-key";
+
+export const INGEST_KEYS = secretKeyFormat("aik");
+
+export function ingestKeyService(deps: { db: Firestore; now: () => number }) {
+  const keys = deps.db.collection(COLLECTIONS.ingestKeys).withConverter(storedIngestKeyConverter);
+
+  return {
+    async create(adminUid: string, req: CreateIngestKeyRequest) {
+      const { id, secret, key } = INGEST_KEYS.create();
+      await keys.doc(id).create({
+        name: req.name,
+        trusted: req.trusted ?? true,
+        secret_hash: hashSecret(secret),
+        created_at: Timestamp.fromMillis(deps.now()),
+        created_by: adminUid,
+        revoked_at: null,
+      });
+      return { success: true as const, key_id: id, name: req.name, key };
+    },
+
+    async revoke(req: RevokeIngestKeyRequest) {
+      await deps.db.runTransaction(async (tx) => {
+        const ref = keys.doc(req.key_id);
+        const stored = (await tx.get(ref)).data();
+        if (!stored) throw errors.ingestKeyNotFound(req.key_id);
+        if (!stored.revoked_at) tx.update(ref, { revoked_at: Timestamp.fromMillis(deps.now()) });
+      });
+      return { success: true as const, key_id: req.key_id, revoked: true as const };
+    },
+
+    /** Every key, newest first, without secrets (an admin's list: a project has a handful). */
+    async list() {
+      const snap = await keys.orderBy("created_at", "desc").get();
+      const summaries = snap.docs.map((d): IngestKeySummary => {
+        const k = d.data();
+        return {
+          key_id: d.id,
+          name: k.name,
+          trusted: k.trusted,
+          created_at: k.created_at.toDate().toISOString(),
+          created_by: k.created_by,
+          revoked_at: k.revoked_at ? k.revoked_at.toDate().toISOString() : null,
+        };
+      });
+      return { success: true as const, keys: summaries };
+    },
+
+    /** The principal a bearer key records as; any malformed, unknown, wrong or revoked key is the same 401. */
+    async authenticate(bearer: string): Promise<Principal> {
+      const parsed = INGEST_KEYS.parse(bearer);
+      if (!parsed) throw errors.ingestKeyRejected();
+      const record = (await keys.doc(parsed.id).get()).data();
+      if (!record || record.revoked_at || !secretMatches(parsed.secret, record.secret_hash)) throw errors.ingestKeyRejected();
+      return ingestKeyPrincipal(parsed.id, record.trusted);
+    },
+  };
+}
+
+export type IngestKeyService = ReturnType<typeof ingestKeyService>;

@@ -1,0 +1,54 @@
+/**
+ * Wire schemas of the ingest-key admin APIs. An ingest key is a backend's recording credential
+ * (`Authorization: Bearer aik_...`): it may only record, and each key is a principal of its own for
+ * the quotas and the health sources.
+ */
+import * as z from 'zod';
+
+export const INGEST_KEY_NAME_MAX_LENGTH = 100;
+/** How a key id looks (the part of the key between `aik_` and the secret). */
+export const INGEST_KEY_ID_PATTERN = /^[A-Za-z0-9]{20}$/;
+
+const keyIdSchema = z.string().regex(INGEST_KEY_ID_PATTERN, 'must be a key_id createIngestKey returned');
+
+export const createIngestKeyRequestSchema = z.strictObject({
+  name: z.string().trim().min(1).max(INGEST_KEY_NAME_MAX_LENGTH),
+  /** Whether the key's traces steer health as a trusted source (HEALTH_SOURCES); default true: an admin made it. */
+  trusted: z.boolean().optional(),
+});
+
+export const revokeIngestKeyRequestSchema = z.strictObject({ key_id: keyIdSchema });
+
+export const listIngestKeysRequestSchema = z.strictObject({});
+
+export const createIngestKeyResponseSchema = z.strictObject({
+  success: z.literal(true),
+  key_id: z.string(),
+  name: z.string(),
+  /** Shown once: only a hash of its secret is stored. */
+  key: z.string(),
+});
+
+export const revokeIngestKeyResponseSchema = z.strictObject({
+  success: z.literal(true),
+  key_id: z.string(),
+  revoked: z.literal(true),
+});
+
+export const ingestKeySummarySchema = z.strictObject({
+  key_id: z.string(),
+  name: z.string(),
+  trusted: z.boolean(),
+  created_at: z.string(),
+  created_by: z.string(),
+  revoked_at: z.string().nullable(),
+});
+
+export const listIngestKeysResponseSchema = z.strictObject({
+  success: z.literal(true),
+  keys: z.array(ingestKeySummarySchema),
+});
+
+export type CreateIngestKeyRequest = z.output<typeof createIngestKeyRequestSchema>;
+export type RevokeIngestKeyRequest = z.output<typeof revokeIngestKeyRequestSchema>;
+export type IngestKeySummary = z.output<typeof ingestKeySummarySchema>;

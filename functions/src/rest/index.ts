@@ -1,6 +1,7 @@
 /**
- * The `api` HTTPS function: the source document's REST API under /api/v1/performance/, reached through
- * the Firebase Hosting rewrite of /api/** (firebase.json) or the function's own URL with the same path.
+ * The `api` HTTPS function: the source document's REST API under /api/v1/performance/ and the OTLP/HTTP
+ * trace receiver at /api/v1/otlp/v1/traces, reached through the Firebase Hosting rewrite of /api/**
+ * (firebase.json) or the function's own URL with the same path.
  */
 import { randomUUID } from "node:crypto";
 import { getAppCheck } from "firebase-admin/app-check";
@@ -14,6 +15,7 @@ import { revocationCheckingVerifier } from "./auth";
 import { apiConfigFromEnv } from "./config";
 import { createApiHandler, type ApiDeps } from "./handler";
 import { firestoreLeaseStore } from "./rate-limit";
+import { OTLP_TRACES_PATH, otlpTracesHandler } from "../otlp/otlp-receiver";
 
 /** The production wiring; tests build their own handler with createApiHandler. */
 export function defaultApiDeps(): ApiDeps {
@@ -37,6 +39,8 @@ export function defaultApiDeps(): ApiDeps {
 }
 
 const handler = createApiHandler(defaultApiDeps());
+const otlp = otlpTracesHandler({ authenticate: (key) => services().ingestKeys.authenticate(key), traces: () => services().traces });
+const isOtlp = (url: string | undefined): boolean => (url ?? "").split("?")[0] === OTLP_TRACES_PATH;
 
 /**
  * cors: false leaves CORS to our own module (API_CORS_ORIGINS). Without it the Functions emulator turns
@@ -44,4 +48,4 @@ const handler = createApiHandler(defaultApiDeps());
  * and answers preflights itself, so the emulator would behave unlike production.
  * The 10 s benchmark cap leaves ample room in the timeout.
  */
-export const api = onRequest({ cors: false, timeoutSeconds: 60 }, (req, res) => handler(req, res));
+export const api = onRequest({ cors: false, timeoutSeconds: 60 }, (req, res) => (isOtlp(req.url) ? otlp(req, res) : handler(req, res)));

@@ -26,6 +26,7 @@ import {
   alertsRequestSchema,
   healthRequestSchema,
   setHealthConfigRequestSchema,
+  dashboardRequestSchema,
 } from "@aideon-perf/core";
 import { onRequest } from "firebase-functions/https";
 import { ingestHostMetricsHandler } from "./hosts/ingest-endpoint";
@@ -63,6 +64,7 @@ export const setThresholds = adminCallable(setThresholdsRequestSchema, async (re
 // Host metrics: agent keys (admin), the agents' push endpoint (agent key), reads (admin).
 export const createAgentKey = adminCallable(createAgentKeyRequestSchema, (req, uid) => services().hosts.createAgentKey(uid, req));
 export const revokeAgentKey = adminCallable(revokeAgentKeyRequestSchema, (req) => services().hosts.revokeAgentKey(req));
+
 // Ingest keys (admin): a backend's recording credential for the REST API and the OTLP receiver.
 export const createIngestKey = adminCallable(createIngestKeyRequestSchema, (req, uid) => services().ingestKeys.create(uid, req));
 export const revokeIngestKey = adminCallable(revokeIngestKeyRequestSchema, (req) => services().ingestKeys.revoke(req));
@@ -110,6 +112,9 @@ export const evaluateHealth = onSchedule(HEALTH_EVALUATION_SCHEDULE, async (even
 export const getHealth = adminCallable(healthRequestSchema, () => services().health.getHealth());
 export const setHealthConfig = adminCallable(setHealthConfigRequestSchema, (req) => services().health.setConfig(req.config));
 export const getAlerts = adminCallable(alertsRequestSchema, (req) => services().alerts.getAlerts(req));
+
+// The source's dashboard widget list, which the Hosting dashboard (/dashboard/) also reads.
+export const getDashboard = adminCallable(dashboardRequestSchema, (req) => services().dashboard.getDashboard(req));
 
 export const sendAlertNotification = onDocumentCreated(
   { document: `${COLLECTIONS.alertNotifications}/{notificationId}`, retry: true, secrets: ALERT_WEBHOOK_SECRETS },

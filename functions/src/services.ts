@@ -14,6 +14,7 @@ import { healthCapsFromEnv } from "./admission/health-sources";
 import { quotaPlanFromEnv } from "./admission/quota-plan";
 import { firestoreQuotaStore } from "./admission/quota-store";
 import { statsService } from "./reads/stats-service";
+import { dashboardService } from "./reads/dashboard";
 import { traceService } from "./traces/trace-service";
 import { hostStore } from "./hosts/host-store";
 import { hostService } from "./hosts/host-service";
@@ -36,6 +37,17 @@ function build() {
   const recording = admission(quotaPlan, quotaStore, now, healthCapsFromEnv(process.env));
   const thresholds = thresholdsConfig(firestore, now);
   const hosts = hostStore(firestore);
+  const healthConfig = healthConfigStore(firestore, now);
+  const stats = statsService({ db: firestore, store, now, retentionDays, reportingHosts: (at) => hosts.reporting(at) });
+  const health = healthService({
+    db: firestore,
+    store,
+    deadLetters: letters,
+    config: healthConfig,
+    alerts: alertStore(firestore, () => ALERT_RETENTION_DAYS.value()),
+    now,
+  });
+  const alerts = alertReads(firestore);
   return {
     db: firestore,
     now,
@@ -54,18 +66,21 @@ function build() {
     finished: finishedTraces({ db: firestore, store, thresholds, now }),
     deadLetters: letters,
     quotaUsage: (limit: number) => quotaStore.usage(now(), limit),
-    stats: statsService({ db: firestore, store, now, retentionDays, reportingHosts: (at) => hosts.reporting(at) }),
+    stats,
     hosts: hostService({ db: firestore, hosts, now }),
-    health: healthService({
-      db: firestore,
     ingestKeys: ingestKeyService({ db: firestore, now }),
+    health,
+    alerts,
+    dashboard: dashboardService({
+      stats,
       store,
-      deadLetters: letters,
-      config: healthConfigStore(firestore, now),
-      alerts: alertStore(firestore, () => ALERT_RETENTION_DAYS.value()),
+      hosts: () => hosts.all(),
+      health: () => health.getHealth(),
+      alerts,
+      thresholds: () => thresholds.get(),
+      healthConfig: () => healthConfig.get(),
       now,
     }),
-    alerts: alertReads(firestore),
     notifications: webhookDelivery({
       db: firestore,
       webhookUrl: webhookUrlSource({ db: firestore, secret: () => ALERT_WEBHOOK_URL.value(), emulator: process.env.FUNCTIONS_EMULATOR === "true" }),

@@ -23,10 +23,10 @@ interface Operation {
 
 const operations = () => Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
 
-/** The issues' list: every endpoint of the source, plus record-traces, trace-names, PUT thresholds and this document. */
+/** The issues' list: every endpoint of the source, plus record-traces, trace-names, PUT thresholds, the dashboard and this document. */
 const EXPECTED = [
   "POST start-trace", "POST stop-trace", "POST add-metric", "POST record-traces", "GET stats", "GET trace-summary",
-  "GET trace-names", "GET slow-operations", "GET system-metrics", "GET health", "GET metric-types", "GET thresholds", "PUT thresholds",
+  "GET trace-names", "GET slow-operations", "GET system-metrics", "GET health", "GET dashboard", "GET metric-types", "GET thresholds", "PUT thresholds",
   "POST benchmark", "GET openapi.json",
 ];
 

@@ -35,6 +35,8 @@ import {
   systemMetricsResponseSchema,
   healthRequestSchema,
   healthResponseSchema,
+  dashboardRequestSchema,
+  dashboardResponseSchema,
   type BenchmarkRequest,
   type BenchmarkResult,
 } from "@aideon-perf/core";
@@ -233,6 +235,18 @@ export function apiRoutes(deps: RouteDeps): Route[] {
       input: { from: "query", schema: healthRequestSchema },
       response: healthResponseSchema,
       run: () => s().health.getHealth(),
+    }),
+    route({
+      method: "GET",
+      path: "dashboard",
+      operationId: "getDashboard",
+      tag: "Analytics",
+      summary: "The dashboard's widgets ({id, type, title, value | data}), the source's three first: what /dashboard/ on Hosting shows",
+      description: "Same as the getDashboard callable; built from the same reads as stats, trace-summary, slow-operations, system-metrics, health and thresholds.",
+      access: "admin",
+      input: { from: "query", schema: dashboardRequestSchema },
+      response: dashboardResponseSchema,
+      run: (_caller, req) => s().dashboard.getDashboard(req),
     }),
     route({
       method: "GET",

@@ -5,6 +5,8 @@
  * cannot drift from what the API answers.
  */
 import * as z from 'zod';
+import { alertSchema } from './health-api-schemas';
+import { healthConfigSchema } from './health-rules';
 import { METRIC_TYPES, TRACE_TYPES, type TraceType } from './metric-types';
 import { traceTypeSchema } from './schemas';
 import { windowSchema } from './time-buckets';
@@ -205,6 +207,97 @@ export const benchmarkResultSchema = z.discriminatedUnion('test_type', [
 ]);
 
 export const benchmarkResponseSchema = z.strictObject({ success, benchmark: benchmarkResultSchema });
+
+// ---------------------------------------------------------------------------------------------------
+// Dashboard: the source's create_performance_dashboard widget list ({type, title, value | data}), its
+// three widgets first, then the rest of what the Hosting dashboard shows. `id` is stable (the page's
+// data-widget attribute); durations are seconds, percentages 0-100.
+
+/** Windows whose per-type percentiles the dashboard charts (the all-time window is the request's). */
+export const DASHBOARD_SERIES_WINDOWS = ['hour', '24h', '7d'] as const;
+/** Names per type in the names table: the most recently seen ones, each one name read. */
+export const DASHBOARD_NAMES_PER_TYPE = 10;
+export const DASHBOARD_SLOW_OPERATIONS = 10;
+export const DASHBOARD_ALERTS = 20;
+
+export const dashboardRequestSchema = z.strictObject({
+  /** The window of the metrics, the average chart and the names table. */
+  window: windowSchema.default('all'),
+});
+
+const metricWidget = <I extends string>(id: I) => z.strictObject({ id: z.literal(id), type: z.literal('metric'), title: z.string(), value: count });
+const dataWidget = <I extends string, T extends string, D extends z.ZodType>(id: I, type: T, data: D) =>
+  z.strictObject({ id: z.literal(id), type: z.literal(type), title: z.string(), data });
+
+const percentilesByType = z.partialRecord(
+  traceTypeSchema,
+  traceSummarySchema.pick({ count: true, p50_duration: true, p95_duration: true, p99_duration: true }),
+);
+
+export const dashboardWidgetSchema = z.discriminatedUnion('id', [
+  metricWidget('total-traces'),
+  dataWidget('average-durations', 'chart', z.partialRecord(traceTypeSchema, z.number().min(0))),
+  /** null: no agent reporting. */
+  z.strictObject({ id: z.literal('cpu-gauge'), type: z.literal('gauge'), title: z.string(), value: percentOrNull }),
+  metricWidget('active-traces'),
+  metricWidget('abandoned-traces'),
+  metricWidget('slow-operations-count'),
+  dataWidget(
+    'durations-by-type',
+    'chart',
+    z.strictObject({
+      windows: z.strictObject({ hour: percentilesByType, '24h': percentilesByType, '7d': percentilesByType } satisfies Record<(typeof DASHBOARD_SERIES_WINDOWS)[number], z.ZodType>),
+      thresholds: z.record(traceTypeSchema, thresholdValuesSchema),
+    }),
+  ),
+  dataWidget(
+    'trace-names',
+    'table',
+    z.array(
+      z.strictObject({ trace_type: traceTypeSchema, name: z.string(), count, p95_duration: secondsOrNull, slow_count: count, last_seen: z.string() }),
+    ),
+  ),
+  dataWidget('slow-operations', 'list', z.array(slowOperationSchema)),
+  dataWidget(
+    'hosts',
+    'table',
+    z.array(
+      z.strictObject({
+        host_id: z.string(),
+        cpu_percent: z.number().min(0).max(100),
+        memory_percent: z.number().min(0).max(100),
+        disk_percent: z.number().min(0).max(100),
+        last_seen: z.string(),
+        /** Sent nothing for longer than its push interval allows. */
+        silent: z.boolean(),
+      }),
+    ),
+  ),
+  z.strictObject({
+    id: z.literal('health'),
+    type: z.literal('status'),
+    title: z.string(),
+    value: z.enum(['healthy', 'warning', 'critical']),
+    /** timestamp: when the health was last evaluated (ISO 8601 UTC). */
+    data: z.strictObject({ issues: z.array(z.string()), timestamp: z.string() }),
+  }),
+  /** Newest first: open ones (pending, firing) and their history (resolved). */
+  dataWidget('alerts', 'list', z.array(alertSchema)),
+  dataWidget('thresholds', 'config', z.record(traceTypeSchema, thresholdValuesSchema)),
+  dataWidget('health-settings', 'config', healthConfigSchema),
+]);
+
+export const dashboardResponseSchema = z.strictObject({
+  success,
+  window: windowSchema,
+  /** When the widgets were read (ISO 8601 UTC). */
+  generated_at: z.string(),
+  widgets: z.array(dashboardWidgetSchema),
+});
+
+export type DashboardRequest = z.output<typeof dashboardRequestSchema>;
+export type DashboardWidget = z.output<typeof dashboardWidgetSchema>;
+export type DashboardResponse = z.output<typeof dashboardResponseSchema>;
 
 /** Every error the REST API answers with. `field` names the offending input for validation errors. */
 export const apiErrorResponseSchema = z.strictObject({

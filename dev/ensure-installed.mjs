@@ -1,5 +1,5 @@
 // Runs before `npm start`, `npm test` and `npm run bench`: a fresh clone installs its dependencies and
-// builds what runs as plain JavaScript (the functions bundle, the host agent), so the two commands are
+// builds what runs as plain JavaScript (the functions bundle, the host agent, the Hosting dashboard), so the two commands are
 // all a new user needs.
 import { execSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
@@ -12,4 +12,4 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(`${root}pac
   console.log("Installing dependencies (npm ci)...");
   run("npm ci");
 }
-run("npm run build --workspace functions --workspace packages/agent --silent");
+run("npm run build --workspace functions --workspace packages/agent --workspace packages/dashboard --silent");

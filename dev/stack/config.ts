@@ -10,4 +10,6 @@ export const urls = {
   firestore: `${HOST}:${PORTS.firestore}`,
   /** The REST API through the Hosting emulator's rewrite of /api/** to the `api` function. */
   restApi: `http://${HOST}:${PORTS.hosting}/api/v1/performance`,
+  /** The admin dashboard (packages/dashboard, built into hosting/dashboard/). */
+  dashboard: `http://${HOST}:${PORTS.hosting}/dashboard/`,
 };

@@ -24,6 +24,7 @@ async function main(): Promise<number> {
         `  project id        ${PROJECT_ID}`,
         `  callables         ${urls.functions}/{startTrace,stopTrace,addMetric,recordTraces,getStats,...}`,
         `  rest api          ${urls.restApi}/stats ... (described at ${urls.restApi}/openapi.json)`,
+        `  dashboard         ${urls.dashboard} (admins: email/password users with the admin claim)`,
         `  agent endpoint    ${urls.functions}/ingestHostMetrics`,
         `  auth emulator     ${urls.auth}`,
         `  firestore         ${stack.firestore.address}: ${stack.firestore.description}`,

@@ -115,12 +115,12 @@ describe("deploy rehearsal (firebase-tools' deploy preparation, offline)", funct
     assert.equal(await promptForCleanupPolicyDays(forced, regions), 1, "images kept 1 day");
   });
 
-  it("rewrites /api/** on Hosting to the api function's Cloud Run service and uploads hosting/", () => {
+  it("rewrites /api/** on Hosting to the api function's Cloud Run service and uploads hosting/ with the built dashboard", () => {
     const [site, ...others] = plan.hosting;
     assert.deepEqual(others, []);
     assert.equal(site?.site, PROJECT, "the project's default site");
     assert.equal(site?.public, "hosting");
-    assert.deepEqual(site?.files, ["index.html"]);
+    assert.deepEqual(site?.files, ["dashboard/app.js", "dashboard/index.html", "dashboard/styles.css", "index.html"]);
     assert.deepEqual(
       site?.rewrites.map((r) => r.api),
       [{ glob: "/api/**", run: { serviceId: "api", region: REGION } }],

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { DAY_MS } from "@aideon-perf/core";
 import { COLLECTIONS } from "../firestore";
+import { logEvent } from "../observability/event-log";
 import { StoredDocumentError } from "../stored/stored-document";
 import { storedDeadLetterConverter, type DeadLetterKind, type StoredDeadLetter } from "../stored/dead-letters";
 
@@ -39,7 +40,7 @@ export function deadLetters(db: Firestore) {
     /** Records one more failure of `subject`; returns the dead letter as it now stands. */
     async record(kind: DeadLetterKind, subject: string, reason: string, nowMs: number): Promise<StoredDeadLetter> {
       const ref = letters.doc(idOf(kind, subject));
-      return db.runTransaction(async (tx) => {
+      const letter = await db.runTransaction(async (tx) => {
         const previous = (await tx.get(ref)).data();
         const now = Timestamp.fromMillis(nowMs);
         const letter: StoredDeadLetter = {
@@ -56,6 +57,8 @@ export function deadLetters(db: Firestore) {
         tx.set(ref, letter);
         return letter;
       });
+      logEvent("dead_letter", "ERROR", `Dead letter (${kind}): ${subject}: ${reason}`, { dead_letter_id: ref.id, kind, subject, reason, attempts: letter.attempts }, { kind });
+      return letter;
     },
 
     /** Marks `subject`'s dead letter resolved, if it has one. */

@@ -20,7 +20,8 @@ import type { AggregateRefs } from "./aggregate-refs";
 import { planMinute, type MinutePlan } from "./cardinality";
 import { shardContentOf } from "./shard-layout";
 import { nameRollupDocumentId, RETENTION_MS, ROLLUP_LEVELS, rollupDocumentId } from "./shards";
-import { slowOperation } from "./slow-operation";
+import { logSlowOperation, slowOperation } from "./slow-operation";
+import type { StoredSlowOperation } from "../stored/slow-operations";
 import { emptyStats, mergeStats, mergeTypes, tracesIn, type NameStats } from "./trace-stats";
 
 /** Names per chunk commit: 4 rollups + 1 registry entry + at most 3 slow records each, 400 writes at most. */
@@ -90,7 +91,9 @@ export function minuteFold(db: Firestore, refs: AggregateRefs, options: { retent
   /** Step 3 for one chunk; returns the commit's size (zero if every name was already applied). */
   async function applyNames(minuteMs: number, chunk: Array<[string, NameStats]>, nowMs: number) {
     const meter = commitMeter();
+    let slowRecorded: StoredSlowOperation[] = [];
     await db.runTransaction(async (tx) => {
+      slowRecorded = []; // a retried attempt starts over
       const refsOf = ([key]: [string, NameStats]) =>
         ROLLUP_LEVELS.map((g) => refs.nameRollups.doc(nameRollupDocumentId(bucketKey(g, minuteMs), key)).withConverter(null));
       const snaps = await tx.getAll(...chunk.flatMap(refsOf));
@@ -121,6 +124,7 @@ export function minuteFold(db: Firestore, refs: AggregateRefs, options: { retent
           const record = slowOperation(entry.trace_type, sample, options.retentionDays());
           tx.set(ref, record);
           meter.add(ref.path, record);
+          slowRecorded.push(record);
         });
       }
       firstInHour.forEach(([key, entry], j) => {
@@ -138,6 +142,7 @@ export function minuteFold(db: Firestore, refs: AggregateRefs, options: { retent
         meter.add(ref.path, doc);
       });
     });
+    for (const op of slowRecorded) logSlowOperation(op);
     return meter.get();
   }
 

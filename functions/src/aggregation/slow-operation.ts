@@ -1,6 +1,7 @@
 import { Timestamp } from "firebase-admin/firestore";
 import type { TraceType } from "@aideon-perf/core";
 import type { StoredSlowOperation } from "../stored/slow-operations";
+import { logEvent } from "../observability/event-log";
 import { expiryFrom } from "../traces/trace-rules";
 import type { SlowSample } from "./trace-stats";
 
@@ -14,4 +15,15 @@ export function slowOperation(traceType: TraceType, sample: SlowSample, retentio
     context: { duration: sample.duration, threshold: sample.threshold, attributes: sample.attributes },
     expire_at: Timestamp.fromDate(expiryFrom(sample.server_ms, retentionDays)),
   };
+}
+
+/** The slow operation as a structured log entry (WARNING), with the stored record's fields. */
+export function logSlowOperation(op: StoredSlowOperation): void {
+  logEvent(
+    "slow_operation",
+    "WARNING",
+    op.message,
+    { timestamp: op.timestamp.toDate().toISOString(), type: op.type, name: op.name, context: op.context },
+    { trace_type: op.type },
+  );
 }

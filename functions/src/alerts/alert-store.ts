@@ -8,6 +8,7 @@
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import type { HealthFinding, HealthRule } from "@aideon-perf/core";
 import { COLLECTIONS } from "../firestore";
+import { logEvent } from "../observability/event-log";
 import { storedAlertNotificationConverter, type AnnouncedAlert } from "../stored/alert-notifications";
 import { storedAlertConverter } from "../stored/alerts";
 import { nextAlertStep, notificationOf, type AlertStep, type OpenAlertStatus } from "./alert-lifecycle";
@@ -27,6 +28,14 @@ export interface ReconcileCounts {
 }
 
 const millis = (t: Timestamp | null) => (t ? t.toMillis() : null);
+
+/** An alert's change of status as a structured log entry: firing and pending at their severity, resolved as NOTICE. */
+function logAlertTransition(step: AlertStep, alert: AnnouncedAlert): void {
+  const status = step.kind === "resolve" ? "resolved" : "status" in step ? step.status : undefined;
+  if (!status || (step.kind === "keep" && !step.fires)) return; // still the same status: no transition
+  const severity = status === "resolved" ? "NOTICE" : alert.severity === "critical" ? "CRITICAL" : "WARNING";
+  logEvent("alert_transition", severity, `Alert ${status}: ${alert.message}`, { ...alert, status }, { rule: alert.rule, status, severity: alert.severity });
+}
 
 function announced(id: string, a: HealthFinding, times: { started: number; fired: number | null; resolved: number | null }): AnnouncedAlert {
   return {
@@ -48,8 +57,8 @@ export function alertStore(db: Firestore, retentionDays: () => number) {
   const outbox = db.collection(COLLECTIONS.alertNotifications).withConverter(storedAlertNotificationConverter);
 
   /** Applies one evaluation's verdict on one (rule, subject) atomically; returns what happened. */
-  function applyOne(id: string, finding: HealthFinding | undefined, nowMs: number, holdMs: number): Promise<AlertStep> {
-    return db.runTransaction(async (tx) => {
+  async function applyOne(id: string, finding: HealthFinding | undefined, nowMs: number, holdMs: number): Promise<AlertStep> {
+    const { step, announce } = await db.runTransaction(async (tx) => {
       const ref = alerts.doc(id);
       const stored = (await tx.get(ref)).data();
       const open = stored && OPEN_STATUSES.includes(stored.status as OpenAlertStatus) ? stored : undefined;
@@ -63,7 +72,7 @@ export function alertStore(db: Firestore, retentionDays: () => number) {
       let announce: AnnouncedAlert | undefined;
       switch (step.kind) {
         case "none":
-          return step;
+          return { step, announce };
         case "open": {
           const f = finding!;
           const firing = step.status === "firing";
@@ -103,8 +112,10 @@ export function alertStore(db: Firestore, retentionDays: () => number) {
       }
       const kind = notificationOf(step);
       if (kind && announce) tx.create(outbox.doc(), newNotification(kind, announce, nowMs));
-      return step;
+      return { step, announce };
     });
+    if (announce && step.kind !== "drop") logAlertTransition(step, announce);
+    return step;
   }
 
   return {

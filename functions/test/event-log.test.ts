@@ -28,11 +28,11 @@ describe("structured event logs", function () {
   after(() => (eventLog.sink = original));
 
   it("a dead letter: one ERROR entry per recorded failure, labelled with its kind", async () => {
-    await deadLetters(adminDb()).record("trace", "perf_traces/t1", "Error: boom", Date.now());
+    await deadLetters(adminDb()).record("trigger", "perf_traces/t1", "Error: boom", Date.now());
     assert.equal(entries.length, 1);
     const [e] = entries as [LogEntry];
     assert.equal(e.severity, "ERROR");
-    assert.deepEqual(labelsOf(e), { [EVENT_LABEL]: "dead_letter", kind: "trace" });
+    assert.deepEqual(labelsOf(e), { [EVENT_LABEL]: "dead_letter", kind: "trigger" });
     assert.equal(e.subject, "perf_traces/t1");
     assert.equal(e.reason, "Error: boom");
     assert.equal(e.attempts, 1);

@@ -95,3 +95,57 @@ describe("example Express app end to end (SDK middleware -> recordTraces -> aggr
     assert.deepEqual(seen, expected);
   });
 });
+
+describe("example Express app with an ingest key (initPerformance({ingestKey, endpoint}) -> REST through Hosting)", function () {
+  this.timeout(120_000);
+  let perf: PerformanceMonitor;
+  let server: Server;
+  let origin: string;
+  let keyId: string;
+  let admin: Client;
+
+  before(async function () {
+    const emulators = await requireEmulators(this, "functions", "auth", "hosting");
+    admin = await adminClient(emulators);
+    const created = await admin.call<{ key: string; key_id: string }>("createIngestKey", { name: "example-app" });
+    keyId = created.key_id;
+    perf = initPerformance({ ingestKey: created.key, endpoint: `http://${emulators.hosting!.host}:${emulators.hosting!.port}`, flushOnExit: false });
+    server = createApp(perf).listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    server?.close();
+    await perf?.shutdown();
+    await admin?.close();
+  });
+
+  it(`${N} requests become exactly ${N} HTTP_REQUEST traces stored under the key, with no Firebase app or sign-in`, async () => {
+    for (const p of PLAN) {
+      for (let i = 0; i < p.times; i++) {
+        const res = await fetch(`${origin}${p.path}`, { method: p.method, headers: { "content-type": "application/json" }, body: p.method === "POST" ? "{}" : undefined });
+        await res.arrayBuffer();
+      }
+    }
+    await perf.flush();
+    assert.equal(perf.stats().failedBatches, 0);
+    const stored = (await adminDb().collection("perf_trace_batches").where("ingest_key_id", "==", keyId).get()).docs.flatMap(
+      (d) => d.get("traces") as Array<{ name: string; trace_type: string; attributes?: Record<string, unknown> }>,
+    );
+    const seen = stored.filter((t) => t.trace_type === "HTTP_REQUEST").map((t) => `${t.name} ${String(t.attributes?.status_code)}`).sort();
+    assert.deepEqual(seen, PLAN.flatMap((p) => Array.from({ length: p.times }, () => `${p.name} ${p.status}`)).sort());
+    const remote = await perf.startRemoteTrace("nightly-export", "CUSTOM_TRACE");
+    await remote.addMetric("rows", 3);
+    assert.ok((await remote.stop()) >= 0, "server-clocked traces work with the key too");
+  });
+
+  it("a revoked key's batch fails at once and is counted, not retried", async () => {
+    await admin.call("revokeIngestKey", { key_id: keyId });
+    const retriesBefore = perf.stats().retries;
+    perf.startTrace("after-revocation").stop();
+    await perf.flush();
+    assert.equal(perf.stats().failedBatches, 1);
+    assert.equal(perf.stats().dropped.sendFailed, 1, "the dropped trace is counted");
+    assert.equal(perf.stats().retries, retriesBefore, "a 401 is not retried");
+  });
+});

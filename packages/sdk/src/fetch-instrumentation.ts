@@ -7,7 +7,7 @@ import { LIMITS } from "@aideon-perf/core";
 import { newSpanId, newTraceId } from "./random-ids";
 import { errorType } from "./run-in-trace";
 import { formatTraceparent } from "./traceparent";
-import { SDK_CALLABLES } from "./transport";
+import { REST_PATHS, SDK_CALLABLES } from "./transport";
 import type { PerformanceMonitor } from "./types";
 
 export interface FetchInstrumentationOptions {
@@ -21,7 +21,7 @@ export interface FetchInstrumentationOptions {
 }
 
 const HTTP = /^https?:$/;
-const ownCallable = new RegExp(`/(${SDK_CALLABLES.join("|")})$`);
+const ownCallable = new RegExp(`/(${SDK_CALLABLES.join("|")}|api/v1/performance/(${Object.values(REST_PATHS).join("|")}))$`);
 
 function pageOrigin(): string | undefined {
   return (globalThis as { location?: { origin?: string } }).location?.origin;

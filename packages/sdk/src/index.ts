@@ -7,11 +7,11 @@
  *   await perf.trace("database_operation", "DATABASE_QUERY", async (t) => t.addMetric("rows_returned", (await query()).length));
  *   app.use(perf.expressMiddleware());
  */
-export { initPerformance } from "./monitor";
+export { initPerformance, type IngestKeyOptions } from "./monitor";
 export { getPerformanceMonitor } from "./default-monitor";
 export { monitored, traced, type TracedOptions } from "./wrappers";
 export { DEFAULT_OPTIONS, InvalidOptionError, type PerformanceOptions } from "./options";
-export { callableTransport, type BatchTransport } from "./transport";
+export { callableTransport, RestCallError, type BatchTransport } from "./transport";
 export { formatTraceparent, parseTraceparent, type TraceParent } from "./traceparent";
 export type { Clock } from "./clock";
 export type { FetchInstrumentationOptions } from "./fetch-instrumentation";

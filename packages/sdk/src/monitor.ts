@@ -1,7 +1,7 @@
 /** initPerformance(): the active monitor, assembled from the trace, exporter and instrumentation modules. */
 import { DEFAULT_TRACE_TYPE, type Attributes, type TraceType, type ValidationError } from "@aideon-perf/core";
 import type { FirebaseApp } from "firebase/app";
-import { getFunctions, type Functions } from "firebase/functions";
+import { getFunctions } from "firebase/functions";
 import { BatchExporter, type ExporterCounters } from "./batch-exporter";
 import { EpochAnchor, type Clock } from "./clock";
 import { setDefaultMonitor } from "./default-monitor";
@@ -10,22 +10,52 @@ import { httpRequestMiddleware, type RequestMiddleware } from "./express-middlew
 import { instrumentGlobalFetch, tracedFetch, type FetchInstrumentationOptions } from "./fetch-instrumentation";
 import { LocalTrace, type FinishedTrace, type TraceSink } from "./local-trace";
 import { NOOP_MONITOR, NOOP_TRACE, emptyStats } from "./noop";
-import { resolveOptions, type PerformanceOptions, type ResolvedOptions } from "./options";
+import { InvalidOptionError, resolveOptions, type PerformanceOptions, type ResolvedOptions } from "./options";
 import { remoteTrace, startRemoteTrace } from "./remote-trace";
 import { runInTrace } from "./run-in-trace";
-import { callableTransport } from "./transport";
+import { callableCall, ingestKeyCall, transportOf, type SdkCall } from "./transport";
 import type { MonitorStats, PerformanceMonitor, RemoteTrace, Trace } from "./types";
+
+/** A backend without a Firebase user: records through the REST API with an ingest key. */
+export interface IngestKeyOptions extends Omit<PerformanceOptions, "functions"> {
+  /** `aik_...`, made by an admin (`npm run admin -- ingest-key create`). */
+  ingestKey: string;
+  /** The Hosting site or the `api` function's URL, e.g. https://my-project.web.app. */
+  endpoint: string;
+}
 
 /**
  * Creates the monitor (the no-op one when `enabled` is false) and makes it the default one, used by
  * `@traced`, `monitored()` and getPerformanceMonitor(). Options are checked here: a bad one throws.
+ * With a Firebase app it calls the callables as the app's signed-in user; with `{ingestKey, endpoint}`
+ * (a server) the REST API with the key, no Firebase app or sign-in needed.
  */
-export function initPerformance(firebaseApp: FirebaseApp, options: PerformanceOptions = {}): PerformanceMonitor {
-  const resolved = resolveOptions(options);
-  const monitor = resolved.enabled ? new ActiveMonitor(resolved.functions ?? getFunctions(firebaseApp), resolved) : NOOP_MONITOR;
+export function initPerformance(options: IngestKeyOptions): PerformanceMonitor;
+export function initPerformance(firebaseApp: FirebaseApp, options?: PerformanceOptions): PerformanceMonitor;
+export function initPerformance(appOrKey: FirebaseApp | IngestKeyOptions, options: PerformanceOptions = {}): PerformanceMonitor {
+  const keyed = "ingestKey" in appOrKey ? checkIngestKeyOptions(appOrKey) : undefined;
+  const resolved = resolveOptions(keyed ? withoutKey(keyed) : options);
+  const call = keyed ? ingestKeyCall(keyed.endpoint, keyed.ingestKey) : callableCall(resolved.functions ?? getFunctions(appOrKey as FirebaseApp));
+  const monitor = resolved.enabled ? new ActiveMonitor(call, resolved) : NOOP_MONITOR;
   setDefaultMonitor(monitor);
   return monitor;
 }
+
+function checkIngestKeyOptions(options: IngestKeyOptions): IngestKeyOptions {
+  if (typeof options.ingestKey !== "string" || !/^aik_[A-Za-z0-9]{20}_[A-Za-z0-9_-]{43}$/.test(options.ingestKey)) {
+    throw new InvalidOptionError("ingestKey", "an ingest key (aik_...) createIngestKey returned", options.ingestKey === undefined ? undefined : "another string");
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(options.endpoint);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol)) throw new InvalidOptionError("endpoint", "an http(s) URL", options.endpoint);
+  return options;
+}
+
+const withoutKey = ({ ingestKey: _key, endpoint: _endpoint, ...rest }: IngestKeyOptions): PerformanceOptions => rest;
 
 class ActiveMonitor implements PerformanceMonitor, TraceSink {
   readonly enabled = true;
@@ -37,14 +67,14 @@ class ActiveMonitor implements PerformanceMonitor, TraceSink {
   private shuttingDown: Promise<void> | undefined;
 
   constructor(
-    private readonly functions: Functions,
+    private readonly call: SdkCall,
     private readonly options: ResolvedOptions,
   ) {
     this.clock = options.clock;
     this.epoch = new EpochAnchor(options.clock);
     this.exporter = new BatchExporter(
       {
-        transport: options.transport ?? callableTransport(functions),
+        transport: options.transport ?? transportOf(call),
         flushIntervalMs: options.flushIntervalMs,
         maxBatchSize: options.maxBatchSize,
         maxQueueSize: options.maxQueueSize,
@@ -77,11 +107,11 @@ class ActiveMonitor implements PerformanceMonitor, TraceSink {
   }
 
   startRemoteTrace(name: string, traceType?: TraceType, attributes?: Attributes): Promise<RemoteTrace> {
-    return startRemoteTrace(this.functions, name, traceType, attributes);
+    return startRemoteTrace(this.call, name, traceType, attributes);
   }
 
   resumeRemoteTrace(traceId: string): RemoteTrace {
-    return remoteTrace(this.functions, traceId);
+    return remoteTrace(this.call, traceId);
   }
 
   expressMiddleware(): RequestMiddleware {

@@ -13,6 +13,8 @@ export interface RetryPolicy extends BackoffPolicy {
 const PERMANENT_CODES = new Set(["invalid-argument", "permission-denied", "not-found", "failed-precondition", "out-of-range", "unimplemented"]);
 
 export function isRetryable(error: unknown): boolean {
+  // A REST answer says itself (transport.ts RestCallError: a bad or revoked ingest key is not retried).
+  if ((error as { retryable?: unknown } | null)?.retryable === false) return false;
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code !== "string" || !PERMANENT_CODES.has(code.replace(/^functions\//, ""));
 }

@@ -10,7 +10,7 @@
 export { initPerformance, type IngestKeyOptions } from "./monitor";
 export { getPerformanceMonitor } from "./default-monitor";
 export { monitored, traced, type TracedOptions } from "./wrappers";
-export { DEFAULT_OPTIONS, InvalidOptionError, type PerformanceOptions } from "./options";
+export { DEFAULT_OPTIONS, InvalidOptionError, type PerformanceOptions, type StoppedTrace } from "./options";
 export { callableTransport, RestCallError, type BatchTransport } from "./transport";
 export { formatTraceparent, parseTraceparent, type TraceParent } from "./traceparent";
 export type { Clock } from "./clock";

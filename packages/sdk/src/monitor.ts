@@ -152,7 +152,21 @@ class ActiveMonitor implements PerformanceMonitor, TraceSink {
   finish(trace: FinishedTrace): void {
     if (!trace.valid) this.counters.dropped.invalid++;
     else if (this.shuttingDown !== undefined) this.counters.dropped.shutdown++;
-    else this.exporter.enqueue(trace);
+    else {
+      this.exporter.enqueue(trace);
+      this.announce(trace);
+    }
+  }
+
+  private announce(trace: FinishedTrace): void {
+    const hook = this.options.onTraceFinished;
+    if (!hook) return;
+    try {
+      const { name, traceType, startTime, duration } = trace;
+      hook({ name, traceType, startTime, duration, attributes: { ...trace.attributes }, metrics: { ...trace.metrics } });
+    } catch (error) {
+      this.report(error);
+    }
   }
 
   private report(error: unknown): void {

@@ -2,7 +2,7 @@
  * initPerformance() options: every default documented here, every value checked once when the
  * monitor is made (BullMQ style), so a typo fails at startup rather than at the first flush.
  */
-import { LIMITS } from "@aideon-perf/core";
+import { LIMITS, type Attributes, type Metrics, type TraceType } from "@aideon-perf/core";
 import type { Functions } from "firebase/functions";
 import { systemClock, type Clock } from "./clock";
 import { newBatchId } from "./random-ids";
@@ -42,6 +42,11 @@ export interface PerformanceOptions {
   flushOnExit?: boolean;
   /** Called with each invalid-input error (onInvalid "drop") and each batch given up on. Default none. */
   onError?: (error: unknown) => void;
+  /**
+   * Called with every stopped, valid trace as it is queued (sampled-out ones excluded), e.g. to forward
+   * it to the app's own logger. A hook that throws is reported to onError; delivery goes on. Default none.
+   */
+  onTraceFinished?: (trace: StoppedTrace) => void;
   /** The Functions instance to call (region, custom domain, emulator). Default getFunctions(firebaseApp). */
   functions?: Functions;
   /** Replaces the recordTraces callable, e.g. to route batches elsewhere. Default: the callable. */
@@ -54,8 +59,20 @@ export interface PerformanceOptions {
   newBatchId?: () => string;
 }
 
-export type ResolvedOptions = Required<Omit<PerformanceOptions, "functions" | "transport" | "onError">> &
-  Pick<PerformanceOptions, "functions" | "transport" | "onError">;
+/** What onTraceFinished receives: a copy, so a hook cannot change what is sent. */
+export interface StoppedTrace {
+  name: string;
+  traceType: TraceType;
+  /** Epoch ms. */
+  startTime: number;
+  /** Seconds. */
+  duration: number;
+  attributes: Attributes;
+  metrics: Metrics;
+}
+
+export type ResolvedOptions = Required<Omit<PerformanceOptions, "functions" | "transport" | "onError" | "onTraceFinished">> &
+  Pick<PerformanceOptions, "functions" | "transport" | "onError" | "onTraceFinished">;
 
 export const DEFAULT_OPTIONS = Object.freeze({
   enabled: true,
@@ -117,7 +134,7 @@ export function resolveOptions(options: PerformanceOptions): ResolvedOptions {
   if (typeof resolved.clock?.now !== "function" || typeof resolved.clock.epochMs !== "function") {
     throw new InvalidOptionError("clock", "an object with now() and epochMs()", resolved.clock);
   }
-  for (const fn of ["random", "newBatchId", "onError", "transport"] as const) {
+  for (const fn of ["random", "newBatchId", "onError", "onTraceFinished", "transport"] as const) {
     if (resolved[fn] !== undefined && typeof resolved[fn] !== "function") throw new InvalidOptionError(fn, "a function", resolved[fn]);
   }
   return resolved;

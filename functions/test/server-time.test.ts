@@ -62,6 +62,7 @@ describe("server time rules", function () {
     /** Collections that do not grow with traffic, so carry no expire_at: one document per host, key, setting or evaluation. */
     const BOUNDED: Record<string, string> = {
       [COLLECTIONS.agentKeys]: "one per agent key an admin created",
+      [COLLECTIONS.ingestKeys]: "one per ingest key an admin created",
       [COLLECTIONS.hosts]: "one per host",
       [COLLECTIONS.health]: "the latest evaluation only",
       [COLLECTIONS.config]: "a few settings documents",

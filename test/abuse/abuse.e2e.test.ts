@@ -94,7 +94,9 @@ describe("abuse: a hostile anonymous user on the real stack", function () {
     const perAccepted = (batches * 3 + leases * 3) / accepted;
     const perRefused = (refusalWrites * 2) / refused;
     assert.ok(perAccepted <= 3 + 3, `${perAccepted} writes per accepted call`);
-    assert.ok(perRefused < 0.5, `${perRefused} writes per refused call`);
+    // The first refusal flushes at once; after it, refusals are counted in memory and flushed at most
+    // once an interval. On a slow machine the flood may be refused only a few times, so allow that one.
+    assert.ok(refusalWrites * 2 <= 2 + refused * 0.5, `${perRefused} writes per refused call (${refusalWrites} refusal writes for ${refused} refusals)`);
     console.log(
       `      abuse: ${sent} requests in ${FLOOD_MS / 1000} s, ${accepted} accepted (${acceptedTraces} traces), ${refused} refused; ` +
         `${perAccepted.toFixed(2)} document writes per accepted and ${perRefused.toFixed(3)} per refused request; ` +

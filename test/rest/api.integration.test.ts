@@ -443,7 +443,7 @@ describe("REST API in process (handler on a Node server, real Firestore)", funct
     const doc = (await req("GET", "openapi.json")).json as { openapi: string; paths: Record<string, Record<string, unknown>> };
     assert.equal(doc.openapi, "3.1.0");
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
-    assert.equal(documented.length, 15);
+    assert.equal(documented.length, 16);
     for (const [path, ops] of Object.entries(doc.paths)) {
       const allowed = Object.keys(ops).map((m) => m.toUpperCase());
       for (const method of METHODS) {

@@ -52,6 +52,7 @@ class BatchExporter:
 
     def enqueue(self, wire_trace: Dict[str, Any]) -> None:
         with self._changed:
+            # Stopping: a trace that finished while shutdown began would otherwise wait here forever.
             if self._stopping or len(self._queue) >= self._config.max_queue_size:
                 self._counters.drop("shutdown" if self._stopping else "queue_full")
                 return

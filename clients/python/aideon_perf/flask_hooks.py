@@ -5,7 +5,7 @@ traceparent ids (trace_id, parent_span_id); error_type when an exception escaped
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, Tuple
 
 from .constants import ATTRIBUTE_VALUE_MAX_LENGTH, NAME_MAX_LENGTH
 
@@ -65,7 +65,7 @@ def fit_name(name: str) -> str:
     return name[:NAME_MAX_LENGTH].strip()
 
 
-def parse_traceparent(header: Optional[str]) -> Optional[tuple]:
+def parse_traceparent(header: Optional[str]) -> Optional[Tuple[str, str]]:
     """(trace id, parent span id) of a valid W3C traceparent header, else None."""
     match = _TRACEPARENT.fullmatch(header.strip()) if header else None
     if match is None:

@@ -40,10 +40,11 @@ def check_ingest_key(ingest_key: object) -> str:
 
 
 def check_endpoint(endpoint: object) -> str:
-    url = urlparse(endpoint) if isinstance(endpoint, str) else None
-    if url is None or url.scheme not in ("http", "https") or not url.netloc:
-        raise ValueError(f"endpoint: must be an http(s) URL (the Hosting site or the api function's URL), not {endpoint!r}")
-    return endpoint.rstrip("/")  # type: ignore[union-attr]
+    if isinstance(endpoint, str):
+        url = urlparse(endpoint)
+        if url.scheme in ("http", "https") and url.netloc:
+            return endpoint.rstrip("/")
+    raise ValueError(f"endpoint: must be an http(s) URL (the Hosting site or the api function's URL), not {endpoint!r}")
 
 
 def retry_after_seconds(header: Optional[str]) -> Optional[float]:

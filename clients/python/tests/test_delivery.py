@@ -8,12 +8,12 @@ import sys
 import textwrap
 import time
 
-from aideon_perf import RestCallError
+from aideon_perf import PerformanceMonitor, RestCallError
 from conftest import FAKE_KEY, MonitorFactory
 from fake_receiver import RECORD_TRACES, Answer, FakeReceiver
 
 
-def record(monitor, count: int, name: str = "op") -> None:  # type: ignore[no-untyped-def]
+def record(monitor: PerformanceMonitor, count: int, name: str = "op") -> None:
     for _ in range(count):
         monitor.start_trace(name).stop()
 
@@ -29,23 +29,28 @@ def test_sends_with_the_ingest_key_in_batches_of_max_batch_size(receiver: FakeRe
     assert (stats.sent, stats.batches_sent, stats.queued, stats.in_flight) == (25, 3, 0, 0)
 
 
+def wait_for_requests(receiver: FakeReceiver, count: int, timeout: float = 5) -> None:
+    deadline = time.monotonic() + timeout
+    while len(receiver.requests) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 def test_a_full_batch_goes_at_once_and_the_rest_at_the_interval(receiver: FakeReceiver, make_monitor: MonitorFactory) -> None:
-    monitor = make_monitor(max_batch_size=5, flush_interval=0.5)
+    monitor = make_monitor(max_batch_size=5, flush_interval=2)
     started = time.monotonic()
     record(monitor, 7)
-    time.sleep(0.2)
-    assert [len(r.body["traces"]) for r in receiver.requests] == [5], "the full batch, without waiting for the interval"
-    while len(receiver.requests) < 2 and time.monotonic() - started < 5:
-        time.sleep(0.02)
+    wait_for_requests(receiver, 1)
+    assert receiver.requests[0].at - started < 1, "the full batch, without waiting for the interval"
+    wait_for_requests(receiver, 2)
     assert [len(r.body["traces"]) for r in receiver.requests] == [5, 2]
-    assert receiver.requests[1].at - receiver.requests[0].at >= 0.2
+    assert receiver.requests[1].at - started >= 1.9, "the rest at the interval"
 
 
 def test_a_full_queue_drops_and_counts_what_does_not_fit(receiver: FakeReceiver, make_monitor: MonitorFactory) -> None:
-    receiver.answer_next(Answer(503), Answer(503))  # holds the first batch in its retries meanwhile
-    monitor = make_monitor(max_batch_size=5, max_queue_size=10, flush_interval=60, initial_retry_delay=0.3, max_retry_delay=0.3)
+    receiver.answer_next(Answer(503, headers={"Retry-After": "1"}))  # holds the first batch in flight meanwhile
+    monitor = make_monitor(max_batch_size=5, max_queue_size=10, flush_interval=60)
     record(monitor, 5)
-    time.sleep(0.1)
+    wait_for_requests(receiver, 1)
     record(monitor, 12)
     assert monitor.stats().dropped.queue_full == 2
     assert monitor.flush(timeout=5)

@@ -14,7 +14,8 @@ import { HOUR_MS, DAY_MS } from "@aideon-perf/core";
 import { errors } from "../errors";
 import { COLLECTIONS } from "../firestore";
 import { storedAgentKeyConverter } from "../stored/agent-keys";
-import { hashSecret, secretKeyFormat, secretMatches } from "../keys/secret-key";
+import { liveKeyRecord, revokeKeyRecord } from "../keys/key-records";
+import { hashSecret, secretKeyFormat } from "../keys/secret-key";
 import type { HostStore } from "./host-store";
 import { sourceMetrics } from "./system-metrics";
 
@@ -52,22 +53,15 @@ export function hostService(deps: HostServiceDeps) {
     },
 
     async revokeAgentKey(req: RevokeAgentKeyRequest) {
-      await deps.db.runTransaction(async (tx) => {
-        const ref = keys.doc(req.agent_id);
-        const stored = (await tx.get(ref)).data();
-        if (!stored) throw errors.agentKeyNotFound(req.agent_id);
-        if (!stored.revoked_at) tx.update(ref, { revoked_at: Timestamp.fromMillis(deps.now()) });
-      });
+      await revokeKeyRecord(deps.db, keys, req.agent_id, deps.now(), () => errors.agentKeyNotFound(req.agent_id));
       return { success: true as const, agent_id: req.agent_id, revoked: true as const };
     },
 
     /** The agent a bearer key belongs to; any malformed, unknown, wrong or revoked key is the same 401. */
     async authenticate(bearer: string | undefined): Promise<AuthenticatedAgent> {
-      const parsed = bearer ? AGENT_KEYS.parse(bearer) : null;
-      if (!parsed) throw errors.agentKeyRejected();
-      const record = (await keys.doc(parsed.id).get()).data();
-      if (!record || record.revoked_at || !secretMatches(parsed.secret, record.secret_hash)) throw errors.agentKeyRejected();
-      return { agentId: parsed.id, hostId: record.host_id };
+      const live = await liveKeyRecord(keys, AGENT_KEYS, bearer);
+      if (!live) throw errors.agentKeyRejected();
+      return { agentId: live.id, hostId: live.record.host_id };
     },
 
     async ingest(agent: AuthenticatedAgent, push: HostMetricsPushRequest): Promise<HostMetricsPushResponse> {

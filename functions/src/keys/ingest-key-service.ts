@@ -9,7 +9,8 @@ import { ingestKeyPrincipal, type Principal } from "../admission/principal";
 import { errors } from "../errors";
 import { COLLECTIONS } from "../firestore";
 import { storedIngestKeyConverter } from "../stored/ingest-keys";
-import { hashSecret, secretKeyFormat, secretMatches } from "./secret-key";
+import { liveKeyRecord, revokeKeyRecord } from "./key-records";
+import { hashSecret, secretKeyFormat } from "./secret-key";
 
 export const INGEST_KEYS = secretKeyFormat("aik");
 
@@ -31,12 +32,7 @@ export function ingestKeyService(deps: { db: Firestore; now: () => number }) {
     },
 
     async revoke(req: RevokeIngestKeyRequest) {
-      await deps.db.runTransaction(async (tx) => {
-        const ref = keys.doc(req.key_id);
-        const stored = (await tx.get(ref)).data();
-        if (!stored) throw errors.ingestKeyNotFound(req.key_id);
-        if (!stored.revoked_at) tx.update(ref, { revoked_at: Timestamp.fromMillis(deps.now()) });
-      });
+      await revokeKeyRecord(deps.db, keys, req.key_id, deps.now(), () => errors.ingestKeyNotFound(req.key_id));
       return { success: true as const, key_id: req.key_id, revoked: true as const };
     },
 
@@ -59,11 +55,9 @@ export function ingestKeyService(deps: { db: Firestore; now: () => number }) {
 
     /** The principal a bearer key records as; any malformed, unknown, wrong or revoked key is the same 401. */
     async authenticate(bearer: string): Promise<Principal> {
-      const parsed = INGEST_KEYS.parse(bearer);
-      if (!parsed) throw errors.ingestKeyRejected();
-      const record = (await keys.doc(parsed.id).get()).data();
-      if (!record || record.revoked_at || !secretMatches(parsed.secret, record.secret_hash)) throw errors.ingestKeyRejected();
-      return ingestKeyPrincipal(parsed.id, record.trusted);
+      const live = await liveKeyRecord(keys, INGEST_KEYS, bearer);
+      if (!live) throw errors.ingestKeyRejected();
+      return ingestKeyPrincipal(live.id, live.record.trusted);
     },
   };
 }

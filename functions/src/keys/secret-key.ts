@@ -4,6 +4,7 @@
  * secret of that entropy), and comparison is constant-time.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { bearerKeyPattern } from "@aideon-perf/core";
 
 export interface ParsedKey {
   id: string;
@@ -17,7 +18,7 @@ export interface SecretKeyFormat {
 }
 
 export function secretKeyFormat(prefix: string): SecretKeyFormat {
-  const pattern = new RegExp(`^${prefix}_([A-Za-z0-9]{20})_([A-Za-z0-9_-]{43})$`);
+  const pattern = bearerKeyPattern(prefix);
   return {
     create() {
       const id = randomBytes(15).toString("base64url").replace(/[-_]/g, "x").slice(0, 20);

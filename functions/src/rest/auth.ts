@@ -24,10 +24,14 @@ export type AuthenticateIngestKey = (key: string) => Promise<Principal>;
 /** Whether an Authorization header carries an ingest key (keys/ingest-key-service.ts) rather than an ID token. */
 export const isIngestKeyHeader = (header: string | string[] | undefined): header is string => typeof header === "string" && /^bearer aik_/i.test(header);
 
+/** The ingest key of an Authorization header, or undefined when it carries none. */
+export const ingestKeyOf = (header: string | string[] | undefined): string | undefined =>
+  isIngestKeyHeader(header) ? header.slice("bearer ".length).trim() : undefined;
+
 /** The credential of an Authorization header: an ingest key as it is, anything else as an ID token. */
 function credentialOf(header: string | string[] | undefined): { ingestKey: string } | { idToken: string } {
-  if (isIngestKeyHeader(header)) return { ingestKey: header.slice("bearer ".length).trim() };
-  return { idToken: bearerToken(header) };
+  const ingestKey = ingestKeyOf(header);
+  return ingestKey !== undefined ? { ingestKey } : { idToken: bearerToken(header) };
 }
 
 /** The Admin SDK's verifyIdToken, or a stand-in: resolves the token's claims or rejects. */

@@ -1,5 +1,5 @@
 /** initPerformance(): the active monitor, assembled from the trace, exporter and instrumentation modules. */
-import { DEFAULT_TRACE_TYPE, type Attributes, type TraceType, type ValidationError } from "@aideon-perf/core";
+import { DEFAULT_TRACE_TYPE, INGEST_KEY_PATTERN, type Attributes, type TraceType, type ValidationError } from "@aideon-perf/core";
 import type { FirebaseApp } from "firebase/app";
 import { getFunctions } from "firebase/functions";
 import { BatchExporter, type ExporterCounters } from "./batch-exporter";
@@ -42,7 +42,7 @@ export function initPerformance(appOrKey: FirebaseApp | IngestKeyOptions, option
 }
 
 function checkIngestKeyOptions(options: IngestKeyOptions): IngestKeyOptions {
-  if (typeof options.ingestKey !== "string" || !/^aik_[A-Za-z0-9]{20}_[A-Za-z0-9_-]{43}$/.test(options.ingestKey)) {
+  if (typeof options.ingestKey !== "string" || !INGEST_KEY_PATTERN.test(options.ingestKey)) {
     throw new InvalidOptionError("ingestKey", "an ingest key (aik_...) createIngestKey returned", options.ingestKey === undefined ? undefined : "another string");
   }
   let url: URL | undefined;

@@ -6,14 +6,13 @@
  * route, the outgoing calls as EXTERNAL_API, nothing twice; a revoked key gets 401 and stores nothing.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { COLLECTIONS } from "../../functions/src/firestore";
 import { adminClient } from "../support/client";
 import { requireEmulators } from "../support/emulators";
-import { adminDb } from "../support/firestore";
+import { countBy, storedTracesOfKey, type StoredBatchTrace } from "../support/ingest-key-traces";
+import { runProcess } from "../support/processes";
 
 const APP = path.join(__dirname, "fixtures/otel-express-app.ts");
 const REQUESTS = 30;
@@ -46,33 +45,17 @@ function duplicatingProxy(target: string, statuses: number[]): Promise<Listening
   return listen(createServer((req, res) => void forward(req, res).catch(() => res.destroy())));
 }
 
-function runApp(env: Record<string, string>): Promise<{ served: Record<string, number>; outgoingCalls: number; exportError: string | null }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", APP], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d));
-    child.stderr.on("data", (d: Buffer) => (err += d));
-    child.on("exit", (code) => {
-      if (code !== 0) return reject(new Error(`the instrumented app exited ${code}: ${err}`));
-      resolve(JSON.parse(out.trim().split("\n").pop()!));
-    });
-  });
+async function runApp(env: Record<string, string>): Promise<{ served: Record<string, number>; outgoingCalls: number; exportError: string | null }> {
+  const ran = await runProcess(process.execPath, ["--import", "tsx", APP], { env: { ...process.env, ...env } });
+  if (ran.code !== 0) throw new Error(`the instrumented app exited ${ran.code}: ${ran.stderr}`);
+  return JSON.parse(ran.stdout.trim().split("\n").pop()!);
 }
 
-interface StoredTrace {
-  name: string;
-  trace_type: string;
-  attributes: Record<string, unknown>;
-}
-
-async function tracesOf(keyId: string): Promise<StoredTrace[]> {
-  const snap = await adminDb().collection(COLLECTIONS.traceBatches).where("ingest_key_id", "==", keyId).get();
-  return snap.docs.flatMap((d) => d.data().traces as StoredTrace[]);
-}
-
-const countBy = (traces: StoredTrace[], type: string) =>
-  traces.filter((t) => t.trace_type === type).reduce<Record<string, number>>((acc, t) => ({ ...acc, [t.name]: (acc[t.name] ?? 0) + 1 }), {});
+const countOfType = (traces: StoredBatchTrace[], type: string) =>
+  countBy(
+    traces.filter((t) => t.trace_type === type),
+    (t) => t.name,
+  );
 
 describe("OpenTelemetry JS SDK -> OTLP/HTTP receiver (end to end, through Hosting)", function () {
   this.timeout(180_000);
@@ -103,9 +86,9 @@ describe("OpenTelemetry JS SDK -> OTLP/HTTP receiver (end to end, through Hostin
         });
         assert.equal(exportError, null);
         assert.ok(statuses.length >= 2 && statuses.every((s) => s === 200), `every delivery answered 200: ${statuses.join(",")}`);
-        const traces = await tracesOf(key_id);
-        assert.deepEqual(countBy(traces, "HTTP_REQUEST"), served, "exactly one HTTP_REQUEST per request, named by route");
-        const external = countBy(traces, "EXTERNAL_API");
+        const traces = await storedTracesOfKey(key_id);
+        assert.deepEqual(countOfType(traces, "HTTP_REQUEST"), served, "exactly one HTTP_REQUEST per request, named by route");
+        const external = countOfType(traces, "EXTERNAL_API");
         assert.deepEqual(external, { [`GET ${new URL(upstream.origin).hostname}`]: outgoingCalls }, "each outgoing call once, named by server.address");
         const report = traces.find((t) => t.name === "GET /reports/:year")!;
         assert.equal(report.attributes.status_code, 500);
@@ -131,7 +114,7 @@ describe("OpenTelemetry JS SDK -> OTLP/HTTP receiver (end to end, through Hostin
       });
       assert.ok(statuses.length > 0 && statuses.every((s) => s === 401), `answered ${statuses.join(",")}`);
       assert.match(String(exportError), /Unauthorized/);
-      assert.equal((await tracesOf(key_id)).length, 0);
+      assert.equal((await storedTracesOfKey(key_id)).length, 0);
     } finally {
       proxy.server.close();
     }

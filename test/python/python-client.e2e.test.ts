@@ -7,16 +7,15 @@
  * those (each request once, by route rule, with its status code). A missing Python fails, never skips.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { LIMITS, METRIC_TYPES, PERFORMANCE_THRESHOLDS } from "@aideon-perf/core";
-import { COLLECTIONS } from "../../functions/src/firestore";
 import { adminClient } from "../support/client";
 import { requireEmulators } from "../support/emulators";
-import { adminDb } from "../support/firestore";
 import { waitFor } from "../support/wait";
+import { countBy, storedTracesOfKey } from "../support/ingest-key-traces";
+import { runProcess } from "../support/processes";
 
 const REPO = path.resolve(__dirname, "../..");
 const CLIENT = path.join(REPO, "clients/python");
@@ -31,24 +30,7 @@ const E2E_TESTS = [
   "test_an_invalid_batch_is_refused_with_400_and_not_retried",
 ];
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d));
-    child.stderr.on("data", (d: Buffer) => (stderr += d));
-    // ENOENT (no such program) arrives here, not as an exit.
-    child.on("error", (error) => resolve({ code: null, stdout, stderr: `${stderr}${error.message}` }));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (command: string, args: string[], env: NodeJS.ProcessEnv = process.env) => runProcess(command, args, { cwd: REPO, env });
 
 const tail = (text: string, lines = 15): string => text.trim().split("\n").slice(-lines).join("\n");
 
@@ -96,23 +78,6 @@ interface Expected {
 
 const traceKey = (t: { trace_type: string; name: string; status_code?: unknown }) =>
   `${t.trace_type} ${t.name}${typeof t.status_code === "number" ? ` -> ${t.status_code}` : ""}`;
-
-function countBy<T>(items: T[], key: (item: T) => string): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
-  return counts;
-}
-
-interface StoredTrace {
-  name: string;
-  trace_type: string;
-  attributes: Record<string, unknown>;
-}
-
-async function storedTracesOf(keyId: string): Promise<StoredTrace[]> {
-  const snap = await adminDb().collection(COLLECTIONS.traceBatches).where("ingest_key_id", "==", keyId).get();
-  return snap.docs.flatMap((d) => d.data().traces as StoredTrace[]);
-}
 
 describe("Python client (clients/python): pytest suite against the stack", function () {
   this.timeout(600_000);
@@ -169,7 +134,7 @@ describe("Python client (clients/python): pytest suite against the stack", funct
     const expected = readFileSync(expectedFile, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Expected);
     const requests = expected.filter((t) => t.trace_type === "HTTP_REQUEST");
     assert.ok(requests.length >= 20 && new Set(requests.map((t) => t.status_code)).size >= 4, "the app served several routes and statuses");
-    const stored = await storedTracesOf(key_id);
+    const stored = await storedTracesOfKey(key_id);
     const storedKeys = stored.map((t) => ({ trace_type: t.trace_type, name: t.name, status_code: t.trace_type === "HTTP_REQUEST" ? t.attributes.status_code : undefined }));
     assert.deepEqual(countBy(storedKeys, traceKey), countBy(expected, traceKey), "exactly the traces the app recorded, each once");
     for (const trace of stored.filter((t) => t.trace_type === "HTTP_REQUEST")) {

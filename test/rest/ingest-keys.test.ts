@@ -110,7 +110,7 @@ describe("ingest keys", function () {
     assert.equal(listed.keys.find((k) => k.key_id === other.key_id)?.revoked_at, null);
   });
 
-  it("an ID token still records, and still needs App Check when it is enforced", async () => {
+  it("an ID token still needs App Check when it is enforced (only an ingest key goes without)", async () => {
     assertJsonError(await send(api.origin, "POST", RECORD, { token: tokens.alice, body: batch("user", 1) }), 401, "no App Check");
   });
 

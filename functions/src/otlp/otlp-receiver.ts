@@ -8,6 +8,7 @@
  * Errors are the REST API's JSON error body (401 key, 400 undecodable, 413, 415, 429/503 Retry-After).
  */
 import { createHash } from "node:crypto";
+import { logger } from "firebase-functions";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { LIMITS, parseRequest, recordedTraceSchema, ValidationError, type RecordedTrace } from "@aideon-perf/core";
 import type { Principal } from "../admission/principal";
@@ -89,6 +90,8 @@ export function otlpTracesHandler(deps: OtlpReceiverDeps) {
       const raw = await readBody(req as BodyRequest, OTLP_MAX_BODY_BYTES);
       const bytes = inflate(raw, req.headers["content-encoding"], OTLP_MAX_BODY_BYTES);
       const result = await receiveExport(principal, bytes, format, deps);
+      // The exporter sees rejections in partial_success; the project sees them here.
+      if (result.rejected > 0) logger.warn("otlp spans rejected", { principal: principal.id, accepted: result.accepted, rejected: result.rejected, reason: result.message });
       const body = encodeResponse(format, result.rejected, result.message);
       res.statusCode = 200;
       res.setHeader("Content-Type", format === "json" ? "application/json" : "application/x-protobuf");

@@ -2,7 +2,7 @@
  * Host metrics as a service shared by the agent's HTTPS endpoint, the callables and the REST API:
  * agent keys (created by admins, shown once, stored hashed, revocable), ingestion and reads.
  */
-import { Timestamp, type Firestore } from "firebase-admin/firestore";
+import type { Firestore } from "firebase-admin/firestore";
 import type {
   CreateAgentKeyRequest,
   HostMetricsPushRequest,
@@ -14,8 +14,8 @@ import { HOUR_MS, DAY_MS } from "@aideon-perf/core";
 import { errors } from "../errors";
 import { COLLECTIONS } from "../firestore";
 import { storedAgentKeyConverter } from "../stored/agent-keys";
-import { liveKeyRecord, revokeKeyRecord } from "../keys/key-records";
-import { hashSecret, secretKeyFormat } from "../keys/secret-key";
+import { liveKeyRecord, newKeyRecord, revokeKeyRecord } from "../keys/key-records";
+import { secretKeyFormat } from "../keys/secret-key";
 import type { HostStore } from "./host-store";
 import { sourceMetrics } from "./system-metrics";
 
@@ -44,10 +44,7 @@ export function hostService(deps: HostServiceDeps) {
       await keys.doc(agentId).create({
         host_id: req.host_id,
         label: req.label ?? null,
-        secret_hash: hashSecret(secret),
-        created_at: Timestamp.fromMillis(deps.now()),
-        created_by: adminUid,
-        revoked_at: null,
+        ...newKeyRecord(secret, adminUid, deps.now()),
       });
       return { success: true as const, agent_id: agentId, host_id: req.host_id, key };
     },

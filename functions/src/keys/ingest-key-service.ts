@@ -3,14 +3,14 @@
  * once, stored hashed), revocable. Every request reads the key's document, so a revocation takes
  * effect at the next request (no cache to outlive it).
  */
-import { Timestamp, type Firestore } from "firebase-admin/firestore";
+import type { Firestore } from "firebase-admin/firestore";
 import type { CreateIngestKeyRequest, IngestKeySummary, RevokeIngestKeyRequest } from "@aideon-perf/core";
 import { ingestKeyPrincipal, type Principal } from "../admission/principal";
 import { errors } from "../errors";
 import { COLLECTIONS } from "../firestore";
 import { storedIngestKeyConverter } from "../stored/ingest-keys";
-import { liveKeyRecord, revokeKeyRecord } from "./key-records";
-import { hashSecret, secretKeyFormat } from "./secret-key";
+import { liveKeyRecord, newKeyRecord, revokeKeyRecord } from "./key-records";
+import { secretKeyFormat } from "./secret-key";
 
 export const INGEST_KEYS = secretKeyFormat("aik");
 
@@ -23,10 +23,7 @@ export function ingestKeyService(deps: { db: Firestore; now: () => number }) {
       await keys.doc(id).create({
         name: req.name,
         trusted: req.trusted ?? true,
-        secret_hash: hashSecret(secret),
-        created_at: Timestamp.fromMillis(deps.now()),
-        created_by: adminUid,
-        revoked_at: null,
+        ...newKeyRecord(secret, adminUid, deps.now()),
       });
       return { success: true as const, key_id: id, name: req.name, key };
     },

@@ -3,7 +3,7 @@
  * secret's hash and `revoked_at`. Authenticating reads the one document; revoking sets revoked_at once.
  */
 import { Timestamp, type CollectionReference, type Firestore } from "firebase-admin/firestore";
-import { secretMatches, type SecretKeyFormat } from "./secret-key";
+import { hashSecret, secretMatches, type SecretKeyFormat } from "./secret-key";
 
 interface KeyRecord {
   secret_hash: string;
@@ -28,3 +28,11 @@ export async function revokeKeyRecord<T extends KeyRecord>(db: Firestore, keys: 
     if (!stored.revoked_at) tx.update(ref.withConverter(null), { revoked_at: Timestamp.fromMillis(nowMs) });
   });
 }
+
+/** A new key's record fields: the secret's hash, its maker and time, not revoked. */
+export const newKeyRecord = (secret: string, createdBy: string, nowMs: number) => ({
+  secret_hash: hashSecret(secret),
+  created_at: Timestamp.fromMillis(nowMs),
+  created_by: createdBy,
+  revoked_at: null,
+});

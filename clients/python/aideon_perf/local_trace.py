@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from types import TracebackType
-from typing import Any, Dict, Mapping, Optional, Protocol, Type
+from typing import Any, Callable, Dict, Mapping, Optional, Protocol, Type
 
 from .constants import ATTRIBUTE_VALUE_MAX_LENGTH, MAX_ATTRIBUTES, MAX_DURATION_SECONDS, MAX_METRICS
 from .validation import (
@@ -59,22 +59,20 @@ class Trace:
         return self.duration is not None
 
     def add_attribute(self, key: str, value: AttributeValue) -> "Trace":
-        if self.stopped or not self._report(check_attribute, key, value):
-            return self
-        if key not in self.attributes and len(self.attributes) >= MAX_ATTRIBUTES:
-            self._report_error(ValidationError("attributes", f"must have at most {MAX_ATTRIBUTES} entries"))
-            return self
-        self.attributes[key] = value
-        return self
+        return self._set_bounded("attributes", self.attributes, MAX_ATTRIBUTES, check_attribute, key, value)
 
     def add_metric(self, name: str, value: float) -> "Trace":
         """Sets a metric: a gauge of the trace, so a later value replaces an earlier one."""
-        if self.stopped or not self._report(check_metric, name, value):
+        return self._set_bounded("metrics", self.metrics, MAX_METRICS, check_metric, name, value)
+
+    def _set_bounded(self, field: str, entries: Dict[str, Any], limit: int, check: Callable[[str, Any], None], key: str, value: Any) -> "Trace":
+        """Sets entries[key] once the pair passes `check`, refusing (and reporting) a new key past `limit`."""
+        if self.stopped or not self._report(check, key, value):
             return self
-        if name not in self.metrics and len(self.metrics) >= MAX_METRICS:
-            self._report_error(ValidationError("metrics", f"must have at most {MAX_METRICS} entries"))
+        if key not in entries and len(entries) >= limit:
+            self._report_error(ValidationError(field, f"must have at most {limit} entries"))
             return self
-        self.metrics[name] = value
+        entries[key] = value
         return self
 
     def increment_metric(self, name: str, by: float = 1) -> "Trace":

@@ -93,7 +93,10 @@ describe("abuse: a hostile anonymous user on the real stack", function () {
     assert.ok(refusedCounted > 0 && refusedCounted <= refused, `${refusedCounted} of ${refused} refusals counted (the rest wait for the next flush)`);
     const perAccepted = (batches * 3 + leases * 3) / accepted;
     const perRefused = (refusalWrites * 2) / refused;
-    assert.ok(perAccepted <= 3 + 3, `${perAccepted} writes per accepted call`);
+    // At most 6 writes per accepted call, plus one lease beyond the accepted calls: on a loaded machine
+    // a run accepted 1 call after 2 leases (9 writes), the flood's handful of accepted calls making the
+    // per-call mean swing. The bound that matters is that writes follow leases, not calls.
+    assert.ok(batches * 3 + leases * 3 <= 6 * accepted + 3, `${perAccepted} writes per accepted call (${batches} batches, ${leases} leases, ${accepted} accepted)`);
     // The first refusal flushes at once; after it, refusals are counted in memory and flushed at most
     // once an interval. On a slow machine the flood may be refused only a few times, so allow that one.
     assert.ok(refusalWrites * 2 <= 2 + refused * 0.5, `${perRefused} writes per refused call (${refusalWrites} refusal writes for ${refused} refusals)`);

@@ -30,8 +30,14 @@ if (selected.length === 0) {
 const failed: string[] = [];
 for (const file of selected) {
   console.log(`\n=== bench/${file}`);
-  const run = spawnSync(process.execPath, ["--import", "tsx", path.join(BENCH_DIR, file)], { stdio: "inherit" });
+  const run = spawnSync(process.execPath, ["--import", "tsx", path.join(BENCH_DIR, file)], {
+    stdio: "inherit",
+  });
   if (run.status !== 0) failed.push(file);
 }
-console.log(failed.length === 0 ? `\nbenchmarks: ${selected.length} ran, all within budget` : `\nbenchmarks failed or over budget: ${failed.join(", ")}`);
+console.log(
+  failed.length === 0
+    ? `\nbenchmarks: ${selected.length} ran, all within budget`
+    : `\nbenchmarks failed or over budget: ${failed.join(", ")}`,
+);
 process.exitCode = failed.length === 0 ? 0 : 1;

@@ -37,7 +37,10 @@ async function measure(useLocal: boolean): Promise<Measured> {
   const stack = await startStack();
   try {
     if (!(await stack.ready)) throw new Error("the emulators did not start");
-    const emulators: RunningEmulators = { auth: { host: HOST, port: PORTS.auth }, functions: { host: HOST, port: PORTS.functions } };
+    const emulators: RunningEmulators = {
+      auth: { host: HOST, port: PORTS.auth },
+      functions: { host: HOST, port: PORTS.functions },
+    };
     const [recorder, admin] = await Promise.all([signedInClient(emulators), adminClient(emulators)]);
     const run = randomUUID().slice(0, 8);
     const latencies: number[] = [];
@@ -49,9 +52,14 @@ async function measure(useLocal: boolean): Promise<Measured> {
         traces: [{ name, trace_type: "CUSTOM_TRACE", start_time: new Date().toISOString(), duration: 0.01 }],
       });
       for (;;) {
-        const { summary } = await admin.call<{ summary: { count: number } }>("getTraceSummary", { trace_type: "CUSTOM_TRACE", name, window: "hour" });
+        const { summary } = await admin.call<{ summary: { count: number } }>("getTraceSummary", {
+          trace_type: "CUSTOM_TRACE",
+          name,
+          window: "hour",
+        });
         if (summary.count === 1) break;
-        if (performance.now() - started > GIVE_UP_MS) throw new Error(`trace ${i} was not aggregated within ${GIVE_UP_MS} ms`);
+        if (performance.now() - started > GIVE_UP_MS)
+          throw new Error(`trace ${i} was not aggregated within ${GIVE_UP_MS} ms`);
         await new Promise((r) => setTimeout(r, POLL_MS));
       }
       latencies.push(performance.now() - started);
@@ -75,7 +83,12 @@ async function main(): Promise<void> {
   if (results[0]!.firestore === "official") results.push(await measure(true));
   console.log(`\nfreshness: ${TRACES} traces, recordTraces -> getTraceSummary counts it (ms)`);
   const ms = (n: number) => n.toFixed(0);
-  console.log(table([["firestore", "p50", "p95", "max", "budget p95"], ...results.map((r) => [r.firestore, ms(r.p50), ms(r.p95), ms(r.max), ms(BUDGET_P95_MS)])]));
+  console.log(
+    table([
+      ["firestore", "p50", "p95", "max", "budget p95"],
+      ...results.map((r) => [r.firestore, ms(r.p50), ms(r.p95), ms(r.max), ms(BUDGET_P95_MS)]),
+    ]),
+  );
   for (const r of results) console.log(`  ${r.firestore}: ${r.description}`);
   const ok = results.every((r) => r.p95 <= BUDGET_P95_MS);
   console.log(ok ? "\nfreshness: within budget" : "\nfreshness: OVER BUDGET");

@@ -65,7 +65,8 @@ class Bench {
   ) {}
 
   private usage(): Usage {
-    if (this.stack.firestore.kind !== "local") throw new Error("the ingestion benchmark needs local-firestore's counters");
+    if (this.stack.firestore.kind !== "local")
+      throw new Error("the ingestion benchmark needs local-firestore's counters");
     return this.stack.firestore.server.usage();
   }
 
@@ -85,7 +86,9 @@ class Bench {
   }
 
   private async fold(): Promise<void> {
-    const res = await fetch(`${this.stack.delivery.schedulesUrl}/schedules/foldAggregates/run`, { method: "POST" });
+    const res = await fetch(`${this.stack.delivery.schedulesUrl}/schedules/foldAggregates/run`, {
+      method: "POST",
+    });
     if (!res.ok) throw new Error(`fold failed: HTTP ${res.status}`);
   }
 
@@ -101,7 +104,10 @@ class Bench {
     const calls = Math.ceil(total / perCall);
     const started = performance.now();
     await pool(calls, CONCURRENCY, (i) =>
-      this.recorder.call("recordTraces", { batch_id: randomUUID(), traces: traces(Math.min(perCall, total - i * perCall), i * perCall) }),
+      this.recorder.call("recordTraces", {
+        batch_id: randomUUID(),
+        traces: traces(Math.min(perCall, total - i * perCall), i * perCall),
+      }),
     );
     await this.quiesce();
     const seconds = (performance.now() - started) / 1000;
@@ -138,28 +144,47 @@ async function main(): Promise<void> {
   const stack = await startStack();
   try {
     if (!(await stack.ready)) throw new Error("the emulators did not start");
-    const emulators: RunningEmulators = { auth: { host: HOST, port: PORTS.auth }, functions: { host: HOST, port: PORTS.functions } };
+    const emulators: RunningEmulators = {
+      auth: { host: HOST, port: PORTS.auth },
+      functions: { host: HOST, port: PORTS.functions },
+    };
     const recorder = await signedInClient(emulators);
     const admin = await adminClient(emulators);
     const bench = new Bench(stack, recorder, admin);
 
-    console.log(`\ningestion: ${N} traces, one call per trace vs recordTraces batches of ${BATCH} (concurrency ${CONCURRENCY})`);
+    console.log(
+      `\ningestion: ${N} traces, one call per trace vs recordTraces batches of ${BATCH} (concurrency ${CONCURRENCY})`,
+    );
     const single = await bench.ingest(N, 1);
     const batched = await bench.ingest(N, BATCH);
-    console.log(`${"".padEnd(34)}${"1 per call".padStart(14)}${`${BATCH} per call`.padStart(14)}${"budget".padStart(14)}`);
-    console.log(`${"document writes / trace".padEnd(34)}${fmt(single.writesPerTrace)}${fmt(batched.writesPerTrace)}${fmt(BUDGET.writesPerTrace)}`);
-    console.log(`${"function invocations / trace".padEnd(34)}${fmt(single.invocationsPerTrace)}${fmt(batched.invocationsPerTrace)}${fmt(BUDGET.invocationsPerTrace)}`);
-    console.log(`${"end-to-end traces/s (aggregated)".padEnd(34)}${fmt(single.tracesPerSecond, 0)}${fmt(batched.tracesPerSecond, 0)}${"".padStart(14)}`);
+    console.log(
+      `${"".padEnd(34)}${"1 per call".padStart(14)}${`${BATCH} per call`.padStart(14)}${"budget".padStart(14)}`,
+    );
+    console.log(
+      `${"document writes / trace".padEnd(34)}${fmt(single.writesPerTrace)}${fmt(batched.writesPerTrace)}${fmt(BUDGET.writesPerTrace)}`,
+    );
+    console.log(
+      `${"function invocations / trace".padEnd(34)}${fmt(single.invocationsPerTrace)}${fmt(batched.invocationsPerTrace)}${fmt(BUDGET.invocationsPerTrace)}`,
+    );
+    console.log(
+      `${"end-to-end traces/s (aggregated)".padEnd(34)}${fmt(single.tracesPerSecond, 0)}${fmt(batched.tracesPerSecond, 0)}${"".padStart(14)}`,
+    );
 
     await bench.ingest(1000, BATCH);
     const readsAt1k = await bench.getStatsReads();
     const large = await bench.ingest(LARGE, BATCH);
     const readsAtLarge = await bench.getStatsReads();
-    console.log(`\ngetStats documents read:  at 1,000 traces ${readsAt1k}   at ${LARGE.toLocaleString("en")} traces ${readsAtLarge}`);
-    console.log(`(${LARGE.toLocaleString("en")} traces in batches of ${BATCH}: ${large.writesPerTrace.toFixed(4)} writes and ${large.invocationsPerTrace.toFixed(4)} invocations per trace, ${large.tracesPerSecond.toFixed(0)} traces/s)`);
+    console.log(
+      `\ngetStats documents read:  at 1,000 traces ${readsAt1k}   at ${LARGE.toLocaleString("en")} traces ${readsAtLarge}`,
+    );
+    console.log(
+      `(${LARGE.toLocaleString("en")} traces in batches of ${BATCH}: ${large.writesPerTrace.toFixed(4)} writes and ${large.invocationsPerTrace.toFixed(4)} invocations per trace, ${large.tracesPerSecond.toFixed(0)} traces/s)`,
+    );
 
     const ok =
-      batched.writesPerTrace <= BUDGET.writesPerTrace && batched.invocationsPerTrace <= BUDGET.invocationsPerTrace && readsAt1k === readsAtLarge;
+      batched.writesPerTrace <= BUDGET.writesPerTrace &&
+      batched.invocationsPerTrace <= BUDGET.invocationsPerTrace &&
+      readsAt1k === readsAtLarge;
     console.log(ok ? "\ningestion: within budget" : "\ningestion: OVER BUDGET");
     await Promise.all([recorder.close(), admin.close()]);
     process.exitCode = ok ? 0 : 1;

@@ -148,7 +148,11 @@ export function foldPerMinute(tracesPerSecond: number, p: Omit<LoadParams, "trac
   const types = Math.min(p.types, names);
   // Upper bound: hashing n batches over SHARDS_PER_MINUTE shards touches fewer than min(n, SHARDS_PER_MINUTE) in expectation.
   const shards = Math.min(SHARDS_PER_MINUTE, Math.ceil(batchesPerMinute));
-  const slowRecords = Math.min(tracesPerMinute * p.slowFraction, names * SLOW_RECORDS_PER_NAME_PER_MINUTE, SLOW_RECORDS_PER_MINUTE);
+  const slowRecords = Math.min(
+    tracesPerMinute * p.slowFraction,
+    names * SLOW_RECORDS_PER_NAME_PER_MINUTE,
+    SLOW_RECORDS_PER_MINUTE,
+  );
   const nameRollups = names * ROLLUPS_PER_NAME;
   // Averaged over the hour: each name's registry entry is written once an hour.
   const registry = (names * REGISTRY_WRITES_PER_NAME_PER_HOUR) / 60;
@@ -168,7 +172,8 @@ function batched(tracesPerSecond: number, p: LoadParams): LoadRow {
   const fold = foldPerMinute(tracesPerSecond, p);
 
   const writes =
-    batchesPerMonth * docsPerBatch * (CALLABLE_WRITES_PER_BATCH_DOC + TRIGGER_WRITES_PER_BATCH_DOC) + fold.writes * MINUTES_PER_MONTH;
+    batchesPerMonth * docsPerBatch * (CALLABLE_WRITES_PER_BATCH_DOC + TRIGGER_WRITES_PER_BATCH_DOC) +
+    fold.writes * MINUTES_PER_MONTH;
   const reads = batchesPerMonth * docsPerBatch * TRIGGER_READS_PER_BATCH_DOC + fold.reads * MINUTES_PER_MONTH;
   // One callable per batch, one trigger per batch document, one fold per minute.
   const invocations = batchesPerMonth * (1 + docsPerBatch) + FOLD_INVOCATIONS_PER_MINUTE * MINUTES_PER_MONTH;
@@ -239,8 +244,10 @@ export function loadModel(params: Partial<LoadParams> = {}): LoadRow[] {
 }
 
 const count = (n: number | null) => (n === null ? "n/a" : Math.round(n).toLocaleString("en-US"));
-const rate = (n: number | null) => (n === null ? "n/a" : n.toLocaleString("en-US", { maximumFractionDigits: 3 }));
-const usd = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const rate = (n: number | null) =>
+  n === null ? "n/a" : n.toLocaleString("en-US", { maximumFractionDigits: 3 });
+const usd = (n: number) =>
+  `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 /** The rows as a markdown table, with the assumptions as footnotes under it. */
 export function loadModelTable(params: Partial<LoadParams> = {}): string {
@@ -255,10 +262,17 @@ export function loadModelTable(params: Partial<LoadParams> = {}): string {
     "function invocations/month",
     "$/month",
   ];
-  const lines = [`| ${header.join(" | ")} |`, `|${header.map((_, i) => (i === 1 ? " --- " : " ---: ")).join("|")}|`];
+  const lines = [
+    `| ${header.join(" | ")} |`,
+    `|${header.map((_, i) => (i === 1 ? " --- " : " ---: ")).join("|")}|`,
+  ];
   for (const row of loadModel(p)) {
-    const busiest = row.busiestDocWritesPerSecond === null ? "n/a" : `${rate(row.busiestDocWritesPerSecond)} (${row.busiestDoc})`;
-    const invocations = row.spansPerMonth === null ? count(row.invocationsPerMonth) : `0 (${count(row.spansPerMonth)} spans)`;
+    const busiest =
+      row.busiestDocWritesPerSecond === null
+        ? "n/a"
+        : `${rate(row.busiestDocWritesPerSecond)} (${row.busiestDoc})`;
+    const invocations =
+      row.spansPerMonth === null ? count(row.invocationsPerMonth) : `0 (${count(row.spansPerMonth)} spans)`;
     const cells = [
       count(row.tracesPerSecond),
       row.design,

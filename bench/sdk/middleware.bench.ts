@@ -31,15 +31,23 @@ interface ServerStats {
 }
 
 async function startServer(variant: "bare" | "instrumented"): Promise<Server> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "support/express-server.ts"), variant], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(__dirname, "support/express-server.ts"), variant],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const line = await new Promise<string>((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`${variant} server exited with ${code}`)));
     createInterface({ input: child.stdout! }).once("line", resolve);
   });
   const { origin } = JSON.parse(line) as { origin: string };
-  return { label: variant === "bare" ? "Express app" : "Express app + SDK middleware", origin, process: child };
+  return {
+    label: variant === "bare" ? "Express app" : "Express app + SDK middleware",
+    origin,
+    process: child,
+  };
 }
 
 function get(agent: Agent, url: string): Promise<string> {
@@ -48,14 +56,17 @@ function get(agent: Agent, url: string): Promise<string> {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => (body += chunk));
-      res.on("end", () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`HTTP ${res.statusCode} from ${url}`))));
+      res.on("end", () =>
+        res.statusCode === 200 ? resolve(body) : reject(new Error(`HTTP ${res.statusCode} from ${url}`)),
+      );
     })
       .on("error", reject)
       .end();
   });
 }
 
-const serverStats = async (server: Server): Promise<ServerStats> => JSON.parse(await get(new Agent(), `${server.origin}/__stats`)) as ServerStats;
+const serverStats = async (server: Server): Promise<ServerStats> =>
+  JSON.parse(await get(new Agent(), `${server.origin}/__stats`)) as ServerStats;
 
 /** Sends `count` requests, CONCURRENCY at a time: requests per second and server CPU us per request. */
 async function load(server: Server, count: number): Promise<{ rps: number; cpuUs: number }> {
@@ -95,7 +106,9 @@ async function main(): Promise<void> {
     const served = WARM_UP + ROUNDS * REQUESTS;
     const recorded = sdk.sent + sdk.queued + sdk.inFlight;
 
-    console.log(`Express middleware overhead: median of ${ROUNDS} rounds x ${REQUESTS} requests, ${CONCURRENCY} keep-alive connections, loopback (Node ${process.version})\n`);
+    console.log(
+      `Express middleware overhead: median of ${ROUNDS} rounds x ${REQUESTS} requests, ${CONCURRENCY} keep-alive connections, loopback (Node ${process.version})\n`,
+    );
     console.log(
       table([
         ["", "requests/s", "server CPU us/request"],
@@ -108,7 +121,9 @@ async function main(): Promise<void> {
         ],
       ]),
     );
-    console.log(`\nrecorded: ${recorded} HTTP_REQUEST traces for ${served} requests; dropped ${JSON.stringify(sdk.dropped)}`);
+    console.log(
+      `\nrecorded: ${recorded} HTTP_REQUEST traces for ${served} requests; dropped ${JSON.stringify(sdk.dropped)}`,
+    );
     const ok = recorded === served && Object.values(sdk.dropped).every((n) => n === 0);
     console.log(`every request recorded, nothing dropped: ${ok ? "PASS" : "FAIL"}`);
     process.exitCode = ok ? 0 : 1;

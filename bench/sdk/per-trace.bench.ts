@@ -32,15 +32,23 @@ interface Variant {
 
 function aideonVariant(enabled: boolean): Variant & { perf: PerformanceMonitor } {
   let delivered = 0;
-  const perf = initPerformance(initializeApp({ projectId: "demo-bench", apiKey: "demo-api-key" }, `bench-${enabled}`), {
-    enabled,
-    flushOnExit: false,
-    // A no-op delivery: what is measured is the SDK, not the network.
-    transport: async (request) => {
-      delivered += request.traces.length;
-      return { success: true, batch_id: request.batch_id, accepted: request.traces.length, duplicate: false };
+  const perf = initPerformance(
+    initializeApp({ projectId: "demo-bench", apiKey: "demo-api-key" }, `bench-${enabled}`),
+    {
+      enabled,
+      flushOnExit: false,
+      // A no-op delivery: what is measured is the SDK, not the network.
+      transport: async (request) => {
+        delivered += request.traces.length;
+        return {
+          success: true,
+          batch_id: request.batch_id,
+          accepted: request.traces.length,
+          duplicate: false,
+        };
+      },
     },
-  });
+  );
   return {
     label: enabled ? "aideon-perf SDK" : "aideon-perf SDK, disabled (no-op)",
     perf,
@@ -133,21 +141,34 @@ async function main(): Promise<void> {
   const [ours, otel] = variants as [Variant, Variant];
   const stats = sdk.perf.stats();
   const nothingDropped =
-    ours.delivered() === total && otel.delivered() === total && Object.values(stats.dropped).every((n) => n === 0) && stats.sent === total;
+    ours.delivered() === total &&
+    otel.delivered() === total &&
+    Object.values(stats.dropped).every((n) => n === 0) &&
+    stats.sent === total;
 
   const ns = (v: Variant, m: "hot" | "cpu") => median(results.get(v)![m]);
-  console.log(`per-trace cost: start, 3 attributes, 1 metric, stop, enqueue; median of ${ROUNDS} rounds x ${TRACES} traces (Node ${process.version})\n`);
+  console.log(
+    `per-trace cost: start, 3 attributes, 1 metric, stop, enqueue; median of ${ROUNDS} rounds x ${TRACES} traces (Node ${process.version})\n`,
+  );
   console.log(
     table([
       ["", "hot path ns/trace", "CPU ns/trace (all in)"],
       ...variants.map((v) => [v.label, ns(v, "hot").toFixed(0), ns(v, "cpu").toFixed(0)]),
-      ["SDK / OpenTelemetry", `${(ns(ours, "hot") / ns(otel, "hot")).toFixed(2)}x`, `${(ns(ours, "cpu") / ns(otel, "cpu")).toFixed(2)}x`],
+      [
+        "SDK / OpenTelemetry",
+        `${(ns(ours, "hot") / ns(otel, "hot")).toFixed(2)}x`,
+        `${(ns(ours, "cpu") / ns(otel, "cpu")).toFixed(2)}x`,
+      ],
     ]),
   );
-  console.log(`\ndelivered: SDK ${ours.delivered()} of ${total} in ${stats.batchesSent} batches, OpenTelemetry ${otel.delivered()} of ${total}; dropped ${JSON.stringify(stats.dropped)}`);
+  console.log(
+    `\ndelivered: SDK ${ours.delivered()} of ${total} in ${stats.batchesSent} batches, OpenTelemetry ${otel.delivered()} of ${total}; dropped ${JSON.stringify(stats.dropped)}`,
+  );
 
   const cheaper = ns(ours, "hot") < ns(otel, "hot") && ns(ours, "cpu") < ns(otel, "cpu");
-  console.log(`budget (SDK cheaper per trace than the OpenTelemetry span, nothing dropped): ${cheaper && nothingDropped ? "PASS" : "FAIL"}`);
+  console.log(
+    `budget (SDK cheaper per trace than the OpenTelemetry span, nothing dropped): ${cheaper && nothingDropped ? "PASS" : "FAIL"}`,
+  );
   await sdk.perf.shutdown();
   process.exitCode = cheaper && nothingDropped ? 0 : 1;
 }

@@ -1,7 +1,14 @@
 /** The local stack's fixed addresses and project, shared by `npm start`, `npm test` and the tools. */
 export const PROJECT_ID = "demo-aideon-perf";
 export const HOST = "127.0.0.1";
-export const PORTS = { firestore: 8080, functions: 5001, auth: 9099, hub: 4400, schedules: 4410, hosting: 5002 } as const;
+export const PORTS = {
+  firestore: 8080,
+  functions: 5001,
+  auth: 9099,
+  hub: 4400,
+  schedules: 4410,
+  hosting: 5002,
+} as const;
 export const REGION = "us-central1";
 
 export const urls = {

@@ -24,15 +24,29 @@ export const NO_METADATA_SERVER = { METADATA_SERVER_DETECTION: "none" } as const
  * otherwise FIRESTORE_EMULATOR_HOST is exported before it starts so that the function workers it
  * spawns use our Firestore.
  */
-export function firebase(args: string[], firestore: FirestoreChoice, stdout: "inherit" | "pipe" = "inherit"): ChildProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...NO_METADATA_SERVER, GCLOUD_PROJECT: PROJECT_ID, ...firestoreEnv(firestore) };
+export function firebase(
+  args: string[],
+  firestore: FirestoreChoice,
+  stdout: "inherit" | "pipe" = "inherit",
+): ChildProcess {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...NO_METADATA_SERVER,
+    GCLOUD_PROJECT: PROJECT_ID,
+    ...firestoreEnv(firestore),
+  };
   if (firestore.kind === "official") {
     env.FIRESTORE_EMULATOR_BINARY_PATH = firestore.emulator.binary;
-    if (firestore.emulator.java.from !== "PATH") env.PATH = `${path.dirname(firestore.emulator.java.java)}${path.delimiter}${env.PATH ?? ""}`;
+    if (firestore.emulator.java.from !== "PATH")
+      env.PATH = `${path.dirname(firestore.emulator.java.java)}${path.delimiter}${env.PATH ?? ""}`;
   } else {
     env.FIRESTORE_EMULATOR_HOST = firestore.address;
   }
-  return spawn(bin("firebase"), [...args, "--project", PROJECT_ID], { cwd: ROOT, env, stdio: ["inherit", stdout, "inherit"] });
+  return spawn(bin("firebase"), [...args, "--project", PROJECT_ID], {
+    cwd: ROOT,
+    env,
+    stdio: ["inherit", stdout, "inherit"],
+  });
 }
 
 export function exitCodeOf(child: ChildProcess): Promise<number> {

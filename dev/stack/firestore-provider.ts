@@ -26,7 +26,12 @@ const noop = async () => {};
 export async function provideFirestore(): Promise<FirestoreChoice> {
   const preset = process.env.FIRESTORE_EMULATOR_HOST;
   if (preset) {
-    return { kind: "external", address: preset, description: `the Firestore at FIRESTORE_EMULATOR_HOST=${preset} (set by the caller)`, close: noop };
+    return {
+      kind: "external",
+      address: preset,
+      description: `the Firestore at FIRESTORE_EMULATOR_HOST=${preset} (set by the caller)`,
+      close: noop,
+    };
   }
   let whyNotOfficial: string;
   if (process.env.AIDEON_LOCAL_FIRESTORE === "1") {

@@ -78,7 +78,8 @@ function onPath(command: string, env: NodeJS.ProcessEnv): string | undefined {
 
 function javaCandidates(machine: Machine): { java: string; from: string }[] {
   const candidates: { java: string; from: string }[] = [];
-  if (machine.env.JAVA_HOME) candidates.push({ java: path.join(machine.env.JAVA_HOME, "bin", "java"), from: "JAVA_HOME" });
+  if (machine.env.JAVA_HOME)
+    candidates.push({ java: path.join(machine.env.JAVA_HOME, "bin", "java"), from: "JAVA_HOME" });
   const fromPath = onPath("java", machine.env);
   if (fromPath) candidates.push({ java: fromPath, from: "PATH" });
   for (const dir of machine.jdkDirs.filter((d) => existsSync(d))) {
@@ -105,7 +106,9 @@ function findJava(machine: Machine, passedOver: string[]): JavaRuntime | undefin
     const runtime = { java, major: javaMajor(java, machine.env), from };
     if (runtime.major < MIN_JAVA_MAJOR) {
       passedOver.push(
-        runtime.major === 0 ? `java from ${from}: does not run` : `java from ${from}: Java ${runtime.major}, the emulator needs ${MIN_JAVA_MAJOR}+`,
+        runtime.major === 0
+          ? `java from ${from}: does not run`
+          : `java from ${from}: Java ${runtime.major}, the emulator needs ${MIN_JAVA_MAJOR}+`,
       );
     } else if (from === "JAVA_HOME" || from === "PATH") {
       return runtime;
@@ -114,13 +117,17 @@ function findJava(machine: Machine, passedOver: string[]): JavaRuntime | undefin
     }
   }
   const newest = system.sort((a, b) => b.major - a.major)[0];
-  if (!newest) passedOver.push(`no Java ${MIN_JAVA_MAJOR}+ runtime in JAVA_HOME, on PATH or in ${machine.jdkDirs.join(", ")}`);
+  if (!newest)
+    passedOver.push(
+      `no Java ${MIN_JAVA_MAJOR}+ runtime in JAVA_HOME, on PATH or in ${machine.jdkDirs.join(", ")}`,
+    );
   return newest;
 }
 
 function firebaseToolsCacheJars(machine: Machine): string[] {
   // firebase-tools' own rule for its cache folder
-  const dir = machine.env.FIREBASE_EMULATORS_PATH ?? path.join(machine.home, ".cache", "firebase", "emulators");
+  const dir =
+    machine.env.FIREBASE_EMULATORS_PATH ?? path.join(machine.home, ".cache", "firebase", "emulators");
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => /^cloud-firestore-emulator-v[\d.]+\.jar$/.test(f))
@@ -136,15 +143,25 @@ function gcloudSdkRoot(machine: Machine): string | undefined {
 }
 
 /** The emulator jar and whether `java -jar` can start it as it is. */
-function findJar(machine: Machine, passedOver: string[]): { jar: string; from: string; runnable: boolean } | undefined {
+function findJar(
+  machine: Machine,
+  passedOver: string[],
+): { jar: string; from: string; runnable: boolean } | undefined {
   const preset = machine.env.FIRESTORE_EMULATOR_BINARY_PATH;
   if (preset) return { jar: preset, from: "FIRESTORE_EMULATOR_BINARY_PATH", runnable: true };
   const cached = firebaseToolsCacheJars(machine)[0];
   if (cached) return { jar: cached, from: "firebase-tools cache", runnable: true };
-  passedOver.push("firebase-tools cache: no cloud-firestore-emulator jar (`npx firebase setup:emulators:firestore` puts one there)");
+  passedOver.push(
+    "firebase-tools cache: no cloud-firestore-emulator jar (`npx firebase setup:emulators:firestore` puts one there)",
+  );
   const root = gcloudSdkRoot(machine);
-  if (root && existsSync(path.join(root, GCLOUD_JAR))) return { jar: path.join(root, GCLOUD_JAR), from: "gcloud component", runnable: false };
-  passedOver.push(root ? `gcloud SDK at ${root}: no cloud-firestore-emulator component` : "gcloud: not on PATH (its cloud-firestore-emulator component would do)");
+  if (root && existsSync(path.join(root, GCLOUD_JAR)))
+    return { jar: path.join(root, GCLOUD_JAR), from: "gcloud component", runnable: false };
+  passedOver.push(
+    root
+      ? `gcloud SDK at ${root}: no cloud-firestore-emulator component`
+      : "gcloud: not on PATH (its cloud-firestore-emulator component would do)",
+  );
   return undefined;
 }
 
@@ -154,12 +171,20 @@ function findJar(machine: Machine, passedOver: string[]): { jar: string; from: s
  */
 function wrapperJar(machine: Machine, jar: string): string {
   const cacheHome = machine.env.XDG_CACHE_HOME ?? path.join(machine.home, ".cache");
-  const stamp = createHash("sha256").update(`${jar}\n${statSync(jar).mtimeMs}`).digest("hex").slice(0, 16);
+  const stamp = createHash("sha256")
+    .update(`${jar}\n${statSync(jar).mtimeMs}`)
+    .digest("hex")
+    .slice(0, 16);
   const wrapper = path.join(cacheHome, "aideon-perf", "firestore-emulator", stamp, "firestore-emulator.jar");
   if (!existsSync(wrapper)) {
     mkdirSync(path.dirname(wrapper), { recursive: true });
     // Class-Path entries are URLs: an absolute path works once its spaces and the like are escaped.
-    writeFileSync(wrapper, manifestOnlyJar(`Manifest-Version: 1.0\r\nMain-Class: ${EMULATOR_MAIN_CLASS}\r\nClass-Path: ${encodeURI(jar)}\r\n`));
+    writeFileSync(
+      wrapper,
+      manifestOnlyJar(
+        `Manifest-Version: 1.0\r\nMain-Class: ${EMULATOR_MAIN_CLASS}\r\nClass-Path: ${encodeURI(jar)}\r\n`,
+      ),
+    );
   }
   return wrapper;
 }
@@ -171,9 +196,13 @@ export function discoverOfficialFirestore(machine: Machine = thisMachine()): Dis
   const jar = findJar(machine, passedOver);
   if (!java || !jar) return { found: undefined, passedOver };
   const binary = jar.runnable ? jar.jar : wrapperJar(machine, jar.jar);
-  const version = /cloud-firestore-emulator [\w.-]+/.exec(run(java.java, ["-jar", binary, "--version"], machine.env))?.[0];
+  const version = /cloud-firestore-emulator [\w.-]+/.exec(
+    run(java.java, ["-jar", binary, "--version"], machine.env),
+  )?.[0];
   if (!version) {
-    passedOver.push(`${jar.from} jar ${jar.jar}: does not start with Java ${java.major} from ${java.from} (\`--version\` printed no version)`);
+    passedOver.push(
+      `${jar.from} jar ${jar.jar}: does not start with Java ${java.major} from ${java.from} (\`--version\` printed no version)`,
+    );
     return { found: undefined, passedOver };
   }
   return { found: { java, binary, jar: jar.jar, jarFrom: jar.from, version }, passedOver };

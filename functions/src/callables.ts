@@ -48,7 +48,11 @@ async function assertNotRevoked(request: CallableRequest): Promise<void> {
  * validation failures become invalid-argument errors naming the field. Read APIs take no payload
  * at all as "all defaults" (httpsCallable(fns, 'getStats')() sends null); recording APIs need one.
  */
-function callable<S extends z.ZodType, R>(access: Access, schema: S, run: (principal: Principal, request: z.output<S>) => Promise<R>) {
+function callable<S extends z.ZodType, R>(
+  access: Access,
+  schema: S,
+  run: (principal: Principal, request: z.output<S>) => Promise<R>,
+) {
   return onCall({ enforceAppCheck: ENFORCE_APP_CHECK }, async (request) => {
     const bytes = request.rawRequest?.rawBody?.length ?? 0;
     if (bytes > CALLABLE_MAX_BODY_BYTES) throw errors.bodyTooLarge(bytes, CALLABLE_MAX_BODY_BYTES);
@@ -64,8 +68,12 @@ function callable<S extends z.ZodType, R>(access: Access, schema: S, run: (princ
   });
 }
 
-export const recordingCallable = <S extends z.ZodType, R>(schema: S, run: (principal: Principal, request: z.output<S>) => Promise<R>) =>
-  callable("signed-in", schema, run);
+export const recordingCallable = <S extends z.ZodType, R>(
+  schema: S,
+  run: (principal: Principal, request: z.output<S>) => Promise<R>,
+) => callable("signed-in", schema, run);
 
-export const adminCallable = <S extends z.ZodType, R>(schema: S, run: (request: z.output<S>, uid: string) => Promise<R>) =>
-  callable("admin", schema, (principal, request) => run(request, principal.id));
+export const adminCallable = <S extends z.ZodType, R>(
+  schema: S,
+  run: (request: z.output<S>, uid: string) => Promise<R>,
+) => callable("admin", schema, (principal, request) => run(request, principal.id));

@@ -38,7 +38,8 @@ export function appCheckEnforced(env: NodeJS.ProcessEnv): boolean {
   const text = (env.ENFORCE_APP_CHECK ?? "").trim();
   if (text === "true") return true;
   if (text === "false") return false;
-  if (text !== "" && text !== "auto") throw new Error(`ENFORCE_APP_CHECK must be true, false or auto, not "${text}"`);
+  if (text !== "" && text !== "auto")
+    throw new Error(`ENFORCE_APP_CHECK must be true, false or auto, not "${text}"`);
   return !projectIdOf(env).startsWith("demo-");
 }
 
@@ -52,12 +53,14 @@ function projectIdOf(env: NodeJS.ProcessEnv): string {
   }
 }
 
-
 /** The cardinality budget (docs/aggregation.md): names per trace type per minute kept exactly; the rest fold into (other). */
 export const AGGREGATE_NAME_BUDGET = defineInt("AGGREGATE_NAME_BUDGET", {
   default: DEFAULT_NAME_BUDGET_PER_TYPE,
-  description: "Distinct names per trace type per minute with exact statistics; the rest are counted under (other).",
-  input: { text: { validationRegex: "^[1-9][0-9]{1,3}$", validationErrorMessage: "a whole number from 10 to 9999" } },
+  description:
+    "Distinct names per trace type per minute with exact statistics; the rest are counted under (other).",
+  input: {
+    text: { validationRegex: "^[1-9][0-9]{1,3}$", validationErrorMessage: "a whole number from 10 to 9999" },
+  },
 });
 
 /** Who may record (admission/recording-access.ts): signed-in (default), non-anonymous or claim:<name>. Read at load. */
@@ -109,11 +112,15 @@ export const ALERT_WEBHOOK_SECRETS = ALERT_WEBHOOK_ENABLED
  * Minutes between health evaluations (1-60, default 1). A plain environment variable rather than a
  * param: onSchedule takes its schedule as a string when the module loads, i.e. at deploy.
  */
-export const HEALTH_EVALUATION_SCHEDULE = everyMinutes("HEALTH_EVALUATION_INTERVAL_MINUTES", process.env.HEALTH_EVALUATION_INTERVAL_MINUTES);
+export const HEALTH_EVALUATION_SCHEDULE = everyMinutes(
+  "HEALTH_EVALUATION_INTERVAL_MINUTES",
+  process.env.HEALTH_EVALUATION_INTERVAL_MINUTES,
+);
 
 function everyMinutes(name: string, text: string | undefined): string {
   const minutes = text === undefined || text === "" ? 1 : Number(text);
-  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60) throw new Error(`${name} must be a whole number of minutes from 1 to 60, not "${text}"`);
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60)
+    throw new Error(`${name} must be a whole number of minutes from 1 to 60, not "${text}"`);
   return `every ${minutes} minutes`;
 }
 

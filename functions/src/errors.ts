@@ -14,12 +14,21 @@ export const errors = {
   agentKeyNotFound: (agentId: string) => new HttpsError("not-found", `No agent key ${agentId}.`),
   ingestKeyRejected: () => new HttpsError("unauthenticated", "Ingest key rejected (revoked or wrong)."),
   ingestKeyNotFound: (keyId: string) => new HttpsError("not-found", `No ingest key ${keyId}.`),
-  ingestKeyRecordsOnly: () => new HttpsError("permission-denied", "An ingest key may only record traces; reads and configuration need an admin's ID token."),
+  ingestKeyRecordsOnly: () =>
+    new HttpsError(
+      "permission-denied",
+      "An ingest key may only record traces; reads and configuration need an admin's ID token.",
+    ),
   wrongHost: (hostId: string) =>
-    new HttpsError("permission-denied", `This agent key may push metrics for its own host only, not ${hostId}.`),
+    new HttpsError(
+      "permission-denied",
+      `This agent key may push metrics for its own host only, not ${hostId}.`,
+    ),
   hostNotFound: (hostId: string) => new HttpsError("not-found", `No host ${hostId} has reported.`),
   notAdmin: () => new HttpsError("permission-denied", "This needs the admin claim (admin: true)."),
   recordingNotAllowed: (why: string) => new HttpsError("permission-denied", why),
-  tokenRevoked: () => new HttpsError("unauthenticated", "The ID token was revoked or its user disabled; sign in again."),
-  bodyTooLarge: (bytes: number, max: number) => new HttpsError("invalid-argument", `The request body is ${bytes} bytes; at most ${max} are accepted.`),
+  tokenRevoked: () =>
+    new HttpsError("unauthenticated", "The ID token was revoked or its user disabled; sign in again."),
+  bodyTooLarge: (bytes: number, max: number) =>
+    new HttpsError("invalid-argument", `The request body is ${bytes} bytes; at most ${max} are accepted.`),
 };

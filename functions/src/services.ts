@@ -3,7 +3,13 @@
  * module, e.g. for deploy discovery, opens no connection).
  */
 import { randomUUID } from "node:crypto";
-import { ABANDON_AFTER_MINUTES, AGGREGATE_NAME_BUDGET, ALERT_RETENTION_DAYS, ALERT_WEBHOOK_URL, TRACE_RETENTION_DAYS } from "./config";
+import {
+  ABANDON_AFTER_MINUTES,
+  AGGREGATE_NAME_BUDGET,
+  ALERT_RETENTION_DAYS,
+  ALERT_WEBHOOK_URL,
+  TRACE_RETENTION_DAYS,
+} from "./config";
 import { db } from "./firestore";
 import { thresholdsConfig } from "./config/thresholds-config";
 import { finishedTraces } from "./aggregation/finished-traces";
@@ -38,7 +44,13 @@ function build() {
   const thresholds = thresholdsConfig(firestore, now);
   const hosts = hostStore(firestore);
   const healthConfig = healthConfigStore(firestore, now);
-  const stats = statsService({ db: firestore, store, now, retentionDays, reportingHosts: (at) => hosts.reporting(at) });
+  const stats = statsService({
+    db: firestore,
+    store,
+    now,
+    retentionDays,
+    reportingHosts: (at) => hosts.reporting(at),
+  });
   const health = healthService({
     db: firestore,
     store,
@@ -83,7 +95,11 @@ function build() {
     }),
     notifications: webhookDelivery({
       db: firestore,
-      webhookUrl: webhookUrlSource({ db: firestore, secret: () => ALERT_WEBHOOK_URL.value(), emulator: process.env.FUNCTIONS_EMULATOR === "true" }),
+      webhookUrl: webhookUrlSource({
+        db: firestore,
+        secret: () => ALERT_WEBHOOK_URL.value(),
+        emulator: process.env.FUNCTIONS_EMULATOR === "true",
+      }),
       now,
     }),
   };

@@ -8,7 +8,13 @@ import { HttpsError } from "firebase-functions/https";
 import { adminDb, clearFirestore, ensureFirestore } from "../../test/support/firestore";
 import { admission, REFUSAL_FLUSH_MS } from "../src/admission/admission";
 import { principalOf, TRUSTED_CLAIM, type Principal } from "../src/admission/principal";
-import { quotaPlanFromEnv, retryAfterSeconds, windowGrant, QUOTA_DEFAULTS, type QuotaPlan } from "../src/admission/quota-plan";
+import {
+  quotaPlanFromEnv,
+  retryAfterSeconds,
+  windowGrant,
+  QUOTA_DEFAULTS,
+  type QuotaPlan,
+} from "../src/admission/quota-plan";
 import { firestoreQuotaStore } from "../src/admission/quota-store";
 import { parseRecordingAccess, recordingRefusal } from "../src/admission/recording-access";
 import { COLLECTIONS } from "../src/firestore";
@@ -19,7 +25,15 @@ const T0 = Date.parse("2026-12-02T10:00:05Z");
 const user = (id: string): Principal => ({ id, kind: "user", trusted: false });
 const anonymous = (id: string): Principal => ({ id, kind: "anonymous", trusted: false });
 
-const plan = (over: Partial<{ perMinute: number; perDay: number; anonPerMinute: number; project: number; lease: number }> = {}): QuotaPlan => ({
+const plan = (
+  over: Partial<{
+    perMinute: number;
+    perDay: number;
+    anonPerMinute: number;
+    project: number;
+    lease: number;
+  }> = {},
+): QuotaPlan => ({
   principal: {
     user: { perMinute: over.perMinute ?? 100, perDay: over.perDay ?? 1_000 },
     anonymous: { perMinute: over.anonPerMinute ?? 20, perDay: 1_000 },
@@ -38,7 +52,10 @@ async function refusal(p: Promise<unknown>): Promise<HttpsError> {
   return err;
 }
 
-const quotaDocs = async () => (await adminDb().collection(COLLECTIONS.quotas).get()).docs.map((d) => ({ id: d.id, ...d.data() }) as Record<string, unknown> & { id: string });
+const quotaDocs = async () =>
+  (await adminDb().collection(COLLECTIONS.quotas).get()).docs.map(
+    (d) => ({ id: d.id, ...d.data() }) as Record<string, unknown> & { id: string },
+  );
 
 describe("admission control", function () {
   this.timeout(60_000);
@@ -55,7 +72,10 @@ describe("admission control", function () {
 
     it("reads the plan from the environment with documented defaults, naming a bad variable", () => {
       const defaults = quotaPlanFromEnv({});
-      assert.deepEqual(defaults.principal.anonymous, { perMinute: QUOTA_DEFAULTS.QUOTA_ANONYMOUS_TRACES_PER_MINUTE, perDay: QUOTA_DEFAULTS.QUOTA_ANONYMOUS_TRACES_PER_DAY });
+      assert.deepEqual(defaults.principal.anonymous, {
+        perMinute: QUOTA_DEFAULTS.QUOTA_ANONYMOUS_TRACES_PER_MINUTE,
+        perDay: QUOTA_DEFAULTS.QUOTA_ANONYMOUS_TRACES_PER_DAY,
+      });
       assert.equal(quotaPlanFromEnv({ QUOTA_TRACES_PER_MINUTE: "0" }).principal.user.perMinute, 0);
       assert.throws(() => quotaPlanFromEnv({ QUOTA_LEASE_TRACES: "0" }), /QUOTA_LEASE_TRACES/);
       assert.throws(() => quotaPlanFromEnv({ QUOTA_TRACES_PER_DAY: "lots" }), /QUOTA_TRACES_PER_DAY/);
@@ -68,8 +88,15 @@ describe("admission control", function () {
     });
 
     it("knows anonymous from signed-in principals and the trusted claim", () => {
-      assert.deepEqual(principalOf("u1", { firebase: { sign_in_provider: "anonymous" } }), { id: "u1", kind: "anonymous", trusted: false });
-      assert.deepEqual(principalOf("u2", { firebase: { sign_in_provider: "password" }, [TRUSTED_CLAIM]: true }), { id: "u2", kind: "user", trusted: true });
+      assert.deepEqual(principalOf("u1", { firebase: { sign_in_provider: "anonymous" } }), {
+        id: "u1",
+        kind: "anonymous",
+        trusted: false,
+      });
+      assert.deepEqual(
+        principalOf("u2", { firebase: { sign_in_provider: "password" }, [TRUSTED_CLAIM]: true }),
+        { id: "u2", kind: "user", trusted: true },
+      );
     });
 
     it("applies RECORDING_ACCESS: signed-in, non-anonymous, claim:<name>", () => {
@@ -79,7 +106,10 @@ describe("admission control", function () {
       assert.match(recordingRefusal(parseRecordingAccess("non-anonymous"), anon, {})!, /non-anonymous/);
       assert.equal(recordingRefusal(parseRecordingAccess("non-anonymous"), member, {}), null);
       assert.match(recordingRefusal(parseRecordingAccess("claim:recorder"), anon, {})!, /recorder: true/);
-      assert.equal(recordingRefusal(parseRecordingAccess("claim:recorder"), member, { recorder: true }), null);
+      assert.equal(
+        recordingRefusal(parseRecordingAccess("claim:recorder"), member, { recorder: true }),
+        null,
+      );
       assert.throws(() => parseRecordingAccess("everyone"), /RECORDING_ACCESS/);
     });
   });
@@ -124,7 +154,10 @@ describe("admission control", function () {
       const docs = await quotaDocs();
       const minuteDoc = docs.find((d) => d.kind === "principal_minute")!;
       assert.ok((minuteDoc.used as number) <= 200);
-      assert.ok((minuteDoc.leases as number) <= Math.ceil(accepted / 2 / 3) + 3, `${minuteDoc.leases} leases for ${accepted / 2} calls`);
+      assert.ok(
+        (minuteDoc.leases as number) <= Math.ceil(accepted / 2 / 3) + 3,
+        `${minuteDoc.leases} leases for ${accepted / 2} calls`,
+      );
     });
 
     it("gives anonymous principals their own smaller quota", async () => {
@@ -161,7 +194,11 @@ describe("admission control", function () {
       assert.equal(day.refused, 51);
       assert.equal((await quotaDocs()).find((d) => d.kind === "project_day")!.refused, 51);
       const usage = await firestoreQuotaStore(adminDb(), p).usage(clock, 10);
-      assert.deepEqual(usage, { day: "2026-12-02", refused: 51, principals: [{ principal: "erin", principal_kind: "user", used: 10, refused: 51 }] });
+      assert.deepEqual(usage, {
+        day: "2026-12-02",
+        refused: 51,
+        principals: [{ principal: "erin", principal_kind: "user", used: 10, refused: 51 }],
+      });
     });
   });
 
@@ -172,15 +209,29 @@ describe("admission control", function () {
 
     it("refuses an anonymous user past its minute quota with resource-exhausted, writing nothing for the refused call", async () => {
       const caller = { uid: `anon-${Date.now()}`, claims: { firebase: { sign_in_provider: "anonymous" } } };
-      const batch = (id: string) => ({ batch_id: id, traces: Array.from({ length: 500 }, (_, i) => recordedTrace(i)) });
+      const batch = (id: string) => ({
+        batch_id: id,
+        traces: Array.from({ length: 500 }, (_, i) => recordedTrace(i)),
+      });
       await call(fns.recordTraces, batch("q1"), caller);
       await call(fns.recordTraces, batch("q2"), caller);
       const err = await rejection(call(fns.recordTraces, batch("q3"), caller));
       assert.equal(err.code, "resource-exhausted");
-      const stored = await adminDb().collection(COLLECTIONS.traceBatches).where("owner_uid", "==", caller.uid).get();
+      const stored = await adminDb()
+        .collection(COLLECTIONS.traceBatches)
+        .where("owner_uid", "==", caller.uid)
+        .get();
       assert.deepEqual(stored.docs.map((d) => d.get("batch_id")).sort(), ["q1", "q2"]);
-      const usage = await call<{ principals: Array<{ principal: string; refused: number }> }>(fns.getQuotaUsage, {}, { uid: "admin-uid", claims: { admin: true } });
-      assert.deepEqual(usage.principals.map((u) => [u.principal, u.refused]), [[caller.uid, 1]], "visible to admins");
+      const usage = await call<{ principals: Array<{ principal: string; refused: number }> }>(
+        fns.getQuotaUsage,
+        {},
+        { uid: "admin-uid", claims: { admin: true } },
+      );
+      assert.deepEqual(
+        usage.principals.map((u) => [u.principal, u.refused]),
+        [[caller.uid, 1]],
+        "visible to admins",
+      );
     });
   });
 });

@@ -7,7 +7,11 @@ import { usableWebhookUrl } from "../src/alerts/webhook-url";
 import { openAlertId } from "../src/alerts/alert-store";
 
 const HOLD = 120_000;
-const open = (status: OpenAlertState["status"], startedAtMs = 0, evaluatedAtMs = startedAtMs): OpenAlertState => ({
+const open = (
+  status: OpenAlertState["status"],
+  startedAtMs = 0,
+  evaluatedAtMs = startedAtMs,
+): OpenAlertState => ({
   status,
   started_at_ms: startedAtMs,
   evaluated_at_ms: evaluatedAtMs,
@@ -21,9 +25,21 @@ describe("alert lifecycle (pure)", () => {
   });
 
   it("fires a pending alert once it has held for the hold time, not a millisecond before", () => {
-    assert.deepEqual(nextAlertStep(open("pending"), true, HOLD - 1, HOLD), { kind: "keep", status: "pending", fires: false });
-    assert.deepEqual(nextAlertStep(open("pending"), true, HOLD, HOLD), { kind: "keep", status: "firing", fires: true });
-    assert.deepEqual(nextAlertStep(open("firing"), true, 10 * HOLD, HOLD), { kind: "keep", status: "firing", fires: false });
+    assert.deepEqual(nextAlertStep(open("pending"), true, HOLD - 1, HOLD), {
+      kind: "keep",
+      status: "pending",
+      fires: false,
+    });
+    assert.deepEqual(nextAlertStep(open("pending"), true, HOLD, HOLD), {
+      kind: "keep",
+      status: "firing",
+      fires: true,
+    });
+    assert.deepEqual(nextAlertStep(open("firing"), true, 10 * HOLD, HOLD), {
+      kind: "keep",
+      status: "firing",
+      fires: false,
+    });
   });
 
   it("resolves a firing alert and drops a pending one when the finding clears", () => {
@@ -40,7 +56,12 @@ describe("alert lifecycle (pure)", () => {
     assert.equal(notificationOf({ kind: "open", status: "firing" }), "firing");
     assert.equal(notificationOf({ kind: "keep", status: "firing", fires: true }), "firing");
     assert.equal(notificationOf({ kind: "resolve" }), "resolved");
-    for (const step of [{ kind: "open", status: "pending" }, { kind: "keep", status: "firing", fires: false }, { kind: "drop" }, { kind: "none" }] as const) {
+    for (const step of [
+      { kind: "open", status: "pending" },
+      { kind: "keep", status: "firing", fires: false },
+      { kind: "drop" },
+      { kind: "none" },
+    ] as const) {
       assert.equal(notificationOf(step), null, step.kind);
     }
   });
@@ -70,9 +91,15 @@ describe("webhook body", () => {
     assert.deepEqual(webhookBody({ kind: "firing", alert }), {
       text: "[aideon-perf] FIRING (critical): Critical CPU usage: 97.3% on web-1 (since 2024-12-06T14:30:22.000Z)",
     });
-    assert.deepEqual(webhookBody({ kind: "resolved", alert: { ...alert, resolved_at_ms: Date.parse("2024-12-06T15:00:00Z") } }), {
-      text: "[aideon-perf] RESOLVED: Critical CPU usage: 97.3% on web-1 (fired 2024-12-06T14:32:22.000Z, resolved 2024-12-06T15:00:00.000Z)",
-    });
+    assert.deepEqual(
+      webhookBody({
+        kind: "resolved",
+        alert: { ...alert, resolved_at_ms: Date.parse("2024-12-06T15:00:00Z") },
+      }),
+      {
+        text: "[aideon-perf] RESOLVED: Critical CPU usage: 97.3% on web-1 (fired 2024-12-06T14:32:22.000Z, resolved 2024-12-06T15:00:00.000Z)",
+      },
+    );
   });
 });
 
@@ -91,35 +118,65 @@ describe("webhook body escaping", () => {
   };
 
   it("escapes &, < and > in text that came from agents or clients, so Slack shows it as typed", () => {
-    const escaped = "High disk usage: 91.0% on web-1 (/mnt/&lt;!channel&gt; &amp; &lt;https://evil.example|click here&gt;)";
+    const escaped =
+      "High disk usage: 91.0% on web-1 (/mnt/&lt;!channel&gt; &amp; &lt;https://evil.example|click here&gt;)";
     for (const kind of ["firing", "resolved"] as const) {
       const { text } = webhookBody({ kind, alert });
       assert.ok(text.includes(escaped), text);
       assert.doesNotMatch(text, /[<>]|&(?!amp;|lt;|gt;)/, "no control character of Slack's left unescaped");
     }
-    assert.equal(escapeSlackText("a &amp; b"), "a &amp;amp; b", "& first, so an escape that was typed shows as typed");
+    assert.equal(
+      escapeSlackText("a &amp; b"),
+      "a &amp;amp; b",
+      "& first, so an escape that was typed shows as typed",
+    );
   });
 });
 
 describe("backoff", () => {
   const options = { baseMs: 500, maxMs: 4000 };
   it("doubles its ceiling per attempt up to the maximum, jittered below it", () => {
-    assert.deepEqual([1, 2, 3, 4, 5].map((a) => backoffDelayMs(a, options, () => 0.999999)), [499, 999, 1999, 3999, 3999]);
-    assert.equal(backoffDelayMs(3, options, () => 0), 0);
-    assert.equal(backoffDelayMs(2, options, () => 0.5), 500);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5].map((a) => backoffDelayMs(a, options, () => 0.999999)),
+      [499, 999, 1999, 3999, 3999],
+    );
+    assert.equal(
+      backoffDelayMs(3, options, () => 0),
+      0,
+    );
+    assert.equal(
+      backoffDelayMs(2, options, () => 0.5),
+      500,
+    );
   });
 });
 
 describe("webhook URL", () => {
   it("accepts https URLs only; anything else turns notifications off", () => {
-    assert.equal(usableWebhookUrl(" https://hooks.slack.com/services/T/B/X "), "https://hooks.slack.com/services/T/B/X");
-    for (const value of ["", "disabled", "http://hooks.example.com/x", "http://127.0.0.1:8080/hook", "ftp://example.com", "javascript:alert(1)", undefined, 42]) {
+    assert.equal(
+      usableWebhookUrl(" https://hooks.slack.com/services/T/B/X "),
+      "https://hooks.slack.com/services/T/B/X",
+    );
+    for (const value of [
+      "",
+      "disabled",
+      "http://hooks.example.com/x",
+      "http://127.0.0.1:8080/hook",
+      "ftp://example.com",
+      "javascript:alert(1)",
+      undefined,
+      42,
+    ]) {
       assert.equal(usableWebhookUrl(value), undefined, String(value));
     }
   });
 
   it("refuses a URL with credentials (fetch's error for one quotes the whole URL)", () => {
-    for (const value of ["https://user:pass@hooks.example.com/x", "https://user@hooks.example.com/x", "https://:pass@hooks.example.com/x"]) {
+    for (const value of [
+      "https://user:pass@hooks.example.com/x",
+      "https://user@hooks.example.com/x",
+      "https://:pass@hooks.example.com/x",
+    ]) {
       assert.equal(usableWebhookUrl(value), undefined, value);
       assert.equal(usableWebhookUrl(value, { emulator: true }), undefined, value);
     }
@@ -130,7 +187,12 @@ describe("webhook URL", () => {
       assert.equal(usableWebhookUrl(value, { emulator: true }), value);
       assert.equal(usableWebhookUrl(value, { emulator: false }), undefined, value);
     }
-    for (const value of ["http://hooks.example.com/x", "http://127.0.0.2/x", "http://localhost.example.com/x", "http://u:p@127.0.0.1/x"]) {
+    for (const value of [
+      "http://hooks.example.com/x",
+      "http://127.0.0.2/x",
+      "http://localhost.example.com/x",
+      "http://u:p@127.0.0.1/x",
+    ]) {
       assert.equal(usableWebhookUrl(value, { emulator: true }), undefined, value);
     }
   });

@@ -24,7 +24,11 @@ import {
   type WebhookReceiver,
 } from "./health-support";
 
-type AlertsResponse = { success: true; alerts: Array<Record<string, unknown> & { id: string; status: string; subject: string }>; next_page_token: string | null };
+type AlertsResponse = {
+  success: true;
+  alerts: Array<Record<string, unknown> & { id: string; status: string; subject: string }>;
+  next_page_token: string | null;
+};
 const getAlerts = (req: Record<string, unknown> = {}) => call<AlertsResponse>(fns.getAlerts, req, admin);
 
 const T0 = Date.parse("2030-01-01T12:00:00Z");
@@ -33,7 +37,8 @@ const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A host that keeps reporting through the test (a long push interval) at the given CPU. */
-const hostAtCpu = (hostId: string, cpu: number) => putHost(hostId, { lastSeenMs: T0, intervalSeconds: 3600, cpu });
+const hostAtCpu = (hostId: string, cpu: number) =>
+  putHost(hostId, { lastSeenMs: T0, intervalSeconds: 3600, cpu });
 
 describe("alerts (wrapped evaluateHealth and sendAlertNotification, real Firestore)", function () {
   this.timeout(60_000);
@@ -50,7 +55,10 @@ describe("alerts (wrapped evaluateHealth and sendAlertNotification, real Firesto
       await evaluateAt(T0);
       let [alert] = await alertDocs();
       assert.equal(alert?.id, "cpu:web-1");
-      assert.deepEqual([alert!.get("status"), alert!.get("message"), alert!.get("fired_at")], ["pending", "High CPU usage: 85.2% on web-1", null]);
+      assert.deepEqual(
+        [alert!.get("status"), alert!.get("message"), alert!.get("fired_at")],
+        ["pending", "High CPU usage: 85.2% on web-1", null],
+      );
       assert.equal((await notificationDocs()).length, 0);
 
       await evaluateAt(T0 + MIN);
@@ -62,7 +70,10 @@ describe("alerts (wrapped evaluateHealth and sendAlertNotification, real Firesto
       assert.equal(alert!.get("status"), "firing");
       assert.equal(alert!.get("fired_at").toMillis(), T0 + 2 * MIN);
       let notes = await notificationDocs();
-      assert.deepEqual(notes.map((n) => [n.get("kind"), n.get("status"), n.get("alert").alert_id]), [["firing", "pending", "cpu:web-1"]]);
+      assert.deepEqual(
+        notes.map((n) => [n.get("kind"), n.get("status"), n.get("alert").alert_id]),
+        [["firing", "pending", "cpu:web-1"]],
+      );
 
       await evaluateAt(T0 + 3 * MIN);
       assert.equal((await notificationDocs()).length, 1, "still firing: announced once");
@@ -75,11 +86,16 @@ describe("alerts (wrapped evaluateHealth and sendAlertNotification, real Firesto
       assert.notEqual(history.id, "cpu:web-1", "the resolved alert moved to a unique id");
       assert.equal(history.get("status"), "resolved");
       assert.deepEqual(
-        ["started_at", "fired_at", "resolved_at", "expire_at"].map((f) => (history.get(f) as Timestamp).toMillis()),
+        ["started_at", "fired_at", "resolved_at", "expire_at"].map((f) =>
+          (history.get(f) as Timestamp).toMillis(),
+        ),
         [T0, T0 + 2 * MIN, T0 + 4 * MIN, T0 + 4 * MIN + 90 * DAY],
       );
       notes = await notificationDocs();
-      assert.deepEqual(notes.map((n) => n.get("kind")), ["firing", "resolved"]);
+      assert.deepEqual(
+        notes.map((n) => n.get("kind")),
+        ["firing", "resolved"],
+      );
       assert.equal(notes[1]!.get("alert").resolved_at_ms, T0 + 4 * MIN);
 
       await evaluateAt(T0 + 5 * MIN);
@@ -128,23 +144,38 @@ describe("alerts (wrapped evaluateHealth and sendAlertNotification, real Firesto
     it("open, fire and resolve an alert once", async () => {
       await hostAtCpu("web-1", 88);
       await Promise.all(Array.from({ length: 5 }, () => evaluateAt(T0)));
-      assert.deepEqual((await alertDocs()).map((d) => d.id), ["cpu:web-1"]);
+      assert.deepEqual(
+        (await alertDocs()).map((d) => d.id),
+        ["cpu:web-1"],
+      );
 
       await Promise.all(Array.from({ length: 5 }, () => evaluateAt(T0 + 2 * MIN)));
-      assert.deepEqual((await alertDocs()).map((d) => d.get("status")), ["firing"]);
+      assert.deepEqual(
+        (await alertDocs()).map((d) => d.get("status")),
+        ["firing"],
+      );
       assert.equal((await notificationDocs()).length, 1);
 
       await hostAtCpu("web-1", 10);
       await Promise.all(Array.from({ length: 5 }, () => evaluateAt(T0 + 3 * MIN)));
-      assert.deepEqual((await alertDocs()).map((d) => d.get("status")), ["resolved"]);
-      assert.deepEqual((await notificationDocs()).map((n) => n.get("kind")), ["firing", "resolved"]);
+      assert.deepEqual(
+        (await alertDocs()).map((d) => d.get("status")),
+        ["resolved"],
+      );
+      assert.deepEqual(
+        (await notificationDocs()).map((n) => n.get("kind")),
+        ["firing", "resolved"],
+      );
     });
 
     it("open a firing alert once with no hold time", async () => {
       await setHealthConfig({ alert_hold_seconds: 0 });
       await hostAtCpu("web-1", 88);
       await Promise.all(Array.from({ length: 5 }, () => evaluateAt(T0)));
-      assert.deepEqual((await alertDocs()).map((d) => [d.id, d.get("status")]), [["cpu:web-1", "firing"]]);
+      assert.deepEqual(
+        (await alertDocs()).map((d) => [d.id, d.get("status")]),
+        [["cpu:web-1", "firing"]],
+      );
       assert.equal((await notificationDocs()).length, 1);
     });
   });
@@ -165,21 +196,29 @@ describe("alerts (wrapped evaluateHealth and sendAlertNotification, real Firesto
 
       const all = await getAlerts();
       assert.deepEqual(alertsResponseSchema.parse(all), all);
-      assert.deepEqual(all.alerts.map((a) => `${a.subject}:${a.status}`), [
-        "web-5:pending",
-        "web-4:firing",
-        "web-3:firing",
-        "web-2:firing",
-        "web-1:resolved",
-        "web-0:resolved",
-      ]);
+      assert.deepEqual(
+        all.alerts.map((a) => `${a.subject}:${a.status}`),
+        ["web-5:pending", "web-4:firing", "web-3:firing", "web-2:firing", "web-1:resolved", "web-0:resolved"],
+      );
       assert.equal(all.next_page_token, null);
       const resolved = all.alerts.find((a) => a.subject === "web-1")!;
-      assert.deepEqual([resolved.started_at, resolved.fired_at, resolved.resolved_at], [iso(T0 + MIN), iso(T0 + MIN), iso(T0 + 5 * MIN)]);
+      assert.deepEqual(
+        [resolved.started_at, resolved.fired_at, resolved.resolved_at],
+        [iso(T0 + MIN), iso(T0 + MIN), iso(T0 + 5 * MIN)],
+      );
 
-      assert.deepEqual((await getAlerts({ status: "firing" })).alerts.map((a) => a.subject), ["web-4", "web-3", "web-2"]);
-      assert.deepEqual((await getAlerts({ status: "resolved" })).alerts.map((a) => a.subject), ["web-1", "web-0"]);
-      assert.deepEqual((await getAlerts({ status: "pending" })).alerts.map((a) => a.id), ["cpu:web-5"]);
+      assert.deepEqual(
+        (await getAlerts({ status: "firing" })).alerts.map((a) => a.subject),
+        ["web-4", "web-3", "web-2"],
+      );
+      assert.deepEqual(
+        (await getAlerts({ status: "resolved" })).alerts.map((a) => a.subject),
+        ["web-1", "web-0"],
+      );
+      assert.deepEqual(
+        (await getAlerts({ status: "pending" })).alerts.map((a) => a.id),
+        ["cpu:web-5"],
+      );
 
       const seen: string[] = [];
       let token: string | null | undefined;
@@ -189,15 +228,28 @@ describe("alerts (wrapped evaluateHealth and sendAlertNotification, real Firesto
         seen.push(...page.alerts.map((a) => a.subject));
         token = page.next_page_token;
       } while (token);
-      assert.deepEqual(seen, all.alerts.map((a) => a.subject));
+      assert.deepEqual(
+        seen,
+        all.alerts.map((a) => a.subject),
+      );
     });
 
     it("rejects bad requests naming the field, and non-admins", async () => {
       for (const [data, field] of [
         [{ page_token: "not-a-token" }, "page_token"],
         // Crafted tokens whose time or id would make the query itself throw (a 500 before).
-        ...[[1e300, "cpu:web-1"], [-1, "cpu:web-1"], [1.5, "cpu:web-1"], [T0, "a/b"], [T0, ""]].map(
-          (content) => [{ page_token: Buffer.from(JSON.stringify(content)).toString("base64url") }, "page_token"] as const,
+        ...[
+          [1e300, "cpu:web-1"],
+          [-1, "cpu:web-1"],
+          [1.5, "cpu:web-1"],
+          [T0, "a/b"],
+          [T0, ""],
+        ].map(
+          (content) =>
+            [
+              { page_token: Buffer.from(JSON.stringify(content)).toString("base64url") },
+              "page_token",
+            ] as const,
         ),
         [{ status: "open" }, "status"],
         [{ limit: 0 }, "limit"],
@@ -240,10 +292,15 @@ describe("alerts (wrapped evaluateHealth and sendAlertNotification, real Firesto
       }
       assert.deepEqual(receiver.received, [
         { text: `[aideon-perf] FIRING (warning): High CPU usage: 85.2% on web-1 (since ${iso(T0)})` },
-        { text: `[aideon-perf] RESOLVED: High CPU usage: 85.2% on web-1 (fired ${iso(T0)}, resolved ${iso(T0 + MIN)})` },
+        {
+          text: `[aideon-perf] RESOLVED: High CPU usage: 85.2% on web-1 (fired ${iso(T0)}, resolved ${iso(T0 + MIN)})`,
+        },
       ]);
       for (const note of await notificationDocs()) {
-        assert.deepEqual([note.get("status"), note.get("attempts"), note.get("lease_until")], ["sent", 1, null]);
+        assert.deepEqual(
+          [note.get("status"), note.get("attempts"), note.get("lease_until")],
+          ["sent", 1, null],
+        );
         assert.ok(note.get("sent_at"));
       }
     });
@@ -252,7 +309,8 @@ describe("alerts (wrapped evaluateHealth and sendAlertNotification, real Firesto
       const [firing] = await fireAndResolve();
       const results = await Promise.allSettled(Array.from({ length: 4 }, () => deliverNotification(firing!)));
       for (const r of results) {
-        if (r.status === "rejected") assert.match((r.reason as Error).message, /being delivered by another invocation/);
+        if (r.status === "rejected")
+          assert.match((r.reason as Error).message, /being delivered by another invocation/);
       }
       await deliverNotification(firing!);
       assert.equal(receiver.received.length, 1);
@@ -263,16 +321,26 @@ describe("alerts (wrapped evaluateHealth and sendAlertNotification, real Firesto
       const [firing] = await fireAndResolve();
       receiver.failNext(ATTEMPTS_PER_INVOCATION, 503);
       await assert.rejects(deliverNotification(firing!), /webhook delivery failed, will retry: HTTP 503/);
-      assert.equal(receiver.requests, ATTEMPTS_PER_INVOCATION, "retried with backoff inside the invocation first");
+      assert.equal(
+        receiver.requests,
+        ATTEMPTS_PER_INVOCATION,
+        "retried with backoff inside the invocation first",
+      );
       assert.equal(receiver.received.length, 0);
       let stored = await firing!.ref.get();
-      assert.deepEqual([stored.get("status"), stored.get("attempts"), stored.get("last_error")], ["pending", 1, "HTTP 503"]);
+      assert.deepEqual(
+        [stored.get("status"), stored.get("attempts"), stored.get("last_error")],
+        ["pending", 1, "HTTP 503"],
+      );
 
       await deliverNotification(firing!);
       await deliverNotification(firing!);
       assert.equal(receiver.received.length, 1);
       stored = await firing!.ref.get();
-      assert.deepEqual([stored.get("status"), stored.get("attempts"), stored.get("last_error")], ["sent", 2, null]);
+      assert.deepEqual(
+        [stored.get("status"), stored.get("attempts"), stored.get("last_error")],
+        ["sent", 2, null],
+      );
     });
 
     it("rides out a single failure within one invocation", async () => {
@@ -287,7 +355,10 @@ describe("alerts (wrapped evaluateHealth and sendAlertNotification, real Firesto
       receiver.failNext(1, 404);
       await deliverNotification(firing!);
       const stored = await firing!.ref.get();
-      assert.deepEqual([stored.get("status"), stored.get("last_error"), receiver.requests], ["failed", "HTTP 404", 1]);
+      assert.deepEqual(
+        [stored.get("status"), stored.get("last_error"), receiver.requests],
+        ["failed", "HTTP 404", 1],
+      );
     });
 
     it("does not follow a redirect: a 3xx is a failed delivery, recorded with its status", async () => {
@@ -297,7 +368,10 @@ describe("alerts (wrapped evaluateHealth and sendAlertNotification, real Firesto
         receiver.failNext(1, 307, { location: elsewhere.url });
         await deliverNotification(firing!);
         const stored = await firing!.ref.get();
-        assert.deepEqual([stored.get("status"), stored.get("last_error"), receiver.requests], ["failed", "HTTP 307", 1]);
+        assert.deepEqual(
+          [stored.get("status"), stored.get("last_error"), receiver.requests],
+          ["failed", "HTTP 307", 1],
+        );
         assert.equal(elsewhere.requests, 0, "the body never reached the redirect's target");
       } finally {
         await elsewhere.close();
@@ -309,7 +383,8 @@ describe("alerts (wrapped evaluateHealth and sendAlertNotification, real Firesto
       process.env.ALERT_WEBHOOK_URL = `${receiver.url}?token=s3cret`;
       const realFetch = globalThis.fetch;
       globalThis.fetch = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
-        if (String(input).startsWith(receiver.url)) throw new TypeError(`fetch failed: ${String(input)}`, { cause: { code: "ECONNRESET" } });
+        if (String(input).startsWith(receiver.url))
+          throw new TypeError(`fetch failed: ${String(input)}`, { cause: { code: "ECONNRESET" } });
         return realFetch(input, init);
       }) as typeof fetch;
       try {
@@ -346,7 +421,18 @@ describe("alerts (wrapped evaluateHealth and sendAlertNotification, real Firesto
 
     it("gives up on a notification a day old", async () => {
       const ref = adminDb().collection(COLLECTIONS.alertNotifications).doc("old");
-      const alert = { alert_id: "cpu:web-1", rule: "cpu" as const, subject: "web-1", severity: "warning" as const, message: "High CPU usage: 85.2% on web-1", value: 85.2, threshold: 80, started_at_ms: 0, fired_at_ms: 0, resolved_at_ms: null };
+      const alert = {
+        alert_id: "cpu:web-1",
+        rule: "cpu" as const,
+        subject: "web-1",
+        severity: "warning" as const,
+        message: "High CPU usage: 85.2% on web-1",
+        value: 85.2,
+        threshold: 80,
+        started_at_ms: 0,
+        fired_at_ms: 0,
+        resolved_at_ms: null,
+      };
       await ref.set(newNotification("firing", alert, Date.now() - DAY - MIN));
       await deliverNotification(await ref.get());
       assert.equal((await ref.get()).get("status"), "failed");

@@ -22,7 +22,8 @@ describe("recording callables (wrapped, real Firestore)", function () {
   beforeEach(clearFirestore);
   after(() => fft.cleanup());
 
-  const traceDoc = async (id: string) => (await adminDb().collection(COLLECTIONS.traces).doc(id).get()).data();
+  const traceDoc = async (id: string) =>
+    (await adminDb().collection(COLLECTIONS.traces).doc(id).get()).data();
   const start = (caller = alice, data: unknown = { name: "video_generation", trace_type: "AI_GENERATION" }) =>
     call(fns.startTrace, data, caller);
 
@@ -44,10 +45,18 @@ describe("recording callables (wrapped, real Firestore)", function () {
       assert.equal(doc.trace_type, "AI_GENERATION");
       assert.equal(doc.status, "active");
       assert.equal(doc.owner_uid, alice.uid);
-      assert.deepEqual(doc.attributes, { model: "stable-diffusion", resolution: "1024x1024", user_id: "123" });
+      assert.deepEqual(doc.attributes, {
+        model: "stable-diffusion",
+        resolution: "1024x1024",
+        user_id: "123",
+      });
       const startMs = (doc.start_time as Timestamp).toMillis();
       assert.ok(startMs >= before && startMs <= Date.now());
-      assert.equal((doc.expire_at as Timestamp).toMillis() - startMs, 30 * DAY_MS, "default retention is 30 days");
+      assert.equal(
+        (doc.expire_at as Timestamp).toMillis() - startMs,
+        30 * DAY_MS,
+        "default retention is 30 days",
+      );
     });
 
     it("defaults trace_type to CUSTOM_TRACE", async () => {
@@ -68,7 +77,11 @@ describe("recording callables (wrapped, real Firestore)", function () {
       await sleep(120);
       const res = await call(
         fns.stopTrace,
-        { trace_id, attributes: { result_status: "success", items_processed: 100 }, metrics: { frames_generated: 30 } },
+        {
+          trace_id,
+          attributes: { result_status: "success", items_processed: 100 },
+          metrics: { frames_generated: 30 },
+        },
         alice,
       );
       assert.deepEqual(Object.keys(res).sort(), ["duration", "message", "success", "trace_id"]);
@@ -79,7 +92,10 @@ describe("recording callables (wrapped, real Firestore)", function () {
       const doc = await traceDoc(trace_id);
       assert.equal(doc?.status, "finished");
       assert.equal(doc?.duration, res.duration);
-      assert.equal((doc?.end_time as Timestamp).toMillis() - (doc?.start_time as Timestamp).toMillis(), Math.round(res.duration * 1000));
+      assert.equal(
+        (doc?.end_time as Timestamp).toMillis() - (doc?.start_time as Timestamp).toMillis(),
+        Math.round(res.duration * 1000),
+      );
       assert.deepEqual(doc?.attributes, { result_status: "success", items_processed: 100 });
       assert.deepEqual(doc?.metrics, { frames_generated: 30 });
     });
@@ -115,15 +131,20 @@ describe("recording callables (wrapped, real Firestore)", function () {
     });
 
     it("answers not-found for an unknown trace, creating nothing", async () => {
-      const err = await rejection(call(fns.stopTrace, { trace_id: "00000000-0000-4000-8000-000000000000" }, alice));
+      const err = await rejection(
+        call(fns.stopTrace, { trace_id: "00000000-0000-4000-8000-000000000000" }, alice),
+      );
       assert.equal(err.code, "not-found");
       assert.equal(await countAllDocuments(), 0);
     });
 
     it("refuses a stop that would take the trace past 32 attributes, writing nothing", async () => {
-      const attrs = (prefix: string, n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, i]));
+      const attrs = (prefix: string, n: number) =>
+        Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, i]));
       const { trace_id } = await start(alice, { name: "wide", attributes: attrs("a", 20) });
-      const err = await rejection(call(fns.stopTrace, { trace_id, attributes: attrs("b", LIMITS.MAX_ATTRIBUTES - 19) }, alice));
+      const err = await rejection(
+        call(fns.stopTrace, { trace_id, attributes: attrs("b", LIMITS.MAX_ATTRIBUTES - 19) }, alice),
+      );
       assert.equal(err.code, "invalid-argument");
       assert.equal(err.details?.field, "attributes");
       const doc = await traceDoc(trace_id);
@@ -137,7 +158,11 @@ describe("recording callables (wrapped, real Firestore)", function () {
   describe("addMetric", () => {
     it("adds a metric and replaces an existing one of the same name", async () => {
       const { trace_id } = await start();
-      const res = await call(fns.addMetric, { trace_id, metric_name: "processing_rate", value: 150.5 }, alice);
+      const res = await call(
+        fns.addMetric,
+        { trace_id, metric_name: "processing_rate", value: 150.5 },
+        alice,
+      );
       assert.deepEqual(res, { success: true, trace_id, metric_name: "processing_rate", value: 150.5 });
       await call(fns.addMetric, { trace_id, metric_name: "processing_rate", value: 99 }, alice);
       await call(fns.addMetric, { trace_id, metric_name: "rows", value: 3 }, alice);
@@ -146,7 +171,10 @@ describe("recording callables (wrapped, real Firestore)", function () {
 
     it("refuses a finished trace and another user's trace", async () => {
       const { trace_id } = await start(alice);
-      assert.equal((await rejection(call(fns.addMetric, { trace_id, metric_name: "m", value: 1 }, bob))).code, "permission-denied");
+      assert.equal(
+        (await rejection(call(fns.addMetric, { trace_id, metric_name: "m", value: 1 }, bob))).code,
+        "permission-denied",
+      );
       await call(fns.stopTrace, { trace_id }, alice);
       const err = await rejection(call(fns.addMetric, { trace_id, metric_name: "m", value: 1 }, alice));
       assert.equal(err.code, "failed-precondition");
@@ -174,7 +202,11 @@ describe("recording callables (wrapped, real Firestore)", function () {
 
     it("accepts start_time as epoch milliseconds", async () => {
       const startMs = Date.now() - 60_000;
-      await call(fns.recordTraces, { batch_id: "ms", traces: [recordedTrace(0, { start_time: startMs })] }, alice);
+      await call(
+        fns.recordTraces,
+        { batch_id: "ms", traces: [recordedTrace(0, { start_time: startMs })] },
+        alice,
+      );
       const [t] = (await storedTraces()) as Array<{ start_time: Timestamp }>;
       assert.equal(t!.start_time.toMillis(), startMs);
     });
@@ -207,7 +239,11 @@ describe("recording callables (wrapped, real Firestore)", function () {
       const N = 20;
       await Promise.all(
         Array.from({ length: 50 }, (_, b) =>
-          call(fns.recordTraces, { batch_id: `c-${b}`, traces: Array.from({ length: N }, (_, i) => recordedTrace(i)) }, alice),
+          call(
+            fns.recordTraces,
+            { batch_id: `c-${b}`, traces: Array.from({ length: N }, (_, i) => recordedTrace(i)) },
+            alice,
+          ),
         ),
       );
       assert.equal((await batchDocs()).length, 50);
@@ -215,8 +251,12 @@ describe("recording callables (wrapped, real Firestore)", function () {
     });
 
     it("splits a maximal batch over several documents, all or nothing, and dedupes it as one", async () => {
-      const wide = Object.fromEntries(Array.from({ length: LIMITS.MAX_ATTRIBUTES }, (_, i) => [`attribute_${i}`, "v".repeat(100)]));
-      const traces = Array.from({ length: LIMITS.MAX_TRACES_PER_BATCH }, (_, i) => recordedTrace(i, { attributes: wide }));
+      const wide = Object.fromEntries(
+        Array.from({ length: LIMITS.MAX_ATTRIBUTES }, (_, i) => [`attribute_${i}`, "v".repeat(100)]),
+      );
+      const traces = Array.from({ length: LIMITS.MAX_TRACES_PER_BATCH }, (_, i) =>
+        recordedTrace(i, { attributes: wide }),
+      );
       const res = await call(fns.recordTraces, { batch_id: "huge", traces }, alice);
       assert.equal(res.accepted, LIMITS.MAX_TRACES_PER_BATCH);
       const docs = await batchDocs();
@@ -230,7 +270,12 @@ describe("recording callables (wrapped, real Firestore)", function () {
   });
 
   describe("malformed payloads", () => {
-    const callables = { startTrace: fns.startTrace, stopTrace: fns.stopTrace, addMetric: fns.addMetric, recordTraces: fns.recordTraces };
+    const callables = {
+      startTrace: fns.startTrace,
+      stopTrace: fns.stopTrace,
+      addMetric: fns.addMetric,
+      recordTraces: fns.recordTraces,
+    };
 
     it("has at least 25 distinct cases", () => assert.ok(MALFORMED_PAYLOADS.length >= 25));
 

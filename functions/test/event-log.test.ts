@@ -40,7 +40,14 @@ describe("structured event logs", function () {
 
   it("an alert: firing and resolved logged once each, nothing while it stays firing", async () => {
     const store = alertStore(adminDb(), () => 90);
-    const finding: HealthFinding = { rule: "cpu", subject: "web-1", severity: "critical", message: "Critical CPU usage: 97.0% on web-1", value: 97, threshold: 95 };
+    const finding: HealthFinding = {
+      rule: "cpu",
+      subject: "web-1",
+      severity: "critical",
+      message: "Critical CPU usage: 97.0% on web-1",
+      value: 97,
+      threshold: 95,
+    };
     const t0 = Date.now();
     await store.reconcile([finding], t0, 0);
     await store.reconcile([finding], t0 + 60_000, 0);

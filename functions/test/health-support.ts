@@ -43,10 +43,21 @@ export async function putHost(hostId: string, s: HostState): Promise<void> {
           percent: s.disk ?? 30,
           free_bytes: freeBytes(s.disk ?? 30),
           total_bytes: total,
-          mounts: (s.mounts ?? []).map((m) => ({ ...m, free_bytes: freeBytes(m.percent), total_bytes: total })),
+          mounts: (s.mounts ?? []).map((m) => ({
+            ...m,
+            free_bytes: freeBytes(m.percent),
+            total_bytes: total,
+          })),
         },
         network: { bytes_sent: 1000, bytes_received: 2000, sent_per_second: 10, received_per_second: 20 },
-        host: { hostname: hostId, os: "Debian GNU/Linux 12", platform: "linux", release: "6.1.0", arch: "x64", uptime_seconds: 1000 },
+        host: {
+          hostname: hostId,
+          os: "Debian GNU/Linux 12",
+          platform: "linux",
+          release: "6.1.0",
+          arch: "x64",
+          uptime_seconds: 1000,
+        },
       },
       agent: { version: "1.0.0", dropped_samples: 0, buffered: 1 },
     });
@@ -54,17 +65,28 @@ export async function putHost(hostId: string, s: HostState): Promise<void> {
 
 /** Runs the scheduled evaluateHealth as Cloud Scheduler would at `atMs`. */
 export const evaluateAt = (atMs: number) =>
-  (fns.evaluateHealth as unknown as { run(e: unknown): Promise<void> }).run({ scheduleTime: new Date(atMs).toISOString(), jobName: "test" });
+  (fns.evaluateHealth as unknown as { run(e: unknown): Promise<void> }).run({
+    scheduleTime: new Date(atMs).toISOString(),
+    jobName: "test",
+  });
 
 /** Delivers the created-event of a notification to the wrapped sendAlertNotification trigger. */
 export const deliverNotification = (snap: DocumentSnapshot) =>
-  (fft.wrap(fns.sendAlertNotification) as unknown as (e: unknown) => Promise<void>)({ data: snap, params: { notificationId: snap.id } });
+  (fft.wrap(fns.sendAlertNotification) as unknown as (e: unknown) => Promise<void>)({
+    data: snap,
+    params: { notificationId: snap.id },
+  });
 
 /** Puts every health setting back to its default (and drops the functions' cached configuration). */
 export const resetHealthConfig = () =>
-  call(fns.setHealthConfig, { config: Object.fromEntries(Object.keys(DEFAULT_HEALTH_CONFIG).map((k) => [k, null])) }, admin);
+  call(
+    fns.setHealthConfig,
+    { config: Object.fromEntries(Object.keys(DEFAULT_HEALTH_CONFIG).map((k) => [k, null])) },
+    admin,
+  );
 
-export const setHealthConfig = (config: Record<string, unknown>) => call(fns.setHealthConfig, { config }, admin);
+export const setHealthConfig = (config: Record<string, unknown>) =>
+  call(fns.setHealthConfig, { config }, admin);
 
 export async function alertDocs() {
   return (await adminDb().collection(COLLECTIONS.alerts).get()).docs;
@@ -88,7 +110,11 @@ export interface WebhookReceiver {
 
 /** A webhook on 127.0.0.1 that records what it accepts. */
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
-  let failures: { left: number; status: number; headers: Record<string, string> } = { left: 0, status: 503, headers: {} };
+  let failures: { left: number; status: number; headers: Record<string, string> } = {
+    left: 0,
+    status: 503,
+    headers: {},
+  };
   const receiver = {
     received: [] as Array<{ text: string }>,
     requests: 0,

@@ -29,9 +29,16 @@ const currentHealth = () => adminDb().collection(COLLECTIONS.health).doc("curren
 async function stageTraces(atMs: number, durations: number[], traceType: TraceType = "HTTP_REQUEST") {
   const delta = emptyDelta();
   for (const duration of durations) {
-    addFinishedTrace(delta, { name: "GET /items", trace_type: traceType, duration }, PERFORMANCE_THRESHOLDS[traceType], { end_ms: atMs, server_ms: atMs });
+    addFinishedTrace(
+      delta,
+      { name: "GET /items", trace_type: traceType, duration },
+      PERFORMANCE_THRESHOLDS[traceType],
+      { end_ms: atMs, server_ms: atMs },
+    );
   }
-  await adminDb().runTransaction(async (tx) => (await services().store.stageDelta(tx, delta, atMs, `staged-${atMs}-${durations.length}`, atMs))());
+  await adminDb().runTransaction(async (tx) =>
+    (await services().store.stageDelta(tx, delta, atMs, `staged-${atMs}-${durations.length}`, atMs))(),
+  );
 }
 
 describe("health evaluation (wrapped evaluateHealth and callables, real Firestore)", function () {
@@ -72,7 +79,11 @@ describe("health evaluation (wrapped evaluateHealth and callables, real Firestor
   it("is critical above a critical level and ignores a silent host's stale sample", async () => {
     await putHost("web-1", { lastSeenMs: T0, cpu: 97.25 });
     await putHost("old-1", { lastSeenMs: T0 - 3_600_000, cpu: 100, memory: 100 });
-    await putHost("db-1", { lastSeenMs: T0, disk: 40, mounts: [{ mount: "/var/lib/postgresql", percent: 93.5 }] });
+    await putHost("db-1", {
+      lastSeenMs: T0,
+      disk: 40,
+      mounts: [{ mount: "/var/lib/postgresql", percent: 93.5 }],
+    });
     await evaluateAt(T0);
     const { health } = await getHealth();
     assert.equal(health.status, "critical");
@@ -83,7 +94,11 @@ describe("health evaluation (wrapped evaluateHealth and callables, real Firestor
     ]);
     const stored = await currentHealth();
     assert.deepEqual(
-      stored.get("findings").map((f: { rule: string; subject: string; severity: string }) => `${f.rule}:${f.subject}:${f.severity}`),
+      stored
+        .get("findings")
+        .map(
+          (f: { rule: string; subject: string; severity: string }) => `${f.rule}:${f.subject}:${f.severity}`,
+        ),
       ["cpu:web-1:critical", "disk:db-1:warning", "host_silent:old-1:warning"],
     );
   });
@@ -91,13 +106,22 @@ describe("health evaluation (wrapped evaluateHealth and callables, real Firestor
   it("warns on more than 10 slow operations in the last hour, from the aggregates (a trusted source)", async () => {
     const poor = PERFORMANCE_THRESHOLDS.HTTP_REQUEST.poor;
     const traces = (n: number, duration: number) =>
-      Array.from({ length: n }, (_, i) => recordedTrace(i, { start_time: new Date().toISOString(), duration }));
+      Array.from({ length: n }, (_, i) =>
+        recordedTrace(i, { start_time: new Date().toISOString(), duration }),
+      );
     const backend = { uid: "backend-uid", claims: { [TRUSTED_CLAIM]: true } };
-    await call(fns.recordTraces, { batch_id: "slow-10", traces: [...traces(10, poor + 1), ...traces(5, 0.2)] }, backend);
+    await call(
+      fns.recordTraces,
+      { batch_id: "slow-10", traces: [...traces(10, poor + 1), ...traces(5, 0.2)] },
+      backend,
+    );
     await aggregateBatches();
     await evaluateAt(Date.now());
     let health = (await getHealth()).health;
-    assert.deepEqual([health.status, health.stats.slow_operations_count, health.stats.total_traces], ["healthy", 10, 15]);
+    assert.deepEqual(
+      [health.status, health.stats.slow_operations_count, health.stats.total_traces],
+      ["healthy", 10, 15],
+    );
 
     await call(fns.recordTraces, { batch_id: "slow-11", traces: traces(1, poor + 2) }, backend);
     await aggregateBatches();
@@ -109,10 +133,12 @@ describe("health evaluation (wrapped evaluateHealth and callables, real Firestor
     assert.equal(health.stats.slow_operations_count, 11);
   });
 
-
   it("lets no untrusted user fire the slow-operations alert alone: anonymous ones never count, signed-in ones at most 5 slow an hour", async () => {
     const poor = PERFORMANCE_THRESHOLDS.HTTP_REQUEST.poor;
-    const slow = (n: number) => Array.from({ length: n }, (_, i) => recordedTrace(i, { start_time: new Date().toISOString(), duration: poor + 1 }));
+    const slow = (n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        recordedTrace(i, { start_time: new Date().toISOString(), duration: poor + 1 }),
+      );
     const anonymous = { uid: "anon-burst", claims: { firebase: { sign_in_provider: "anonymous" } } };
     const user = { uid: "user-burst", claims: { firebase: { sign_in_provider: "password" } } };
     await call(fns.recordTraces, { batch_id: "anon-burst", traces: slow(200) }, anonymous);
@@ -122,14 +148,32 @@ describe("health evaluation (wrapped evaluateHealth and callables, real Firestor
     await evaluateAt(Date.now());
     const health = (await getHealth()).health;
     assert.equal(health.status, "healthy");
-    assert.equal(health.stats.slow_operations_count, 5, "the signed-in user's 5 of 60; the anonymous 200 none");
-    const stats = await call<{ stats: { slow_operations_count: number } }>(fns.getStats, { window: "hour" }, admin);
-    assert.equal(stats.stats.slow_operations_count, 260, "every slow trace is still counted in the statistics");
+    assert.equal(
+      health.stats.slow_operations_count,
+      5,
+      "the signed-in user's 5 of 60; the anonymous 200 none",
+    );
+    const stats = await call<{ stats: { slow_operations_count: number } }>(
+      fns.getStats,
+      { window: "hour" },
+      admin,
+    );
+    assert.equal(
+      stats.stats.slow_operations_count,
+      260,
+      "every slow trace is still counted in the statistics",
+    );
   });
   it("warns on a p95 regression against the type's 24 h p95, with at least 20 traces in the hour", async () => {
     const now = Date.parse("2030-01-01T12:30:00Z");
-    await stageTraces(now - 3 * 3_600_000, Array.from({ length: 1000 }, () => 0.1));
-    await stageTraces(now - 5 * 60_000, Array.from({ length: 19 }, () => 1));
+    await stageTraces(
+      now - 3 * 3_600_000,
+      Array.from({ length: 1000 }, () => 0.1),
+    );
+    await stageTraces(
+      now - 5 * 60_000,
+      Array.from({ length: 19 }, () => 1),
+    );
     await evaluateAt(now);
     assert.equal((await getHealth()).health.status, "healthy", "19 traces are too few");
 
@@ -177,9 +221,16 @@ describe("health evaluation (wrapped evaluateHealth and callables, real Firestor
 
   describe("setHealthConfig", () => {
     it("stores validated overrides that change the rules, and null restores a default", async () => {
-      const res = await setHealthConfig({ cpu_percent: { warning: 50, critical: 60 }, host_silent_intervals: 10 });
+      const res = await setHealthConfig({
+        cpu_percent: { warning: 50, critical: 60 },
+        host_silent_intervals: 10,
+      });
       assert.deepEqual(setHealthConfigResponseSchema.parse(res), res);
-      assert.deepEqual(res.config, { ...DEFAULT_HEALTH_CONFIG, cpu_percent: { warning: 50, critical: 60 }, host_silent_intervals: 10 });
+      assert.deepEqual(res.config, {
+        ...DEFAULT_HEALTH_CONFIG,
+        cpu_percent: { warning: 50, critical: 60 },
+        host_silent_intervals: 10,
+      });
       await putHost("web-1", { lastSeenMs: T0, cpu: 55 });
       await evaluateAt(T0 + 200_000);
       assert.deepEqual((await getHealth()).health.issues, ["High CPU usage: 55.0% on web-1"]);
@@ -203,8 +254,14 @@ describe("health evaluation (wrapped evaluateHealth and callables, real Firestor
         assert.equal(err.code, "invalid-argument", field);
         assert.equal(err.details?.field, field);
       }
-      assert.deepEqual((await adminDb().collection(COLLECTIONS.config).doc("health").get()).get("overrides") ?? {}, {});
-      assert.equal((await rejection(call(fns.setHealthConfig, { config: { alert_hold_seconds: 0 } }, alice))).code, "permission-denied");
+      assert.deepEqual(
+        (await adminDb().collection(COLLECTIONS.config).doc("health").get()).get("overrides") ?? {},
+        {},
+      );
+      assert.equal(
+        (await rejection(call(fns.setHealthConfig, { config: { alert_hold_seconds: 0 } }, alice))).code,
+        "permission-denied",
+      );
     });
   });
 });
@@ -213,6 +270,9 @@ describe("health evaluation (wrapped evaluateHealth and callables, real Firestor
 async function aggregateBatches() {
   const chunks = await adminDb().collection(COLLECTIONS.traceBatches).get();
   for (const chunk of chunks.docs.filter((d) => d.get("aggregated") !== true)) {
-    await (fft.wrap(fns.aggregateTraceBatch) as unknown as (e: unknown) => Promise<void>)({ data: chunk as DocumentSnapshot, params: { chunkId: chunk.id } });
+    await (fft.wrap(fns.aggregateTraceBatch) as unknown as (e: unknown) => Promise<void>)({
+      data: chunk as DocumentSnapshot,
+      params: { chunkId: chunk.id },
+    });
   }
 }

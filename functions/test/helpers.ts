@@ -16,18 +16,31 @@ export interface Caller {
 }
 
 /** Calls a v2 callable in-process the way the platform would, as `caller` (or signed out). */
-export function call<T>(fn: CallableFunction<unknown, Promise<T>>, data: unknown, caller?: Caller): Promise<T> {
+export function call<T>(
+  fn: CallableFunction<unknown, Promise<T>>,
+  data: unknown,
+  caller?: Caller,
+): Promise<T> {
   const wrapped = fft.wrap(fn) as unknown as (req: unknown) => Promise<T>;
-  return wrapped({ data, ...(caller ? { auth: { uid: caller.uid, token: { uid: caller.uid, ...caller.claims } } } : {}) });
+  return wrapped({
+    data,
+    ...(caller ? { auth: { uid: caller.uid, token: { uid: caller.uid, ...caller.claims } } } : {}),
+  });
 }
 
 /** `call` for answers whose inferred type is a union: the test states the shape it expects. */
-export function callAs<T>(fn: CallableFunction<unknown, unknown>, data: unknown, caller?: Caller): Promise<T> {
+export function callAs<T>(
+  fn: CallableFunction<unknown, unknown>,
+  data: unknown,
+  caller?: Caller,
+): Promise<T> {
   return call(fn as CallableFunction<unknown, Promise<T>>, data, caller);
 }
 
 /** The HttpsError a call rejected with, or a failure if it did not reject. */
-export async function rejection(p: Promise<unknown>): Promise<{ code: string; message: string; details?: { field?: string } }> {
+export async function rejection(
+  p: Promise<unknown>,
+): Promise<{ code: string; message: string; details?: { field?: string } }> {
   try {
     await p;
   } catch (e) {

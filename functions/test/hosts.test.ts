@@ -23,15 +23,36 @@ function sample(overrides: Partial<HostSample> = {}, at = Date.now()): HostSampl
     timestamp: new Date(at).toISOString(),
     cpu: { percent: 45.2, count: 8, load_average: [1.5, 1.2, 0.9] },
     memory: { percent: 62.8, available_bytes: 2147483648, total_bytes: 8589934592 },
-    disk: { percent: 78.1, free_bytes: 107374182400, total_bytes: 536870912000, mounts: [{ mount: "/", percent: 78.1, free_bytes: 107374182400, total_bytes: 536870912000 }] },
-    network: { bytes_sent: 1048576000, bytes_received: 2097152000, sent_per_second: 1000, received_per_second: 2000 },
+    disk: {
+      percent: 78.1,
+      free_bytes: 107374182400,
+      total_bytes: 536870912000,
+      mounts: [{ mount: "/", percent: 78.1, free_bytes: 107374182400, total_bytes: 536870912000 }],
+    },
+    network: {
+      bytes_sent: 1048576000,
+      bytes_received: 2097152000,
+      sent_per_second: 1000,
+      received_per_second: 2000,
+    },
     process: { pid: 1234, name: "node", memory_bytes: 134217728, cpu_percent: 12.5 },
-    host: { hostname: "web-1", os: "Debian GNU/Linux 12", platform: "linux", release: "6.1.0", arch: "x64", uptime_seconds: 1000 },
+    host: {
+      hostname: "web-1",
+      os: "Debian GNU/Linux 12",
+      platform: "linux",
+      release: "6.1.0",
+      arch: "x64",
+      uptime_seconds: 1000,
+    },
     ...overrides,
   };
 }
 
-const push = (hostId: string, samples: HostSample[]) => ({ host_id: hostId, agent: { version: "0.1.0", dropped_samples: 0, buffered: samples.length }, samples });
+const push = (hostId: string, samples: HostSample[]) => ({
+  host_id: hostId,
+  agent: { version: "0.1.0", dropped_samples: 0, buffered: samples.length },
+  samples,
+});
 
 describe("host metrics (agent keys, push endpoint, reads)", function () {
   this.timeout(60_000);
@@ -49,15 +70,32 @@ describe("host metrics (agent keys, push endpoint, reads)", function () {
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
   beforeEach(clearFirestore);
 
-  const send = async (body: unknown, key?: string, init: { method?: string; contentType?: string; raw?: string } = {}) => {
+  const send = async (
+    body: unknown,
+    key?: string,
+    init: { method?: string; contentType?: string; raw?: string } = {},
+  ) => {
     const res = await fetch(url, {
       method: init.method ?? "POST",
-      headers: { ...(key ? { Authorization: `Bearer ${key}` } : {}), "Content-Type": init.contentType ?? "application/json" },
+      headers: {
+        ...(key ? { Authorization: `Bearer ${key}` } : {}),
+        "Content-Type": init.contentType ?? "application/json",
+      },
       ...(init.method === "GET" ? {} : { body: init.raw ?? JSON.stringify(body) }),
     });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { code: string; field?: string; message: string } } };
+    return {
+      status: res.status,
+      body: (await res.json()) as Record<string, unknown> & {
+        error?: { code: string; field?: string; message: string };
+      },
+    };
   };
-  const newKey = (hostId: string) => call<{ agent_id: string; key: string; host_id: string }>(fns.createAgentKey, { host_id: hostId, label: "test" }, admin);
+  const newKey = (hostId: string) =>
+    call<{ agent_id: string; key: string; host_id: string }>(
+      fns.createAgentKey,
+      { host_id: hostId, label: "test" },
+      admin,
+    );
 
   it("creates a key shown once and stores only its hash", async () => {
     const created = await newKey("web-1");
@@ -66,7 +104,10 @@ describe("host metrics (agent keys, push endpoint, reads)", function () {
     const stored = (await adminDb().collection(COLLECTIONS.agentKeys).doc(created.agent_id).get()).data()!;
     assert.ok(!JSON.stringify(stored).includes(created.key.split("_")[2]!), "the secret is not stored");
     assert.match(stored.secret_hash, /^[0-9a-f]{64}$/);
-    assert.equal((await rejection(call(fns.createAgentKey, { host_id: "web-1" }, alice))).code, "permission-denied");
+    assert.equal(
+      (await rejection(call(fns.createAgentKey, { host_id: "web-1" }, alice))).code,
+      "permission-denied",
+    );
     const bad = await rejection(call(fns.createAgentKey, { host_id: "no spaces" }, admin));
     assert.deepEqual([bad.code, bad.details?.field], ["invalid-argument", "host_id"]);
   });
@@ -89,10 +130,22 @@ describe("host metrics (agent keys, push endpoint, reads)", function () {
   it("stores samples whose ids are names of Object.prototype's members, once", async () => {
     const { key } = await newKey("web-1");
     const at = Date.now() - 1000;
-    const samples = ["constructor", "toString", "hasOwnProperty", "valueOf"].map((id, i) => sample({ sample_id: id }, at - i));
-    assert.deepEqual((await send(push("web-1", samples), key)).body, { success: true, accepted: 4, duplicates: 0 });
-    assert.deepEqual((await send(push("web-1", samples), key)).body, { success: true, accepted: 0, duplicates: 4 });
-    const stored = (await adminDb().collection(COLLECTIONS.hostSeries).get()).docs.flatMap((d) => Object.keys(d.get("samples")));
+    const samples = ["constructor", "toString", "hasOwnProperty", "valueOf"].map((id, i) =>
+      sample({ sample_id: id }, at - i),
+    );
+    assert.deepEqual((await send(push("web-1", samples), key)).body, {
+      success: true,
+      accepted: 4,
+      duplicates: 0,
+    });
+    assert.deepEqual((await send(push("web-1", samples), key)).body, {
+      success: true,
+      accepted: 0,
+      duplicates: 4,
+    });
+    const stored = (await adminDb().collection(COLLECTIONS.hostSeries).get()).docs.flatMap((d) =>
+      Object.keys(d.get("samples")),
+    );
     assert.deepEqual(stored.sort(), ["constructor", "hasOwnProperty", "toString", "valueOf"]);
   });
 
@@ -102,12 +155,28 @@ describe("host metrics (agent keys, push endpoint, reads)", function () {
     const cases: Array<[Awaited<ReturnType<typeof send>>, number, string, string?]> = [
       [await send(push("web-1", [sample()])), 401, "unauthenticated"],
       [await send(push("web-1", [sample()]), "apk_wrong"), 401, "unauthenticated"],
-      [await send(push("web-1", [sample()]), key.slice(0, -1) + (key.endsWith("A") ? "B" : "A")), 401, "unauthenticated"],
+      [
+        await send(push("web-1", [sample()]), key.slice(0, -1) + (key.endsWith("A") ? "B" : "A")),
+        401,
+        "unauthenticated",
+      ],
       [await send(push("web-2", [sample()]), key), 403, "permission-denied"],
       [await send({ ...push("web-1", [sample()]), extra: 1 }, key), 400, "invalid-argument", "extra"],
-      [await send(push("web-1", [sample({ cpu: { percent: 101, count: 8, load_average: [0, 0, 0] } })]), key), 400, "invalid-argument", "samples[0].cpu.percent"],
+      [
+        await send(
+          push("web-1", [sample({ cpu: { percent: 101, count: 8, load_average: [0, 0, 0] } })]),
+          key,
+        ),
+        400,
+        "invalid-argument",
+        "samples[0].cpu.percent",
+      ],
       [await send(null, key, { raw: "{not json" }), 400, "invalid-argument", "(root)"],
-      [await send(null, key, { raw: "a=b", contentType: "application/x-www-form-urlencoded" }), 415, "unsupported-media-type"],
+      [
+        await send(null, key, { raw: "a=b", contentType: "application/x-www-form-urlencoded" }),
+        415,
+        "unsupported-media-type",
+      ],
       [await send(null, key, { method: "GET" }), 405, "method-not-allowed"],
     ];
     for (const [res, status, code, field] of cases) {
@@ -122,31 +191,63 @@ describe("host metrics (agent keys, push endpoint, reads)", function () {
 
     await call(fns.revokeAgentKey, { agent_id }, admin);
     const revoked = await send(push("web-1", [sample()]), key);
-    assert.deepEqual([revoked.status, revoked.body.error?.message], [401, "Agent key rejected (revoked or wrong)."]);
-    assert.equal((await rejection(call(fns.revokeAgentKey, { agent_id: "A".repeat(20) }, admin))).code, "not-found");
+    assert.deepEqual(
+      [revoked.status, revoked.body.error?.message],
+      [401, "Agent key rejected (revoked or wrong)."],
+    );
+    assert.equal(
+      (await rejection(call(fns.revokeAgentKey, { agent_id: "A".repeat(20) }, admin))).code,
+      "not-found",
+    );
   });
 
   it("serves the source's system-metrics shape per host, for all hosts, and in getStats", async () => {
     const web1 = await newKey("web-1");
     const web2 = await newKey("web-2");
-    await send(push("web-1", [sample({}, Date.now() - 30_000), sample({ cpu: { percent: 40, count: 8, load_average: [1, 1, 1] } })]), web1.key);
-    await send(push("web-2", [sample({ cpu: { percent: 80, count: 4, load_average: [2, 2, 2] }, process: undefined })]), web2.key);
-
-    const one = await callAs<{ metrics: Record<string, unknown> & { cpu: { percent: number; count: number } }; series: unknown[]; host_id: string }>(
-      fns.getSystemMetrics,
-      { host: "web-1", series: "hour" },
-      admin,
+    await send(
+      push("web-1", [
+        sample({}, Date.now() - 30_000),
+        sample({ cpu: { percent: 40, count: 8, load_average: [1, 1, 1] } }),
+      ]),
+      web1.key,
     );
+    await send(
+      push("web-2", [
+        sample({ cpu: { percent: 80, count: 4, load_average: [2, 2, 2] }, process: undefined }),
+      ]),
+      web2.key,
+    );
+
+    const one = await callAs<{
+      metrics: Record<string, unknown> & { cpu: { percent: number; count: number } };
+      series: unknown[];
+      host_id: string;
+    }>(fns.getSystemMetrics, { host: "web-1", series: "hour" }, admin);
     assert.equal(one.host_id, "web-1");
-    assert.deepEqual(Object.keys(one.metrics).sort(), ["cpu", "disk", "host", "memory", "network", "process", "timestamp"]);
+    assert.deepEqual(Object.keys(one.metrics).sort(), [
+      "cpu",
+      "disk",
+      "host",
+      "memory",
+      "network",
+      "process",
+      "timestamp",
+    ]);
     assert.deepEqual([one.metrics.cpu.percent, one.metrics.cpu.count], [40, 8]);
     assert.equal(one.series.length, 2);
 
-    const all = await callAs<{ hosts: Record<string, { metrics: { cpu: { percent: number } } }> }>(fns.getSystemMetrics, {}, admin);
+    const all = await callAs<{ hosts: Record<string, { metrics: { cpu: { percent: number } } }> }>(
+      fns.getSystemMetrics,
+      {},
+      admin,
+    );
     assert.deepEqual(Object.keys(all.hosts).sort(), ["web-1", "web-2"]);
     assert.equal(all.hosts["web-2"]?.metrics.cpu.percent, 80);
     assert.equal((await rejection(call(fns.getSystemMetrics, { host: "nope" }, admin))).code, "not-found");
-    assert.equal((await rejection(call(fns.getSystemMetrics, { series: "hour" }, admin))).details?.field, "host");
+    assert.equal(
+      (await rejection(call(fns.getSystemMetrics, { series: "hour" }, admin))).details?.field,
+      "host",
+    );
 
     const stats = await call(fns.getStats, {}, admin);
     assert.deepEqual(stats.stats.system_metrics.cpu, { percent: 60 });
@@ -163,10 +264,17 @@ describe("host metrics (agent keys, push endpoint, reads)", function () {
       it(`${clamped ? "clamps and counts" : "keeps"} a sample ${label}`, async () => {
         await hostStore(adminDb()).record("agent-1", push("web-1", [sample({}, clientMs)]), SERVER_MS);
         const [doc] = await seriesDocs();
-        assert.equal(doc!.id, `web-1_${bucketKey("hour", storedMs)}`, "the hour is chosen from the clamped time");
+        assert.equal(
+          doc!.id,
+          `web-1_${bucketKey("hour", storedMs)}`,
+          "the hour is chosen from the clamped time",
+        );
         const [point] = Object.values(doc!.get("samples") as Record<string, { timestamp: string }>);
         assert.equal(point!.timestamp, new Date(storedMs).toISOString());
-        assert.equal((doc!.get("expire_at") as Timestamp).toMillis(), SERVER_MS + HOST_SERIES_RETENTION_DAYS * DAY_MS);
+        assert.equal(
+          (doc!.get("expire_at") as Timestamp).toMillis(),
+          SERVER_MS + HOST_SERIES_RETENTION_DAYS * DAY_MS,
+        );
         const host = await hostDoc();
         assert.equal((host.latest.timestamp as Timestamp).toMillis(), storedMs);
         assert.deepEqual([host.clamped_samples, host.clamped_by_ms], [clamped ? 1 : 0, clientMs - storedMs]);
@@ -179,12 +287,20 @@ describe("host metrics (agent keys, push endpoint, reads)", function () {
       const before = Date.now();
       await send(push("web-1", [future]), key);
       const after = Date.now();
-      assert.deepEqual((await send(push("web-1", [future]), key)).body, { success: true, accepted: 0, duplicates: 1 });
+      assert.deepEqual((await send(push("web-1", [future]), key)).body, {
+        success: true,
+        accepted: 0,
+        duplicates: 1,
+      });
       const [doc] = await seriesDocs();
       const expireMs = (doc!.get("expire_at") as Timestamp).toMillis() - HOST_SERIES_RETENTION_DAYS * DAY_MS;
       assert.ok(expireMs >= before && expireMs <= Date.now(), "from the server's receive time");
-      const pointMs = Date.parse(Object.values(doc!.get("samples") as Record<string, { timestamp: string }>)[0]!.timestamp);
-      assert.ok(pointMs >= before + CLIENT_TIME_MAX_FUTURE_MS && pointMs <= after + CLIENT_TIME_MAX_FUTURE_MS);
+      const pointMs = Date.parse(
+        Object.values(doc!.get("samples") as Record<string, { timestamp: string }>)[0]!.timestamp,
+      );
+      assert.ok(
+        pointMs >= before + CLIENT_TIME_MAX_FUTURE_MS && pointMs <= after + CLIENT_TIME_MAX_FUTURE_MS,
+      );
       assert.equal((await hostDoc()).clamped_samples, 1);
     });
   });

@@ -8,7 +8,11 @@ const craftedToken = (content: unknown) => Buffer.from(JSON.stringify(content)).
 
 describe("page tokens", () => {
   it("decodes the tokens the API issues", () => {
-    for (const cursor of [{ timestampMs: 0, id: "a" }, { timestampMs: Date.parse("2030-01-01T12:00:00Z"), id: "cpu:web-1" }, { timestampMs: 253_402_300_799_999, id: "x".repeat(150) }]) {
+    for (const cursor of [
+      { timestampMs: 0, id: "a" },
+      { timestampMs: Date.parse("2030-01-01T12:00:00Z"), id: "cpu:web-1" },
+      { timestampMs: 253_402_300_799_999, id: "x".repeat(150) },
+    ]) {
       assert.deepEqual(decodePageToken(encodePageToken(cursor)), cursor);
     }
   });

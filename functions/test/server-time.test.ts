@@ -27,13 +27,30 @@ describe("server time rules", function () {
     before(ensureFirestore);
     beforeEach(clearFirestore);
 
-    const service = () => traceService({ db: adminDb(), admit: async () => {}, healthFlags: async (_p, slow) => slow.map(() => true), thresholds: async () => PERFORMANCE_THRESHOLDS, now: () => SERVER_MS, newTraceId: randomUUID, retentionDays: () => RETENTION_DAYS });
+    const service = () =>
+      traceService({
+        db: adminDb(),
+        admit: async () => {},
+        healthFlags: async (_p, slow) => slow.map(() => true),
+        thresholds: async () => PERFORMANCE_THRESHOLDS,
+        now: () => SERVER_MS,
+        newTraceId: randomUUID,
+        retentionDays: () => RETENTION_DAYS,
+      });
 
     /** Records one trace starting at `startMs` and returns its stored chunk document. */
     async function recordAt(startMs: number) {
       const batchId = randomUUID();
-      await service().recordTraces({ id: "alice-uid", kind: "anonymous", trusted: false }, recordTracesRequestSchema.parse({ batch_id: batchId, traces: [recordedTrace(0, { start_time: startMs })] }));
-      const docs = (await adminDb().collection(COLLECTIONS.traceBatches).where("batch_id", "==", batchId).get()).docs;
+      await service().recordTraces(
+        { id: "alice-uid", kind: "anonymous", trusted: false },
+        recordTracesRequestSchema.parse({
+          batch_id: batchId,
+          traces: [recordedTrace(0, { start_time: startMs })],
+        }),
+      );
+      const docs = (
+        await adminDb().collection(COLLECTIONS.traceBatches).where("batch_id", "==", batchId).get()
+      ).docs;
       assert.equal(docs.length, 1);
       const doc = docs[0]!.data();
       const [trace] = doc.traces as Array<{ start_time: Timestamp; client_start_time?: Timestamp }>;
@@ -45,7 +62,11 @@ describe("server time rules", function () {
       it(`${clamped ? "clamps and records" : "keeps"} a start_time ${label}`, async () => {
         const { doc, trace } = await recordAt(clientMs);
         assert.equal(trace.start_time.toMillis(), storedMs);
-        assert.equal(trace.client_start_time?.toMillis(), clamped ? clientMs : undefined, "the client's own value is kept only when moved");
+        assert.equal(
+          trace.client_start_time?.toMillis(),
+          clamped ? clientMs : undefined,
+          "the client's own value is kept only when moved",
+        );
         assert.equal(doc.clamped_start_times, clamped ? 1 : 0);
         assert.equal((doc.expire_at as Timestamp).toMillis(), SERVER_MS + RETENTION_DAYS * DAY_MS);
       });
@@ -72,18 +93,29 @@ describe("server time rules", function () {
         fieldOverrides: Array<{ collectionGroup: string; fieldPath: string; ttl?: boolean }>;
       }
     ).fieldOverrides;
-    const withTtl = new Set(overrides.filter((o) => o.ttl === true && o.fieldPath === "expire_at").map((o) => o.collectionGroup));
+    const withTtl = new Set(
+      overrides.filter((o) => o.ttl === true && o.fieldPath === "expire_at").map((o) => o.collectionGroup),
+    );
 
-    for (const name of [...Object.values(COLLECTIONS), RATE_LIMITS_COLLECTION, BENCHMARK_SCRATCH_COLLECTION]) {
+    for (const name of [
+      ...Object.values(COLLECTIONS),
+      RATE_LIMITS_COLLECTION,
+      BENCHMARK_SCRATCH_COLLECTION,
+    ]) {
       if (name in BOUNDED) {
         it(`${name} is bounded (${BOUNDED[name]}): no TTL policy`, () => assert.ok(!withTtl.has(name)));
       } else {
-        it(`${name} grows: its expire_at has a TTL policy`, () => assert.ok(withTtl.has(name), `add a ttl override on ${name}.expire_at`));
+        it(`${name} grows: its expire_at has a TTL policy`, () =>
+          assert.ok(withTtl.has(name), `add a ttl override on ${name}.expire_at`));
       }
     }
 
     it("exempts the host series' samples map from indexing", () => {
-      assert.ok(overrides.some((o) => o.collectionGroup === COLLECTIONS.hostSeries && o.fieldPath === "samples" && !o.ttl));
+      assert.ok(
+        overrides.some(
+          (o) => o.collectionGroup === COLLECTIONS.hostSeries && o.fieldPath === "samples" && !o.ttl,
+        ),
+      );
     });
   });
 });

@@ -20,7 +20,10 @@ import { statsStore } from "../src/aggregation/stats-store";
 import { addAbandonedTrace, emptyDelta, nameKey } from "../src/aggregation/trace-stats";
 import { RATE_LIMITS_COLLECTION } from "../src/rest/rate-limit";
 import { storedAgentKeyConverter, type StoredAgentKey } from "../src/stored/agent-keys";
-import { storedAlertNotificationConverter, type StoredAlertNotification } from "../src/stored/alert-notifications";
+import {
+  storedAlertNotificationConverter,
+  type StoredAlertNotification,
+} from "../src/stored/alert-notifications";
 import { storedAlertConverter, type StoredAlert } from "../src/stored/alerts";
 import { storedThresholdsConfigConverter, type StoredThresholdsConfig } from "../src/stored/config";
 import { storedHealthConverter, type StoredHealth } from "../src/stored/health";
@@ -57,7 +60,14 @@ const batch: StoredTraceBatch = {
   chunk_count: 1,
   trace_count: 2,
   traces: [
-    { name: "load", trace_type: "CUSTOM_TRACE", start_time: at("2026-12-02T12:00:00.000Z"), duration: 0.5, attributes: {}, metrics: {} },
+    {
+      name: "load",
+      trace_type: "CUSTOM_TRACE",
+      start_time: at("2026-12-02T12:00:00.000Z"),
+      duration: 0.5,
+      attributes: {},
+      metrics: {},
+    },
     {
       name: "query",
       trace_type: "DATABASE_QUERY",
@@ -75,9 +85,24 @@ const batch: StoredTraceBatch = {
   dead_letter: false,
 };
 
-const stats = { count: 2, sum: 1.5, min: 0.5, max: 1, sketch: { zero: 0, bins: { p0: 1, n35: 1 } }, slow: 1, abandoned: 1 };
+const stats = {
+  count: 2,
+  sum: 1.5,
+  min: 0.5,
+  max: 1,
+  sketch: { zero: 0, bins: { p0: 1, n35: 1 } },
+  slow: 1,
+  abandoned: 1,
+};
 const checkout = { name: "checkout", trace_type: "HTTP_REQUEST" as const, stats };
-const sample = { name: "checkout", duration: 6, threshold: 5, end_ms: Date.parse("2026-12-02T12:00:03.000Z"), server_ms: Date.parse("2026-12-02T12:00:04.000Z"), attributes: { method: "POST" } };
+const sample = {
+  name: "checkout",
+  duration: 6,
+  threshold: 5,
+  end_ms: Date.parse("2026-12-02T12:00:03.000Z"),
+  server_ms: Date.parse("2026-12-02T12:00:04.000Z"),
+  attributes: { method: "POST" },
+};
 
 const shard: StoredShard = {
   minute: "202612021200",
@@ -96,7 +121,13 @@ const shard: StoredShard = {
   expire_at: at("2026-12-04T12:00:00.000Z"),
 };
 
-const rollup: StoredRollup = { granularity: "all", bucket: "all", types: { HTTP_REQUEST: stats }, health: {}, budget: { HTTP_REQUEST: { other_count: 2, names_over_budget: 1 } } };
+const rollup: StoredRollup = {
+  granularity: "all",
+  bucket: "all",
+  types: { HTTP_REQUEST: stats },
+  health: {},
+  budget: { HTTP_REQUEST: { other_count: 2, names_over_budget: 1 } },
+};
 
 const nameRollup: StoredNameRollup = {
   granularity: "hour",
@@ -134,9 +165,21 @@ const host: StoredHost = {
     timestamp: at("2026-12-02T12:00:00.000Z"),
     cpu: { percent: 45.2, count: 8, load_average: [1, 0.5, 0.25] },
     memory: { percent: 62.8, available_bytes: 1024, total_bytes: 4096 },
-    disk: { percent: 78.1, free_bytes: 10, total_bytes: 100, mounts: [{ mount: "/", percent: 78.1, free_bytes: 10, total_bytes: 100 }] },
+    disk: {
+      percent: 78.1,
+      free_bytes: 10,
+      total_bytes: 100,
+      mounts: [{ mount: "/", percent: 78.1, free_bytes: 10, total_bytes: 100 }],
+    },
     network: { bytes_sent: 1, bytes_received: 2, sent_per_second: 0.5, received_per_second: 1 },
-    host: { hostname: "web-1", os: "Debian GNU/Linux 12", platform: "linux", release: "6.1.0", arch: "x64", uptime_seconds: 1000 },
+    host: {
+      hostname: "web-1",
+      os: "Debian GNU/Linux 12",
+      platform: "linux",
+      release: "6.1.0",
+      arch: "x64",
+      uptime_seconds: 1000,
+    },
   },
   agent: { version: "1.0.0", dropped_samples: 0, buffered: 1 },
   clamped_samples: 0,
@@ -160,7 +203,14 @@ const hostSeries: StoredHostSeries = {
   expire_at: at("2026-12-10T12:00:00.000Z"),
 };
 
-const finding = { rule: "cpu" as const, subject: "web-1", severity: "warning" as const, message: "High CPU usage: 85.2% on web-1", value: 85.2, threshold: 80 };
+const finding = {
+  rule: "cpu" as const,
+  subject: "web-1",
+  severity: "warning" as const,
+  message: "High CPU usage: 85.2% on web-1",
+  value: 85.2,
+  threshold: 80,
+};
 
 const health: StoredHealth = {
   status: "warning",
@@ -192,7 +242,13 @@ const alert: StoredAlert = {
 
 const notification: StoredAlertNotification = {
   kind: "firing",
-  alert: { ...finding, alert_id: "cpu:web-1", started_at_ms: Date.parse("2026-12-02T12:00:00.000Z"), fired_at_ms: Date.parse("2026-12-02T12:02:00.000Z"), resolved_at_ms: null },
+  alert: {
+    ...finding,
+    alert_id: "cpu:web-1",
+    started_at_ms: Date.parse("2026-12-02T12:00:00.000Z"),
+    fired_at_ms: Date.parse("2026-12-02T12:02:00.000Z"),
+    resolved_at_ms: null,
+  },
   status: "sending",
   created_at: at("2026-12-02T12:02:00.000Z"),
   attempts: 1,
@@ -202,7 +258,9 @@ const notification: StoredAlertNotification = {
   expire_at: at("2026-12-09T12:02:00.000Z"),
 };
 
-const thresholdsConfig: StoredThresholdsConfig = { overrides: { HTTP_REQUEST: { good: 0.2, acceptable: 0.5, poor: 1 } } };
+const thresholdsConfig: StoredThresholdsConfig = {
+  overrides: { HTTP_REQUEST: { good: 0.2, acceptable: 0.5, poor: 1 } },
+};
 
 const rateLimit: StoredRateLimit = {
   uid: "alice",
@@ -232,13 +290,24 @@ function describeConverter<T>({ collection, converter, valid, malformed, field }
     it("fails on a malformed stored document, naming the collection, document and field", async () => {
       const raw = adminDb().collection(collection).doc("malformed");
       await raw.set(malformed);
-      await assert.rejects(raw.withConverter(converter).get().then((s) => s.data()), (e: unknown) => {
-        assert.ok(e instanceof StoredDocumentError);
-        assert.equal(e.documentPath, `${collection}/malformed`);
-        assert.equal(e.field, field);
-        assert.match(e.message, new RegExp(`^stored document ${collection}/malformed does not match its schema: ${field.replace(/\./g, "\\.")}: `));
-        return true;
-      });
+      await assert.rejects(
+        raw
+          .withConverter(converter)
+          .get()
+          .then((s) => s.data()),
+        (e: unknown) => {
+          assert.ok(e instanceof StoredDocumentError);
+          assert.equal(e.documentPath, `${collection}/malformed`);
+          assert.equal(e.field, field);
+          assert.match(
+            e.message,
+            new RegExp(
+              `^stored document ${collection}/malformed does not match its schema: ${field.replace(/\./g, "\\.")}: `,
+            ),
+          );
+          return true;
+        },
+      );
     });
   });
 }
@@ -266,7 +335,10 @@ describe("stored documents", function () {
     collection: COLLECTIONS.aggregateShards,
     converter: storedShardConverter,
     valid: shard,
-    malformed: { ...shard, names: { n0123456789abcdef0123: { ...checkout, stats: { ...stats, count: "2" } } } },
+    malformed: {
+      ...shard,
+      names: { n0123456789abcdef0123: { ...checkout, stats: { ...stats, count: "2" } } },
+    },
     field: "names.n0123456789abcdef0123.stats.count",
   });
   describeConverter({
@@ -302,7 +374,16 @@ describe("stored documents", function () {
     collection: COLLECTIONS.hosts,
     converter: storedHostConverter,
     valid: host,
-    malformed: { ...host, latest: { ...host.latest, disk: { ...host.latest.disk, mounts: [{ mount: "/", percent: "78.1%", free_bytes: 10, total_bytes: 100 }] } } },
+    malformed: {
+      ...host,
+      latest: {
+        ...host.latest,
+        disk: {
+          ...host.latest.disk,
+          mounts: [{ mount: "/", percent: "78.1%", free_bytes: 10, total_bytes: 100 }],
+        },
+      },
+    },
     field: "latest.disk.mounts.0.percent",
   });
   describeConverter({
@@ -351,7 +432,12 @@ describe("stored documents", function () {
   describe("the fold meeting a drifted rollup", () => {
     const minuteMs = Date.parse("2026-12-02T12:00:00.000Z");
     const drifted = [
-      { collection: COLLECTIONS.aggregateRollups, id: rollupDocumentId("day", minuteMs), doc: { ...rollup, budget: { HTTP_REQUEST: { other_count: -1, names_over_budget: 0 } } }, field: "budget.HTTP_REQUEST.other_count" },
+      {
+        collection: COLLECTIONS.aggregateRollups,
+        id: rollupDocumentId("day", minuteMs),
+        doc: { ...rollup, budget: { HTTP_REQUEST: { other_count: -1, names_over_budget: 0 } } },
+        field: "budget.HTTP_REQUEST.other_count",
+      },
       {
         collection: COLLECTIONS.nameRollups,
         id: nameRollupDocumentId(bucketKey("hour", minuteMs), nameKey("HTTP_REQUEST", "checkout")),
@@ -364,7 +450,9 @@ describe("stored documents", function () {
         const store = statsStore(adminDb(), { retentionDays: () => 30, nameBudget: () => 1_000 });
         const delta = emptyDelta();
         addAbandonedTrace(delta, "HTTP_REQUEST", "checkout");
-        await adminDb().runTransaction(async (tx) => (await store.stageDelta(tx, delta, minuteMs, "trace-1", minuteMs))());
+        await adminDb().runTransaction(async (tx) =>
+          (await store.stageDelta(tx, delta, minuteMs, "trace-1", minuteMs))(),
+        );
         const before = await adminDb().collection(collection).doc(id).get();
         await adminDb().collection(collection).doc(id).set(doc);
         await assert.rejects(store.foldMinute(minuteMs, minuteMs + 120_000), (e: unknown) => {
@@ -373,8 +461,15 @@ describe("stored documents", function () {
           return true;
         });
         const shards = (await adminDb().collection(COLLECTIONS.aggregateShards).get()).docs;
-        assert.deepEqual(shards.map((s) => s.get("state")), ["open"], "the shard stays open");
-        const minuteRollup = await adminDb().collection(COLLECTIONS.aggregateRollups).doc(rollupDocumentId("minute", minuteMs)).get();
+        assert.deepEqual(
+          shards.map((s) => s.get("state")),
+          ["open"],
+          "the shard stays open",
+        );
+        const minuteRollup = await adminDb()
+          .collection(COLLECTIONS.aggregateRollups)
+          .doc(rollupDocumentId("minute", minuteMs))
+          .get();
         assert.equal(minuteRollup.exists, false, "no type rollup written");
 
         // The fix: the drifted document restored (here: removed, as it was before). The re-run completes the minute once.
@@ -382,7 +477,10 @@ describe("stored documents", function () {
         await adminDb().collection(collection).doc(id).delete();
         await store.foldMinute(minuteMs, minuteMs + 180_000);
         await store.foldMinute(minuteMs, minuteMs + 240_000);
-        const all = await adminDb().collection(COLLECTIONS.nameRollups).doc(nameRollupDocumentId("all", nameKey("HTTP_REQUEST", "checkout"))).get();
+        const all = await adminDb()
+          .collection(COLLECTIONS.nameRollups)
+          .doc(nameRollupDocumentId("all", nameKey("HTTP_REQUEST", "checkout")))
+          .get();
         assert.equal(all.get("stats.abandoned"), 1, "counted once");
         const types = await adminDb().collection(COLLECTIONS.aggregateRollups).doc("all").get();
         assert.equal(types.get("types.HTTP_REQUEST.abandoned"), 1);

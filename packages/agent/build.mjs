@@ -27,8 +27,12 @@ async function coreConstantsSource() {
   });
   const module = { exports: {} };
   new Function("module", "exports", "require", outputFiles[0].text)(module, module.exports, require);
-  const isData = (value) => value === null || ["number", "string", "boolean"].includes(typeof value) ||
-    (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype && Object.values(value).every(isData)) ||
+  const isData = (value) =>
+    value === null ||
+    ["number", "string", "boolean"].includes(typeof value) ||
+    (typeof value === "object" &&
+      Object.getPrototypeOf(value) === Object.prototype &&
+      Object.values(value).every(isData)) ||
     (Array.isArray(value) && value.every(isData));
   return Object.entries(module.exports)
     .filter(([, value]) => isData(value))
@@ -39,8 +43,14 @@ async function coreConstantsSource() {
 const coreConstants = {
   name: "core-constants",
   setup(build) {
-    build.onResolve({ filter: /^@aideon-perf\/core$/ }, () => ({ path: "@aideon-perf/core", namespace: "core-constants" }));
-    build.onLoad({ filter: /.*/, namespace: "core-constants" }, async () => ({ contents: await coreConstantsSource(), loader: "js" }));
+    build.onResolve({ filter: /^@aideon-perf\/core$/ }, () => ({
+      path: "@aideon-perf/core",
+      namespace: "core-constants",
+    }));
+    build.onLoad({ filter: /.*/, namespace: "core-constants" }, async () => ({
+      contents: await coreConstantsSource(),
+      loader: "js",
+    }));
   },
 };
 

@@ -12,8 +12,16 @@ const here = __dirname;
 const root = path.join(here, "../..");
 export const outDir = path.join(root, "hosting/dashboard");
 
-const emulators = (JSON.parse(readFileSync(path.join(root, "firebase.json"), "utf8")) as { emulators: Record<string, { port?: number }> }).emulators;
-const ports = { auth: emulators.auth!.port, functions: emulators.functions!.port, firestore: emulators.firestore!.port };
+const emulators = (
+  JSON.parse(readFileSync(path.join(root, "firebase.json"), "utf8")) as {
+    emulators: Record<string, { port?: number }>;
+  }
+).emulators;
+const ports = {
+  auth: emulators.auth!.port,
+  functions: emulators.functions!.port,
+  firestore: emulators.firestore!.port,
+};
 
 async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
@@ -28,7 +36,8 @@ async function main(): Promise<void> {
     define: { __EMULATOR_PORTS__: JSON.stringify(ports) },
     logLevel: "warning",
   });
-  for (const file of ["index.html", "styles.css"]) copyFileSync(path.join(here, file), path.join(outDir, file));
+  for (const file of ["index.html", "styles.css"])
+    copyFileSync(path.join(here, file), path.join(outDir, file));
   console.log(`built ${path.relative(root, outDir)}/`);
 }
 

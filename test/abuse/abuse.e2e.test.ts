@@ -17,7 +17,12 @@ const POOR = PERFORMANCE_THRESHOLDS.HTTP_REQUEST.poor;
 
 const batch = (prefix: string, i: number, n: number, duration = 0.05) => ({
   batch_id: `${prefix}-${i}`,
-  traces: Array.from({ length: n }, (_, j) => ({ name: "GET /flood", trace_type: "HTTP_REQUEST", start_time: new Date().toISOString(), duration: duration + j * 1e-6 })),
+  traces: Array.from({ length: n }, (_, j) => ({
+    name: "GET /flood",
+    trace_type: "HTTP_REQUEST",
+    start_time: new Date().toISOString(),
+    duration: duration + j * 1e-6,
+  })),
 });
 
 const code = (e: unknown) => (e as { code?: string }).code;
@@ -31,7 +36,11 @@ describe("abuse: a hostile anonymous user on the real stack", function () {
 
   before(async function () {
     emulators = await requireEmulators(this, "functions", "auth");
-    [attacker, honest, admin] = await Promise.all([signedInClient(emulators), signedInClient(emulators), adminClient(emulators)]);
+    [attacker, honest, admin] = await Promise.all([
+      signedInClient(emulators),
+      signedInClient(emulators),
+      adminClient(emulators),
+    ]);
   });
   beforeEach(async () => {
     await settleAggregation();
@@ -68,38 +77,67 @@ describe("abuse: a hostile anonymous user on the real stack", function () {
     for (let b = 0; b < 3; b += 1) {
       await honest.call("recordTraces", {
         batch_id: `honest-${b}`,
-        traces: durations.slice(b * 40, (b + 1) * 40).map((duration) => ({ name: "GET /honest", trace_type: "HTTP_REQUEST", start_time: new Date().toISOString(), duration })),
+        traces: durations.slice(b * 40, (b + 1) * 40).map((duration) => ({
+          name: "GET /honest",
+          trace_type: "HTTP_REQUEST",
+          start_time: new Date().toISOString(),
+          duration,
+        })),
       });
     }
     const summary = await waitFor(
-      () => admin.call<{ summary: { count: number; min_duration: number; max_duration: number } }>("getTraceSummary", { trace_type: "HTTP_REQUEST", name: "GET /honest", window: "hour" }),
+      () =>
+        admin.call<{ summary: { count: number; min_duration: number; max_duration: number } }>(
+          "getTraceSummary",
+          { trace_type: "HTTP_REQUEST", name: "GET /honest", window: "hour" },
+        ),
       (r) => r.summary.count >= 120,
     );
 
     // At most two minute windows of the anonymous quota (1,200 traces a minute) in 20 s.
     assert.ok(acceptedTraces <= 2 * 1_200, `${acceptedTraces} traces accepted`);
     assert.ok(refused > 0 && accepted > 0, `${accepted} accepted, ${refused} refused`);
-    assert.deepEqual([summary.summary.count, summary.summary.min_duration, summary.summary.max_duration], [120, durations[0], durations[119]]);
+    assert.deepEqual(
+      [summary.summary.count, summary.summary.min_duration, summary.summary.max_duration],
+      [120, durations[0], durations[119]],
+    );
 
     // Writes: each accepted call is one batch document plus its trigger's 2 (shard, mark); leases add 3
     // per lease; refused calls only the refusal counts, 2 documents per write.
-    const batches = (await adminDb().collection("perf_trace_batches").where("owner_uid", "==", attacker.uid).get()).size;
+    const batches = (
+      await adminDb().collection("perf_trace_batches").where("owner_uid", "==", attacker.uid).get()
+    ).size;
     const quotas = (await adminDb().collection("perf_quotas").get()).docs.map((d) => d.data());
     const mine = quotas.filter((q) => q.principal === attacker.uid);
-    const leases = mine.filter((q) => q.kind === "principal_minute").reduce((n, q) => n + (q.leases as number), 0);
-    const refusalWrites = mine.filter((q) => q.kind === "principal_day").reduce((n, q) => n + ((q.refusal_writes as number) ?? 0), 0);
-    const refusedCounted = mine.filter((q) => q.kind === "principal_day").reduce((n, q) => n + (q.refused as number), 0);
+    const leases = mine
+      .filter((q) => q.kind === "principal_minute")
+      .reduce((n, q) => n + (q.leases as number), 0);
+    const refusalWrites = mine
+      .filter((q) => q.kind === "principal_day")
+      .reduce((n, q) => n + ((q.refusal_writes as number) ?? 0), 0);
+    const refusedCounted = mine
+      .filter((q) => q.kind === "principal_day")
+      .reduce((n, q) => n + (q.refused as number), 0);
     assert.equal(batches, accepted, "every accepted call stored once, no refused call stored");
-    assert.ok(refusedCounted > 0 && refusedCounted <= refused, `${refusedCounted} of ${refused} refusals counted (the rest wait for the next flush)`);
+    assert.ok(
+      refusedCounted > 0 && refusedCounted <= refused,
+      `${refusedCounted} of ${refused} refusals counted (the rest wait for the next flush)`,
+    );
     const perAccepted = (batches * 3 + leases * 3) / accepted;
     const perRefused = (refusalWrites * 2) / refused;
     // At most 6 writes per accepted call, plus one lease beyond the accepted calls: on a loaded machine
     // a run accepted 1 call after 2 leases (9 writes), the flood's handful of accepted calls making the
     // per-call mean swing. The bound that matters is that writes follow leases, not calls.
-    assert.ok(batches * 3 + leases * 3 <= 6 * accepted + 3, `${perAccepted} writes per accepted call (${batches} batches, ${leases} leases, ${accepted} accepted)`);
+    assert.ok(
+      batches * 3 + leases * 3 <= 6 * accepted + 3,
+      `${perAccepted} writes per accepted call (${batches} batches, ${leases} leases, ${accepted} accepted)`,
+    );
     // The first refusal flushes at once; after it, refusals are counted in memory and flushed at most
     // once an interval. On a slow machine the flood may be refused only a few times, so allow that one.
-    assert.ok(refusalWrites * 2 <= 2 + refused * 0.5, `${perRefused} writes per refused call (${refusalWrites} refusal writes for ${refused} refusals)`);
+    assert.ok(
+      refusalWrites * 2 <= 2 + refused * 0.5,
+      `${perRefused} writes per refused call (${refusalWrites} refusal writes for ${refused} refusals)`,
+    );
     console.log(
       `      abuse: ${sent} requests in ${FLOOD_MS / 1000} s, ${accepted} accepted (${acceptedTraces} traces), ${refused} refused; ` +
         `${perAccepted.toFixed(2)} document writes per accepted and ${perRefused.toFixed(3)} per refused request; ` +
@@ -114,10 +152,21 @@ describe("abuse: a hostile anonymous user on the real stack", function () {
       await settleAggregation();
       // An evaluation after the burst: the ticker's when it runs (npm test), else getHealth's first one.
       const schedules = process.env.AIDEON_SCHEDULES_URL;
-      if (schedules) assert.equal((await fetch(`${schedules}/schedules/evaluateHealth/run`, { method: "POST" })).status, 200);
-      const { health } = await admin.call<{ health: { status: string; issues: string[]; stats: { slow_operations_count: number } } }>("getHealth", {});
-      assert.ok(!health.issues.some((i) => i.startsWith("High number of slow operations")), health.issues.join("; "));
-      const stats = await admin.call<{ stats: { slow_operations_count: number } }>("getStats", { window: "hour" });
+      if (schedules)
+        assert.equal(
+          (await fetch(`${schedules}/schedules/evaluateHealth/run`, { method: "POST" })).status,
+          200,
+        );
+      const { health } = await admin.call<{
+        health: { status: string; issues: string[]; stats: { slow_operations_count: number } };
+      }>("getHealth", {});
+      assert.ok(
+        !health.issues.some((i) => i.startsWith("High number of slow operations")),
+        health.issues.join("; "),
+      );
+      const stats = await admin.call<{ stats: { slow_operations_count: number } }>("getStats", {
+        window: "hour",
+      });
       assert.equal(stats.stats.slow_operations_count, 200, "still counted in the statistics");
     } finally {
       await burster.close();

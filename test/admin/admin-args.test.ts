@@ -36,8 +36,18 @@ describe("admin CLI: argument parsing", () => {
       ingestKey: { action: "create", name: "x", trusted: false },
       project: "p",
     });
-    assert.deepEqual(parseArgs(["ingest-key", "revoke", "K1"]), { help: false, command: "ingest-key", ingestKey: { action: "revoke", keyId: "K1" }, project: undefined });
-    assert.deepEqual(parseArgs(["ingest-key", "list"]), { help: false, command: "ingest-key", ingestKey: { action: "list" }, project: undefined });
+    assert.deepEqual(parseArgs(["ingest-key", "revoke", "K1"]), {
+      help: false,
+      command: "ingest-key",
+      ingestKey: { action: "revoke", keyId: "K1" },
+      project: undefined,
+    });
+    assert.deepEqual(parseArgs(["ingest-key", "list"]), {
+      help: false,
+      command: "ingest-key",
+      ingestKey: { action: "list" },
+      project: undefined,
+    });
   });
 
   it("returns help for --help and -h, even with other arguments", () => {
@@ -61,7 +71,10 @@ describe("admin CLI: argument parsing", () => {
     [["ingest-key", "list", "x"], /Unexpected argument "x"/],
   ] as const) {
     it(`rejects ${JSON.stringify(argv)}`, () => {
-      assert.throws(() => parseArgs(argv), (e: unknown) => e instanceof UsageError && message.test(e.message));
+      assert.throws(
+        () => parseArgs(argv),
+        (e: unknown) => e instanceof UsageError && message.test(e.message),
+      );
     });
   }
 });

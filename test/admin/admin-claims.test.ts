@@ -29,7 +29,8 @@ describe("admin CLI: grant and revoke", () => {
   function fakeAuth() {
     const calls: string[] = [];
     const auth: ClaimsAuth = {
-      setCustomUserClaims: async (uid, claims) => void calls.push(`setCustomUserClaims ${uid} ${JSON.stringify(claims)}`),
+      setCustomUserClaims: async (uid, claims) =>
+        void calls.push(`setCustomUserClaims ${uid} ${JSON.stringify(claims)}`),
       revokeRefreshTokens: async (uid) => void calls.push(`revokeRefreshTokens ${uid}`),
     };
     return { auth, calls };
@@ -37,7 +38,11 @@ describe("admin CLI: grant and revoke", () => {
 
   it("revoke removes the claim, then revokes the user's refresh tokens, and says so", async () => {
     const { auth, calls } = fakeAuth();
-    const lines = await setAdmin(auth, { uid: "u1", email: "a@example.com", customClaims: { admin: true, tier: "gold" } }, false);
+    const lines = await setAdmin(
+      auth,
+      { uid: "u1", email: "a@example.com", customClaims: { admin: true, tier: "gold" } },
+      false,
+    );
     assert.deepEqual(calls, ['setCustomUserClaims u1 {"tier":"gold"}', "revokeRefreshTokens u1"]);
     assert.equal(lines[0], "Revoked admin for u1 (a@example.com).");
     assert.match(lines.join("\n"), /Revoked their refresh tokens/);

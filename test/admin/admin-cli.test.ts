@@ -6,7 +6,11 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
-import { deleteApp as deleteAdminApp, initializeApp as initializeAdminApp, type App } from "firebase-admin/app";
+import {
+  deleteApp as deleteAdminApp,
+  initializeApp as initializeAdminApp,
+  type App,
+} from "firebase-admin/app";
 import { getAuth as getAdminAuth, type Auth as AdminAuth } from "firebase-admin/auth";
 import { deleteApp, initializeApp } from "firebase/app";
 import { connectAuthEmulator, getAuth, signInWithEmailAndPassword } from "firebase/auth";
@@ -23,9 +27,14 @@ interface CliResult {
 
 function runCli(...args: string[]): Promise<CliResult> {
   return new Promise((done) => {
-    execFile("npm", ["run", "--silent", "admin", "--", ...args, "--project", PROJECT], { cwd: REPO }, (error, stdout, stderr) => {
-      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      "npm",
+      ["run", "--silent", "admin", "--", ...args, "--project", PROJECT],
+      { cwd: REPO },
+      (error, stdout, stderr) => {
+        done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -51,7 +60,9 @@ describe("admin CLI against the Auth emulator", function () {
 
   before(async function () {
     if (!process.env.FIREBASE_AUTH_EMULATOR_HOST) {
-      console.log("    (skipped: FIREBASE_AUTH_EMULATOR_HOST is not set; run through `npm test` or emulators:exec --only auth)");
+      console.log(
+        "    (skipped: FIREBASE_AUTH_EMULATOR_HOST is not set; run through `npm test` or emulators:exec --only auth)",
+      );
       this.skip();
     }
     // A named app, so this suite neither takes nor disturbs the default app other suites share.

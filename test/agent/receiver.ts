@@ -4,25 +4,25 @@
  * `{success: true, accepted, duplicates}`. Its behaviour can be switched to fail the way a real server
  * or network does. Used by the agent tests and the agent benchmark.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
 import {
   hostMetricsPushRequestSchema,
   parseRequest,
   ValidationError,
   type HostMetricsPushRequest,
   type HostSample,
-} from '@aideon-perf/core';
+} from "@aideon-perf/core";
 
 export type ReceiverMode =
   /** Store and answer 200. */
-  | 'up'
+  | "up"
   /** Store, then answer 503: the answer was lost, the agent must retry and the retry is a duplicate. */
-  | 'store-then-fail'
+  | "store-then-fail"
   /** Answer this status with the REST error body, store nothing. */
   | { status: number; retryAfter?: string }
   /** Read the request and never answer. */
-  | 'hang';
+  | "hang";
 
 export interface ReceivedRequest {
   atMs: number;
@@ -34,7 +34,7 @@ export interface ReceivedRequest {
 }
 
 export class Receiver {
-  mode: ReceiverMode = 'up';
+  mode: ReceiverMode = "up";
   readonly requests: ReceivedRequest[] = [];
   /** Stored samples by sample_id: each once. */
   readonly stored = new Map<string, HostSample>();
@@ -52,13 +52,13 @@ export class Receiver {
   /** Listens (again, on the same port once it has one). */
   async start(): Promise<void> {
     const server = createServer((request, response) => void this.handle(request, response));
-    server.on('connection', (socket) => {
+    server.on("connection", (socket) => {
       this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
+      socket.on("close", () => this.sockets.delete(socket));
     });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
+      server.once("error", reject);
+      server.listen(this.port, "127.0.0.1", () => resolve());
     });
     this.port = (server.address() as AddressInfo).port;
     this.server = server;
@@ -84,25 +84,34 @@ export class Receiver {
     const record: ReceivedRequest = {
       atMs: Date.now(),
       authorization: request.headers.authorization,
-      contentType: request.headers['content-type'],
+      contentType: request.headers["content-type"],
       status: 0,
     };
     this.requests.push(record);
-    if (mode === 'hang') return;
+    if (mode === "hang") return;
     const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
-      response.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end(JSON.stringify(body));
+      response
+        .writeHead(status, { "Content-Type": "application/json", ...headers })
+        .end(JSON.stringify(body));
     };
     const fail = (status: number, code: string, message: string, headers?: Record<string, string>) =>
       answer(status, { success: false, error: { code, message } }, headers);
 
-    if (request.headers.authorization !== `Bearer ${this.key}`) return fail(401, 'unauthenticated', 'unknown or revoked agent key');
-    if (typeof mode === 'object') return fail(mode.status, 'test', `receiver answers ${mode.status}`, mode.retryAfter ? { 'Retry-After': mode.retryAfter } : {});
+    if (request.headers.authorization !== `Bearer ${this.key}`)
+      return fail(401, "unauthenticated", "unknown or revoked agent key");
+    if (typeof mode === "object")
+      return fail(
+        mode.status,
+        "test",
+        `receiver answers ${mode.status}`,
+        mode.retryAfter ? { "Retry-After": mode.retryAfter } : {},
+      );
     let body: HostMetricsPushRequest;
     try {
-      body = parseRequest(hostMetricsPushRequestSchema, JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      body = parseRequest(hostMetricsPushRequestSchema, JSON.parse(Buffer.concat(chunks).toString("utf8")));
     } catch (error) {
-      return fail(400, 'invalid-argument', error instanceof ValidationError ? error.message : String(error));
+      return fail(400, "invalid-argument", error instanceof ValidationError ? error.message : String(error));
     }
     record.body = body;
     let accepted = 0;
@@ -111,7 +120,7 @@ export class Receiver {
       this.stored.set(sample.sample_id, sample);
       accepted++;
     }
-    if (mode === 'store-then-fail') return fail(503, 'unavailable', 'stored, but the answer is lost');
+    if (mode === "store-then-fail") return fail(503, "unavailable", "stored, but the answer is lost");
     answer(200, { success: true, accepted, duplicates: body.samples.length - accepted });
   }
 }

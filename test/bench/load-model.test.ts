@@ -28,7 +28,10 @@ function row(rows: LoadRow[], tracesPerSecond: number, design: Design): LoadRow 
 }
 
 const close = (actual: number, expected: number, what: string) =>
-  assert.ok(Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${what}: ${actual} != ${expected}`);
+  assert.ok(
+    Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected)),
+    `${what}: ${actual} != ${expected}`,
+  );
 
 describe("load model (pure)", () => {
   const rows = loadModel();
@@ -36,7 +39,10 @@ describe("load model (pure)", () => {
   it("at 1,000 traces/s the batched design costs far less than one document per trace", () => {
     const ours = row(rows, 1_000, "aideon-perf (batched)");
     const perTrace = row(rows, 1_000, "one document per trace");
-    assert.ok(ours.dollars.total * 20 < perTrace.dollars.total, `${ours.dollars.total} vs ${perTrace.dollars.total}`);
+    assert.ok(
+      ours.dollars.total * 20 < perTrace.dollars.total,
+      `${ours.dollars.total} vs ${perTrace.dollars.total}`,
+    );
     assert.ok(ours.writesPerMonth! * 20 < perTrace.writesPerMonth!);
     assert.ok(ours.invocationsPerMonth! * 50 < perTrace.invocationsPerMonth!);
   });
@@ -51,17 +57,28 @@ describe("load model (pure)", () => {
 
   it("commits ceil(names/50) + 2 times per fold", () => {
     for (const names of [1, 49, 50, 51, 200, 1_000]) {
-      const ours = loadModel({ tracesPerSecond: [1_000], namesPerMinute: names }).find((r) => r.design === "aideon-perf (batched)")!;
+      const ours = loadModel({ tracesPerSecond: [1_000], namesPerMinute: names }).find(
+        (r) => r.design === "aideon-perf (batched)",
+      )!;
       assert.equal(ours.commitsPerFold, Math.ceil(names / 50) + 2, `${names} names`);
     }
-    assert.equal(row(rows, 1_000, "aideon-perf (batched)").commitsPerFold, Math.ceil(DEFAULT_NAMES_PER_MINUTE / 50) + 2);
+    assert.equal(
+      row(rows, 1_000, "aideon-perf (batched)").commitsPerFold,
+      Math.ceil(DEFAULT_NAMES_PER_MINUTE / 50) + 2,
+    );
     assert.equal(row(rows, 1_000, "one document per trace").commitsPerFold, null);
   });
 
   it("counts the batched design exactly: 3 writes, 3 reads, 2 invocations per batch plus the fold", () => {
     const tps = 1_000;
     const batches = (tps / 100) * SECONDS_PER_MONTH;
-    const fold = foldPerMinute(tps, { namesPerMinute: 200, types: 4, batchSize: 100, slowFraction: 0.05, busiestTypeShare: 0.4 });
+    const fold = foldPerMinute(tps, {
+      namesPerMinute: 200,
+      types: 4,
+      batchSize: 100,
+      slowFraction: 0.05,
+      busiestTypeShare: 0.4,
+    });
     // 200 names x 4 rollups + 200/60 registry + 4 types x 4 rollups + 2 fold state + 200 shards + 500 slow (capped).
     close(fold.writes, 800 + 200 / 60 + 16 + 2 + AGGREGATE_SHARDS + 500, "fold writes");
     close(fold.reads, 800 + 200 / 60 + 16 + 1 + AGGREGATE_SHARDS, "fold reads");
@@ -77,20 +94,36 @@ describe("load model (pure)", () => {
     assert.equal(foldPerMinute(10_000, p).slowRecords, 500);
     assert.equal(foldPerMinute(10_000, { ...p, namesPerMinute: 10 }).slowRecords, 10 * SLOW_SAMPLES_PER_NAME);
     assert.equal(foldPerMinute(100, p).shards, 60);
-    assert.equal(foldPerMinute(10_000, p).shards, AGGREGATE_SHARDS, "6,000 batches a minute touch every shard");
+    assert.equal(
+      foldPerMinute(10_000, p).shards,
+      AGGREGATE_SHARDS,
+      "6,000 batches a minute touch every shard",
+    );
   });
 
   it("prices each row from its counts, and scales dollars as the designs say", () => {
     for (const r of rows) {
       const spans = Math.max(0, (r.spansPerMonth ?? 0) - FREE_SPANS_PER_MONTH);
-      const expected = (r.writesPerMonth ?? 0) * USD_PER_WRITE + (r.readsPerMonth ?? 0) * USD_PER_READ + (r.invocationsPerMonth ?? 0) * USD_PER_INVOCATION + spans * USD_PER_SPAN;
+      const expected =
+        (r.writesPerMonth ?? 0) * USD_PER_WRITE +
+        (r.readsPerMonth ?? 0) * USD_PER_READ +
+        (r.invocationsPerMonth ?? 0) * USD_PER_INVOCATION +
+        spans * USD_PER_SPAN;
       close(r.dollars.total, expected, `${r.design} at ${r.tracesPerSecond}/s`);
     }
     // A document per trace is linear in traffic.
-    close(row(rows, 10_000, "one document per trace").dollars.total, 10 * row(rows, 1_000, "one document per trace").dollars.total, "per-trace x10");
+    close(
+      row(rows, 10_000, "one document per trace").dollars.total,
+      10 * row(rows, 1_000, "one document per trace").dollars.total,
+      "per-trace x10",
+    );
     close(row(rows, 1_000, "one document per trace").dollars.total, 7_516.8, "per-trace at 1,000/s");
     // Cloud Trace is linear past its free 2.5 million spans.
-    close(row(rows, 1_000, "Cloud Trace").dollars.total, (2_592_000_000 - 2_500_000) * 0.2e-6, "Cloud Trace at 1,000/s");
+    close(
+      row(rows, 1_000, "Cloud Trace").dollars.total,
+      (2_592_000_000 - 2_500_000) * 0.2e-6,
+      "Cloud Trace at 1,000/s",
+    );
     // Ours grows with traffic, but less than linearly: the fold's cost per minute hardly depends on it.
     const ours = [100, 1_000, 10_000].map((tps) => row(rows, tps, "aideon-perf (batched)").dollars.total);
     assert.ok(ours[0]! < ours[1]! && ours[1]! < ours[2]!, `${ours.join(" < ")}`);
@@ -107,7 +140,10 @@ describe("load model (pure)", () => {
     assert.equal(data.length, 9);
     assert.match(tableLines[1]!, /^\|( ---:? \|)+$/);
     for (const line of data) assert.match(line, /\| \$[\d,]+\.\d\d \|$/);
-    assert.ok(table.includes("| 10,000 | one document per trace | 4,000 (type aggregate) | n/a | 51,840,000,000 |"), table);
+    assert.ok(
+      table.includes("| 10,000 | one document per trace | 4,000 (type aggregate) | n/a | 51,840,000,000 |"),
+      table,
+    );
     assert.ok(table.includes("$7,516.80"));
     assert.match(table, /CPU\/memory time/);
     assert.match(table, /free tiers are ignored/);

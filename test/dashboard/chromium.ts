@@ -10,13 +10,17 @@ import { chromium, type Browser } from "playwright-core";
 const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
 
 function findChromium(): string | undefined {
-  const onPath = spawnSync("sh", ["-c", "command -v chromium || command -v chromium-browser"], { encoding: "utf8" }).stdout.trim();
+  const onPath = spawnSync("sh", ["-c", "command -v chromium || command -v chromium-browser"], {
+    encoding: "utf8",
+  }).stdout.trim();
   return onPath || CANDIDATES.find(existsSync);
 }
 
 function installChromium(): void {
   const sudo = process.getuid?.() === 0 ? "" : "sudo -n ";
-  console.log("    (installing Debian's chromium for the browser tests: apt-get update && apt-get install -y chromium)");
+  console.log(
+    "    (installing Debian's chromium for the browser tests: apt-get update && apt-get install -y chromium)",
+  );
   execSync(`${sudo}apt-get update && ${sudo}apt-get install -y --no-install-recommends chromium`, {
     stdio: "inherit",
     env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
@@ -29,10 +33,17 @@ export async function launchChromium(): Promise<Browser> {
     try {
       installChromium();
     } catch (e) {
-      throw new Error(`the dashboard tests need headless Chromium; it is not installed and apt-get could not install it (${(e as Error).message})`);
+      throw new Error(
+        `the dashboard tests need headless Chromium; it is not installed and apt-get could not install it (${(e as Error).message})`,
+      );
     }
     executablePath = findChromium();
-    if (!executablePath) throw new Error("apt-get install chromium finished but no chromium executable was found");
+    if (!executablePath)
+      throw new Error("apt-get install chromium finished but no chromium executable was found");
   }
-  return chromium.launch({ executablePath, headless: true, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: ["--no-sandbox", "--disable-dev-shm-usage"],
+  });
 }

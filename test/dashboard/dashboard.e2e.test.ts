@@ -22,10 +22,19 @@ const PASSWORD = "dashboard-password";
 const WIDTHS = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
 
 interface StatsAnswer {
-  stats: { total_traces: number; average_durations: Record<string, number>; system_metrics: { cpu: { percent: number | null } } };
+  stats: {
+    total_traces: number;
+    average_durations: Record<string, number>;
+    system_metrics: { cpu: { percent: number | null } };
+  };
 }
 interface SummaryAnswer {
-  summary: { count: number; p50_duration: number | null; p95_duration: number | null; p99_duration: number | null };
+  summary: {
+    count: number;
+    p50_duration: number | null;
+    p95_duration: number | null;
+    p99_duration: number | null;
+  };
 }
 
 async function emailUser(admin: boolean): Promise<string> {
@@ -37,14 +46,18 @@ async function emailUser(admin: boolean): Promise<string> {
 }
 
 /** Traces that end now: start_time is clamped to the server clock, so recent times land in the last hour. */
-function traces(spec: Array<{ name: string; trace_type: string; duration: number; attributes?: Record<string, string> }>) {
+function traces(
+  spec: Array<{ name: string; trace_type: string; duration: number; attributes?: Record<string, string> }>,
+) {
   const now = Date.now();
   return spec.map((t) => ({ ...t, start_time: new Date(now - t.duration * 1000).toISOString() }));
 }
 
 /** As a switch to another tab would (a string: tsx's helpers do not exist in the page). */
 const setHidden = (page: Page, hidden: boolean) =>
-  page.evaluate(`Object.defineProperty(document, "hidden", { configurable: true, get: () => ${hidden} }); document.dispatchEvent(new Event("visibilitychange"));`);
+  page.evaluate(
+    `Object.defineProperty(document, "hidden", { configurable: true, get: () => ${hidden} }); document.dispatchEvent(new Event("visibilitychange"));`,
+  );
 
 const text = (page: Page, selector: string) => page.locator(selector).first().innerText();
 
@@ -66,7 +79,8 @@ describe("dashboard in headless Chromium (Hosting emulator /dashboard/)", functi
     p.on("pageerror", (e) => consoleErrors.push(e.message));
     p.on("request", (r) => {
       const m = /:\d+\/[^/]+\/[^/]+\/(\w+)$/.exec(r.url());
-      if (r.method() === "POST" && m && r.url().includes(`:${emulators.functions!.port}/`)) calls.push({ name: m[1]!, at: Date.now() });
+      if (r.method() === "POST" && m && r.url().includes(`:${emulators.functions!.port}/`))
+        calls.push({ name: m[1]!, at: Date.now() });
     });
     await p.goto(dashboardUrl());
     await p.fill('input[name="email"]', email);
@@ -75,7 +89,8 @@ describe("dashboard in headless Chromium (Hosting emulator /dashboard/)", functi
     return p;
   }
 
-  const record = (batch: ReturnType<typeof traces>) => recorder.call("recordTraces", { batch_id: randomUUID(), traces: batch });
+  const record = (batch: ReturnType<typeof traces>) =>
+    recorder.call("recordTraces", { batch_id: randomUUID(), traces: batch });
 
   before(async function () {
     emulators = await requireEmulators(this, "functions", "auth", "hosting", "firestore");
@@ -107,7 +122,12 @@ describe("dashboard in headless Chromium (Hosting emulator /dashboard/)", functi
         { name: "GET /api/items", trace_type: "HTTP_REQUEST", duration: 0.34 },
         { name: "GET /api/users", trace_type: "HTTP_REQUEST", duration: 1.5 },
         { name: "db.query users", trace_type: "DATABASE_QUERY", duration: 0.02 },
-        { name: "db.query users", trace_type: "DATABASE_QUERY", duration: 2.5, attributes: { table: "users" } },
+        {
+          name: "db.query users",
+          trace_type: "DATABASE_QUERY",
+          duration: 2.5,
+          attributes: { table: "users" },
+        },
       ]),
     );
     await settleAggregation();
@@ -120,7 +140,11 @@ describe("dashboard in headless Chromium (Hosting emulator /dashboard/)", functi
     assert.equal(stats.total_traces, 5);
     assert.equal(await text(page, '[data-widget="total-traces"] .value'), formatCount(stats.total_traces));
     for (const [type, average] of Object.entries(stats.average_durations)) {
-      assert.equal(await text(page, `[data-widget="average-durations"] tr[data-type="${type}"] [data-field="average"]`), formatDuration(average), type);
+      assert.equal(
+        await text(page, `[data-widget="average-durations"] tr[data-type="${type}"] [data-field="average"]`),
+        formatDuration(average),
+        type,
+      );
     }
     assert.equal(stats.system_metrics.cpu.percent, null);
     assert.equal(await text(page, '[data-widget="cpu-gauge"] .value'), "no agent reporting");
@@ -128,19 +152,33 @@ describe("dashboard in headless Chromium (Hosting emulator /dashboard/)", functi
       for (const window of ["hour", "24h", "7d"]) {
         const { summary } = await admin.call<SummaryAnswer>("getTraceSummary", { trace_type: type, window });
         const row = `[data-widget="durations-by-type"] [data-type="${type}"] tr[data-window="${window}"]`;
-        assert.equal(await text(page, `${row} [data-field="count"]`), formatCount(summary.count), `${type} ${window} count`);
+        assert.equal(
+          await text(page, `${row} [data-field="count"]`),
+          formatCount(summary.count),
+          `${type} ${window} count`,
+        );
         for (const p of ["p50", "p95", "p99"] as const) {
-          assert.equal(await text(page, `${row} [data-field="${p}"]`), formatDuration(summary[`${p}_duration`]), `${type} ${window} ${p}`);
+          assert.equal(
+            await text(page, `${row} [data-field="${p}"]`),
+            formatDuration(summary[`${p}_duration`]),
+            `${type} ${window} ${p}`,
+          );
         }
       }
     }
     assert.equal(await text(page, '[data-widget="slow-operations-count"] .value'), "1");
-    assert.match(await text(page, '[data-widget="slow-operations"]'), /DATABASE_QUERY · 2\.50 s[\s\S]*table=users/);
+    assert.match(
+      await text(page, '[data-widget="slow-operations"]'),
+      /DATABASE_QUERY · 2\.50 s[\s\S]*table=users/,
+    );
     assert.match(await text(page, '[data-widget="health"]'), /healthy|warning|critical/);
 
     const atLoad = calls.filter((c) => c.at >= loadStart).map((c) => c.name);
-    assert.deepEqual(atLoad.filter((n) => n === "getDashboard"), ["getDashboard"], "a page load is one getDashboard call");
-
+    assert.deepEqual(
+      atLoad.filter((n) => n === "getDashboard"),
+      ["getDashboard"],
+      "a page load is one getDashboard call",
+    );
   });
 
   it("shows a trace recorded while the page is open within 5 s, without a reload", async () => {
@@ -160,10 +198,22 @@ describe("dashboard in headless Chromium (Hosting emulator /dashboard/)", functi
   it("lists the names once their minute is folded, sortable, each opening its detail from the keyboard", async () => {
     // The name registry is written by the fold of a closed minute (foldAggregates, every minute); the
     // fold closes the open shards, which the page's listener sees.
-    await waitFor(async () => (await adminDb().collection("perf_agg_shards").where("state", "==", "open").count().get()).data().count, (n) => n === 0, 150_000, 1_000);
+    await waitFor(
+      async () =>
+        (await adminDb().collection("perf_agg_shards").where("state", "==", "open").count().get()).data()
+          .count,
+      (n) => n === 0,
+      150_000,
+      1_000,
+    );
     const nameRow = '[data-widget="trace-names"] tr[data-type="HTTP_REQUEST"][data-name="GET /api/items"]';
     await page.locator(nameRow).waitFor({ timeout: 10_000 });
-    const items = (await admin.call<SummaryAnswer>("getTraceSummary", { trace_type: "HTTP_REQUEST", name: "GET /api/items" })).summary;
+    const items = (
+      await admin.call<SummaryAnswer>("getTraceSummary", {
+        trace_type: "HTTP_REQUEST",
+        name: "GET /api/items",
+      })
+    ).summary;
     assert.equal(await text(page, `${nameRow} [data-field="count"]`), formatCount(items.count));
     assert.equal(await text(page, `${nameRow} [data-field="p95"]`), formatDuration(items.p95_duration));
 
@@ -172,20 +222,47 @@ describe("dashboard in headless Chromium (Hosting emulator /dashboard/)", functi
     await page.keyboard.press("Enter");
     const detail = '[data-widget="name-detail"][data-name="GET /api/items"]';
     await page.locator(`${detail} tr[data-window="all"] [data-field="p95"]`).waitFor();
-    assert.equal(await text(page, `${detail} tr[data-window="all"] [data-field="p95"]`), formatDuration(items.p95_duration));
-    assert.equal(await page.evaluate(() => document.activeElement?.id), "w-name-detail", "focus moves to the detail");
+    assert.equal(
+      await text(page, `${detail} tr[data-window="all"] [data-field="p95"]`),
+      formatDuration(items.p95_duration),
+    );
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.id),
+      "w-name-detail",
+      "focus moves to the detail",
+    );
 
     // Sorting by p95 puts the name with the highest p95 first.
-    const names = [["HTTP_REQUEST", "GET /api/items"], ["HTTP_REQUEST", "GET /api/users"], ["HTTP_REQUEST", "GET /api/live"], ["DATABASE_QUERY", "db.query users"]];
-    const p95s = await Promise.all(names.map(async ([trace_type, name]) => [name, (await admin.call<SummaryAnswer>("getTraceSummary", { trace_type, name })).summary.p95_duration ?? 0] as const));
+    const names = [
+      ["HTTP_REQUEST", "GET /api/items"],
+      ["HTTP_REQUEST", "GET /api/users"],
+      ["HTTP_REQUEST", "GET /api/live"],
+      ["DATABASE_QUERY", "db.query users"],
+    ];
+    const p95s = await Promise.all(
+      names.map(
+        async ([trace_type, name]) =>
+          [
+            name,
+            (await admin.call<SummaryAnswer>("getTraceSummary", { trace_type, name })).summary.p95_duration ??
+              0,
+          ] as const,
+      ),
+    );
     const slowest = [...p95s].sort((a, b) => b[1] - a[1])[0]![0];
     await page.locator('[data-widget="trace-names"] th button', { hasText: "p95" }).click();
-    assert.equal(await page.locator('[data-widget="trace-names"] tbody tr').first().getAttribute("data-name"), slowest);
+    assert.equal(
+      await page.locator('[data-widget="trace-names"] tbody tr').first().getAttribute("data-name"),
+      slowest,
+    );
 
     await page.screenshot({ path: path.join(SCREENSHOTS, "dashboard-1280.png"), fullPage: true });
     await page.setViewportSize(WIDTHS.phone);
     await page.waitForTimeout(300);
-    assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= WIDTHS.phone.width, "no sideways scrolling at 390 px");
+    assert.ok(
+      (await page.evaluate(() => document.documentElement.scrollWidth)) <= WIDTHS.phone.width,
+      "no sideways scrolling at 390 px",
+    );
     await page.screenshot({ path: path.join(SCREENSHOTS, "dashboard-390.png"), fullPage: true });
     await page.setViewportSize(WIDTHS.desktop);
   });
@@ -195,8 +272,13 @@ describe("dashboard in headless Chromium (Hosting emulator /dashboard/)", functi
     const restStart = Date.now();
     await page.waitForTimeout(REFRESH_EVERY_MS + 1_000);
     const atRest = calls.filter((c) => c.at >= restStart);
-    console.log(`    (at rest for ${(REFRESH_EVERY_MS + 1_000) / 1000} s: ${atRest.length} callable invocations; ${await text(page, '[data-widget="page-cost"]')})`);
-    assert.deepEqual(atRest.map((c) => c.name), ["getDashboard"]);
+    console.log(
+      `    (at rest for ${(REFRESH_EVERY_MS + 1_000) / 1000} s: ${atRest.length} callable invocations; ${await text(page, '[data-widget="page-cost"]')})`,
+    );
+    assert.deepEqual(
+      atRest.map((c) => c.name),
+      ["getDashboard"],
+    );
 
     // Hidden: the listener is detached, so a new trace causes no call until the page is shown again.
     await setHidden(page, true);
@@ -205,9 +287,17 @@ describe("dashboard in headless Chromium (Hosting emulator /dashboard/)", functi
     await record(traces([{ name: "GET /api/hidden", trace_type: "HTTP_REQUEST", duration: 0.05 }]));
     await settleAggregation();
     await page.waitForTimeout(3_000);
-    assert.deepEqual(calls.filter((c) => c.at >= hiddenAt), [], "nothing is called while hidden");
+    assert.deepEqual(
+      calls.filter((c) => c.at >= hiddenAt),
+      [],
+      "nothing is called while hidden",
+    );
     const before = Number((await text(page, '[data-widget="total-traces"] .value')).replaceAll(",", ""));
     await setHidden(page, false);
-    await page.waitForFunction((expected) => document.querySelector('[data-widget="total-traces"] .value')?.textContent === expected, formatCount(before + 1), { timeout: 5_000 });
+    await page.waitForFunction(
+      (expected) => document.querySelector('[data-widget="total-traces"] .value')?.textContent === expected,
+      formatCount(before + 1),
+      { timeout: 5_000 },
+    );
   });
 });

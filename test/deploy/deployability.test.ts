@@ -70,7 +70,8 @@ describe("functions/ deployed on its own", function () {
   });
 
   it("uploads package.json and the built lib/, not sources or node_modules", () => {
-    for (const file of ["package.json", mainFile(functionsPackage())]) assert.ok(uploaded.includes(file), `${file} is not uploaded`);
+    for (const file of ["package.json", mainFile(functionsPackage())])
+      assert.ok(uploaded.includes(file), `${file} is not uploaded`);
     for (const dir of ["src", "node_modules"]) {
       assert.ok(!uploaded.some((f) => f.startsWith(dir + sep)), `${dir}/ is uploaded`);
     }
@@ -80,7 +81,10 @@ describe("functions/ deployed on its own", function () {
     const dir = deployDir as string;
     assert.ok(relative(REPO, dir).startsWith(".."), `${dir} is inside the repo`);
     for (let up = dirname(dir); up !== dirname(up); up = dirname(up)) {
-      assert.ok(!existsSync(join(up, "node_modules")), `${up}/node_modules exists: modules could resolve from outside`);
+      assert.ok(
+        !existsSync(join(up, "node_modules")),
+        `${up}/node_modules exists: modules could resolve from outside`,
+      );
     }
   });
 
@@ -90,15 +94,29 @@ describe("functions/ deployed on its own", function () {
 
   it("is discovered like `firebase deploy` does (its own delegate and /__/functions.yaml): the manifest lists the four callables", async () => {
     const dir = deployDir as string;
-    const delegate = await getRuntimeDelegate({ projectId: "demo-aideon-perf", sourceDir: dir, projectDir: dir, runtime: functionsConfig().runtime });
+    const delegate = await getRuntimeDelegate({
+      projectId: "demo-aideon-perf",
+      sourceDir: dir,
+      projectDir: dir,
+      runtime: functionsConfig().runtime,
+    });
     const firebaseConfig = { projectId: "demo-aideon-perf" };
-    const build: Build = await discoverBuild(delegate, "demo-aideon-perf", { firebase: firebaseConfig }, functionsEnv.loadFirebaseEnvs(firebaseConfig, "demo-aideon-perf"));
+    const build: Build = await discoverBuild(
+      delegate,
+      "demo-aideon-perf",
+      { firebase: firebaseConfig },
+      functionsEnv.loadFirebaseEnvs(firebaseConfig, "demo-aideon-perf"),
+    );
     for (const name of CALLABLES) {
       const endpoint = build.endpoints[name] as Record<string, unknown> | undefined;
       assert.ok(endpoint, `no endpoint ${name}; manifest has ${Object.keys(build.endpoints).join(", ")}`);
       assert.equal(endpoint.entryPoint, name);
       assert.equal(endpoint.platform, "gcfv2");
-      assert.equal(typeof endpoint.callableTrigger, "object", `${name} is not a callable: ${JSON.stringify(endpoint)}`);
+      assert.equal(
+        typeof endpoint.callableTrigger,
+        "object",
+        `${name} is not a callable: ${JSON.stringify(endpoint)}`,
+      );
     }
   });
 });

@@ -24,7 +24,12 @@ describe("functions/.env: NODE_ENV", () => {
 
   it("is production, and accepted, for a deploy to each committed project alias", () => {
     for (const projectAlias of [undefined, "staging", "production"]) {
-      assert.equal(load({ projectId: `aideon-perf-${projectAlias ?? "x"}`, ...(projectAlias ? { projectAlias } : {}) }).NODE_ENV, "production", projectAlias);
+      assert.equal(
+        load({ projectId: `aideon-perf-${projectAlias ?? "x"}`, ...(projectAlias ? { projectAlias } : {}) })
+          .NODE_ENV,
+        "production",
+        projectAlias,
+      );
     }
   });
 });

@@ -12,7 +12,11 @@ import { join } from "node:path";
 import { COLLECTIONS } from "../../functions/src/firestore";
 import { PRODUCT_TARGETS } from "../../tools/preflight/args";
 import { planDeploy, type DeployPlan, type FunctionsPlan } from "../../tools/preflight/deploy-plan";
-import { backends, promptForCleanupPolicyDays, promptForFailurePolicies } from "../../tools/preflight/firebase-tools";
+import {
+  backends,
+  promptForCleanupPolicyDays,
+  promptForFailurePolicies,
+} from "../../tools/preflight/firebase-tools";
 import { run } from "../../tools/preflight/standalone-install";
 import { readJson, readText, REPO } from "./repo";
 
@@ -78,37 +82,68 @@ describe("deploy rehearsal (firebase-tools' deploy preparation, offline)", funct
   it("builds the bundle, discovers every function from /__/functions.yaml with its trigger, in us-central1", () => {
     const deployed = Object.fromEntries(functions.functions.map((f) => [f.id, f.trigger]));
     for (const [name, trigger] of Object.entries(EXPECTED_FUNCTIONS)) {
-      assert.equal(deployed[name], trigger, `${name}: ${deployed[name] ? `trigger ${deployed[name]}` : "not deployed"}`);
+      assert.equal(
+        deployed[name],
+        trigger,
+        `${name}: ${deployed[name] ? `trigger ${deployed[name]}` : "not deployed"}`,
+      );
     }
     assert.deepEqual([...new Set(functions.functions.map((f) => f.region))], [REGION]);
-    assert.ok(functions.functions.every((f) => f.endpoint.platform === "gcfv2" && f.codebase === "aideon-perf"));
+    assert.ok(
+      functions.functions.every((f) => f.endpoint.platform === "gcfv2" && f.codebase === "aideon-perf"),
+    );
     assert.deepEqual(functions.requiredAPIs, ["cloudscheduler.googleapis.com"]);
   });
 
   it("deploys every export of the bundle as a function (nothing exported is left out of the manifest)", async () => {
-    const listed = await run(process.execPath, ["-e", 'console.log(JSON.stringify(Object.keys(require("./lib/index.js"))))'], join(REPO, "functions"));
+    const listed = await run(
+      process.execPath,
+      ["-e", 'console.log(JSON.stringify(Object.keys(require("./lib/index.js"))))'],
+      join(REPO, "functions"),
+    );
     assert.equal(listed.code, 0, listed.output);
     const exported = (JSON.parse(listed.output.trim().split("\n").pop() as string) as string[]).sort();
-    assert.deepEqual(functions.functions.map((f) => f.id), exported);
+    assert.deepEqual(
+      functions.functions.map((f) => f.id),
+      exported,
+    );
   });
 
   it("resolves every param from functions/.env as a non-interactive deploy does, and needs no secret", () => {
     const committed = dotenv("functions/.env");
     assert.deepEqual(functions.envFiles, ["functions/.env"]);
     for (const param of functions.params) {
-      assert.notEqual(param.type, "secret", `secret ${param.name} is declared: a deploy without it in Secret Manager stops`);
-      assert.equal(functions.paramValues[param.name], committed[param.name], `${param.name} has no committed default in functions/.env`);
+      assert.notEqual(
+        param.type,
+        "secret",
+        `secret ${param.name} is declared: a deploy without it in Secret Manager stops`,
+      );
+      assert.equal(
+        functions.paramValues[param.name],
+        committed[param.name],
+        `${param.name} has no committed default in functions/.env`,
+      );
       assert.ok(param.description, `${param.name} has no description`);
     }
     assert.deepEqual(functions.secretParams, []);
-    assert.deepEqual(functions.functions.filter((f) => f.secrets.length).map((f) => f.id), [], "no function binds a secret");
+    assert.deepEqual(
+      functions.functions.filter((f) => f.secrets.length).map((f) => f.id),
+      [],
+      "no function binds a secret",
+    );
   });
 
   it("stops a non-interactive first deploy (retried triggers, image cleanup) unless --force: firebase-tools' own gates", async () => {
-    assert.deepEqual(functions.functions.filter((f) => f.retry).map((f) => f.id), ["aggregateStoppedTrace", "aggregateTraceBatch", "sendAlertNotification"]);
+    assert.deepEqual(
+      functions.functions.filter((f) => f.retry).map((f) => f.id),
+      ["aggregateStoppedTrace", "aggregateTraceBatch", "sendAlertNotification"],
+    );
     const regions = [...new Set(functions.functions.map((f) => f.region))];
     const stopped = { nonInteractive: true, force: false };
-    await assert.rejects(promptForFailurePolicies(stopped, functions.backend, backends.empty()), /Pass the --force option/);
+    await assert.rejects(
+      promptForFailurePolicies(stopped, functions.backend, backends.empty()),
+      /Pass the --force option/,
+    );
     await assert.rejects(promptForCleanupPolicyDays(stopped, regions), /Pass the --force option/);
     const forced = { nonInteractive: true, force: true };
     await promptForFailurePolicies(forced, functions.backend, backends.empty());
@@ -120,7 +155,12 @@ describe("deploy rehearsal (firebase-tools' deploy preparation, offline)", funct
     assert.deepEqual(others, []);
     assert.equal(site?.site, PROJECT, "the project's default site");
     assert.equal(site?.public, "hosting");
-    assert.deepEqual(site?.files, ["dashboard/app.js", "dashboard/index.html", "dashboard/styles.css", "index.html"]);
+    assert.deepEqual(site?.files, [
+      "dashboard/app.js",
+      "dashboard/index.html",
+      "dashboard/styles.css",
+      "index.html",
+    ]);
     assert.deepEqual(
       site?.rewrites.map((r) => r.api),
       [{ glob: "/api/**", run: { serviceId: "api", region: REGION } }],
@@ -136,8 +176,16 @@ describe("deploy rehearsal (firebase-tools' deploy preparation, offline)", funct
     assert.equal(target?.indexesFile, "firestore.indexes.json");
     const file = readJson<{ indexes: unknown[]; fieldOverrides: unknown[] }>("firestore.indexes.json");
     assert.deepEqual(target?.indexes, file, "the spec firebase-tools would send is the file as written");
-    const ttl = target?.indexes?.fieldOverrides.filter((o) => o.ttl).map((o) => `${o.collectionGroup}.${o.fieldPath}`);
-    for (const collection of [COLLECTIONS.traces, COLLECTIONS.traceBatches, COLLECTIONS.slowOperations, COLLECTIONS.alerts, COLLECTIONS.alertNotifications]) {
+    const ttl = target?.indexes?.fieldOverrides
+      .filter((o) => o.ttl)
+      .map((o) => `${o.collectionGroup}.${o.fieldPath}`);
+    for (const collection of [
+      COLLECTIONS.traces,
+      COLLECTIONS.traceBatches,
+      COLLECTIONS.slowOperations,
+      COLLECTIONS.alerts,
+      COLLECTIONS.alertNotifications,
+    ]) {
       assert.ok(ttl?.includes(`${collection}.expire_at`), `no TTL policy on ${collection}.expire_at`);
     }
   });
@@ -149,9 +197,19 @@ describe("deploy rehearsal (firebase-tools' deploy preparation, offline)", funct
     });
 
     it("--project staging loads functions/.env.staging over functions/.env", async () => {
-      const staging = onlyCodebase(await planDeploy({ projectDir: REPO, project: "staging", only: PRODUCT_TARGETS, runPredeploy: false }));
+      const staging = onlyCodebase(
+        await planDeploy({
+          projectDir: REPO,
+          project: "staging",
+          only: PRODUCT_TARGETS,
+          runPredeploy: false,
+        }),
+      );
       assert.deepEqual(staging.envFiles, ["functions/.env", "functions/.env.staging"]);
-      assert.equal(staging.paramValues.TRACE_RETENTION_DAYS, dotenv("functions/.env.staging").TRACE_RETENTION_DAYS);
+      assert.equal(
+        staging.paramValues.TRACE_RETENTION_DAYS,
+        dotenv("functions/.env.staging").TRACE_RETENTION_DAYS,
+      );
       assert.deepEqual(staging.secretParams, []);
     });
 
@@ -159,12 +217,23 @@ describe("deploy rehearsal (firebase-tools' deploy preparation, offline)", funct
       configDir = mkdtempSync(join(tmpdir(), "aideon-perf-env-"));
       copyFileSync(join(REPO, "functions/.env"), join(configDir, ".env"));
       writeFileSync(join(configDir, ".env.production"), "ALERT_WEBHOOK_ENABLED=true\n");
-      const production = onlyCodebase(await planDeploy({ projectDir: REPO, project: "production", only: PRODUCT_TARGETS, runPredeploy: false, configDir }));
+      const production = onlyCodebase(
+        await planDeploy({
+          projectDir: REPO,
+          project: "production",
+          only: PRODUCT_TARGETS,
+          runPredeploy: false,
+          configDir,
+        }),
+      );
       assert.deepEqual(
         production.secretParams.map((s) => s.name),
         ["ALERT_WEBHOOK_URL"],
       );
-      assert.match(production.secretParams[0]?.description ?? "", /npx firebase functions:secrets:set ALERT_WEBHOOK_URL/);
+      assert.match(
+        production.secretParams[0]?.description ?? "",
+        /npx firebase functions:secrets:set ALERT_WEBHOOK_URL/,
+      );
       assert.deepEqual(
         production.functions.filter((f) => f.secrets.length).map((f) => [f.id, f.secrets]),
         [["sendAlertNotification", ["ALERT_WEBHOOK_URL"]]],

@@ -56,7 +56,17 @@ describe("host agent end to end (real agent process -> ingestHostMetrics -> getS
     const { key } = await admin.call<{ key: string }>("createAgentKey", { host_id: HOST_ID, label: "e2e" });
     agent = spawn(
       process.execPath,
-      [AGENT_BIN, "--endpoint", standaloneFunctionUrl("ingestHostMetrics"), "--key", key, "--host-id", HOST_ID, "--interval", String(INTERVAL_SECONDS)],
+      [
+        AGENT_BIN,
+        "--endpoint",
+        standaloneFunctionUrl("ingestHostMetrics"),
+        "--key",
+        key,
+        "--host-id",
+        HOST_ID,
+        "--interval",
+        String(INTERVAL_SECONDS),
+      ],
       { env: { ...process.env, AIDEON_AGENT_ALLOW_FAST: "1" }, stdio: ["ignore", "pipe", "pipe"] },
     );
     agent.stdout?.on("data", (c: Buffer) => (agentLog += c.toString()));
@@ -79,7 +89,11 @@ describe("host agent end to end (real agent process -> ingestHostMetrics -> getS
     const outageEnded = Date.now();
 
     // Once samples taken after the restart are stored, the backlog has been pushed before them.
-    await waitFor(storedSamples, (s) => s.some(([, p]) => Date.parse(p.timestamp) > outageEnded + 2_000), 90_000);
+    await waitFor(
+      storedSamples,
+      (s) => s.some(([, p]) => Date.parse(p.timestamp) > outageEnded + 2_000),
+      90_000,
+    );
     agent.kill("SIGTERM");
     const code = await new Promise<number | null>((resolve) => agent!.once("exit", (c) => resolve(c)));
     assert.equal(code, 0, agentLog);
@@ -87,9 +101,16 @@ describe("host agent end to end (real agent process -> ingestHostMetrics -> getS
     const samples = await storedSamples();
     const times = samples.map(([, p]) => Date.parse(p.timestamp)).sort((a, b) => a - b);
     assert.equal(new Set(samples.map(([id]) => id)).size, samples.length, "each sample stored once");
-    assert.ok(times.filter((t) => t > outageStarted && t < outageEnded).length >= (OUTAGE_MS / 1000 / INTERVAL_SECONDS) * 0.8, "samples taken during the outage arrived");
+    assert.ok(
+      times.filter((t) => t > outageStarted && t < outageEnded).length >=
+        (OUTAGE_MS / 1000 / INTERVAL_SECONDS) * 0.8,
+      "samples taken during the outage arrived",
+    );
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
-    assert.ok(Math.max(...gaps) < 2_500, `no gap in the series (largest ${Math.max(...gaps)} ms):\n${agentLog}`);
+    assert.ok(
+      Math.max(...gaps) < 2_500,
+      `no gap in the series (largest ${Math.max(...gaps)} ms):\n${agentLog}`,
+    );
     const host = (await adminDb().collection("perf_hosts").doc(HOST_ID).get()).data();
     assert.equal(host?.agent.dropped_samples, 0);
   });

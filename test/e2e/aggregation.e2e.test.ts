@@ -5,7 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { PERFORMANCE_THRESHOLDS } from "@aideon-perf/core";
-import { exactQuantile, logNormalSamples, relativeError, sortedCopy } from "../../packages/core/test/fixtures/random";
+import {
+  exactQuantile,
+  logNormalSamples,
+  relativeError,
+  sortedCopy,
+} from "../../packages/core/test/fixtures/random";
 import { clearFirestore } from "../support/firestore";
 import { requireEmulators } from "../support/emulators";
 import { adminClient, signedInClient, type Client } from "../support/client";
@@ -33,7 +38,8 @@ describe("aggregation end to end (client SDK -> callables -> triggers -> read ca
   beforeEach(clearFirestore);
   after(async () => Promise.all([recorder, admin].filter(Boolean).map((c) => c.close())));
 
-  const summary = (req: Record<string, unknown>) => admin.call<{ summary: Summary }>("getTraceSummary", req).then((r) => r.summary);
+  const summary = (req: Record<string, unknown>) =>
+    admin.call<{ summary: Summary }>("getTraceSummary", req).then((r) => r.summary);
 
   it("reports exact count, min, max and percentiles within 1%, and exactly the slow operations", async () => {
     const durations = logNormalSamples(600, Math.log(0.5), 1, 7);
@@ -46,12 +52,21 @@ describe("aggregation end to end (client SDK -> callables -> triggers -> read ca
       attributes: { method: "GET", i },
     }));
     for (let b = 0; b < 3; b++) {
-      await recorder.call("recordTraces", { batch_id: `e2e-agg-${b}`, traces: traces.slice(b * 200, (b + 1) * 200) });
+      await recorder.call("recordTraces", {
+        batch_id: `e2e-agg-${b}`,
+        traces: traces.slice(b * 200, (b + 1) * 200),
+      });
     }
-    const { trace_id } = await recorder.call<{ trace_id: string }>("startTrace", { name: "GET /api/items", trace_type: "HTTP_REQUEST" });
+    const { trace_id } = await recorder.call<{ trace_id: string }>("startTrace", {
+      name: "GET /api/items",
+      trace_type: "HTTP_REQUEST",
+    });
     const stopped = await recorder.call<{ duration: number }>("stopTrace", { trace_id });
 
-    const got = await waitFor(() => summary({ trace_type: "HTTP_REQUEST", window: "hour" }), (s) => s.count >= 601);
+    const got = await waitFor(
+      () => summary({ trace_type: "HTTP_REQUEST", window: "hour" }),
+      (s) => s.count >= 601,
+    );
     assert.equal(got.count, 601);
     const exact = sortedCopy(Float64Array.from([...durations, stopped.duration]));
     for (const window of ["24h", "7d", "all"]) {
@@ -59,7 +74,11 @@ describe("aggregation end to end (client SDK -> callables -> triggers -> read ca
       assert.equal(s.count, 601, window);
       assert.equal(s.min_duration, exact[0], window);
       assert.equal(s.max_duration, exact[exact.length - 1], window);
-      for (const [q, key] of [[0.5, "p50_duration"], [0.95, "p95_duration"], [0.99, "p99_duration"]] as const) {
+      for (const [q, key] of [
+        [0.5, "p50_duration"],
+        [0.95, "p95_duration"],
+        [0.99, "p99_duration"],
+      ] as const) {
         const err = relativeError(s[key]!, exactQuantile(exact, q));
         assert.ok(err <= 0.01, `${window} ${key}: ${s[key]} vs exact ${exactQuantile(exact, q)} (${err})`);
       }
@@ -67,10 +86,10 @@ describe("aggregation end to end (client SDK -> callables -> triggers -> read ca
 
     const poor = PERFORMANCE_THRESHOLDS.HTTP_REQUEST.poor;
     const expectedSlow = durations.filter((d) => d > poor).length;
-    const slow = await admin.call<{ total_count: number; slow_operations: Array<{ context: { duration: number } }> }>(
-      "getSlowOperations",
-      { limit: 100, trace_type: "HTTP_REQUEST" },
-    );
+    const slow = await admin.call<{
+      total_count: number;
+      slow_operations: Array<{ context: { duration: number } }>;
+    }>("getSlowOperations", { limit: 100, trace_type: "HTTP_REQUEST" });
     assert.ok(expectedSlow > 0, "the sample has slow traces");
     assert.equal(slow.total_count, expectedSlow);
     assert.deepEqual(
@@ -78,7 +97,9 @@ describe("aggregation end to end (client SDK -> callables -> triggers -> read ca
       Array.from(durations.filter((d) => d > poor)).sort((a, b) => a - b),
     );
 
-    const stats = await admin.call<{ stats: { total_traces: number; traces_by_type: Record<string, number> } }>("getStats", {});
+    const stats = await admin.call<{
+      stats: { total_traces: number; traces_by_type: Record<string, number> };
+    }>("getStats", {});
     assert.equal(stats.stats.total_traces, 601);
     assert.deepEqual(stats.stats.traces_by_type, { HTTP_REQUEST: 601 });
   });

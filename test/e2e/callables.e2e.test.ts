@@ -50,11 +50,25 @@ describe("callables end to end (client SDK -> Functions emulator -> Firestore)",
     assert.equal(started.success, true);
     assert.equal(started.message, "Trace started successfully");
 
-    const metric = await alice.call("addMetric", { trace_id: started.trace_id, metric_name: "processing_rate", value: 150.5 });
-    assert.deepEqual(metric, { success: true, trace_id: started.trace_id, metric_name: "processing_rate", value: 150.5 });
+    const metric = await alice.call("addMetric", {
+      trace_id: started.trace_id,
+      metric_name: "processing_rate",
+      value: 150.5,
+    });
+    assert.deepEqual(metric, {
+      success: true,
+      trace_id: started.trace_id,
+      metric_name: "processing_rate",
+      value: 150.5,
+    });
 
     await sleep(50);
-    const stopped = await alice.call<{ success: boolean; trace_id: string; duration: number; message: string }>("stopTrace", {
+    const stopped = await alice.call<{
+      success: boolean;
+      trace_id: string;
+      duration: number;
+      message: string;
+    }>("stopTrace", {
       trace_id: started.trace_id,
       attributes: { result_status: "success", items_processed: 100 },
     });
@@ -94,18 +108,32 @@ describe("callables end to end (client SDK -> Functions emulator -> Firestore)",
   it("maps each failure to its callable error code", async () => {
     const anonymous = createClient(emulators);
     extra.push(anonymous);
-    assert.equal((await callError(anonymous.call("startTrace", { name: "x" }))).code, "functions/unauthenticated");
+    assert.equal(
+      (await callError(anonymous.call("startTrace", { name: "x" }))).code,
+      "functions/unauthenticated",
+    );
 
-    const invalid = await callError(alice.call("recordTraces", { batch_id: "b", traces: [{ name: "x", start_time: "2024-12-06T14:30:22Z", duration: -1 }] }));
+    const invalid = await callError(
+      alice.call("recordTraces", {
+        batch_id: "b",
+        traces: [{ name: "x", start_time: "2024-12-06T14:30:22Z", duration: -1 }],
+      }),
+    );
     assert.equal(invalid.code, "functions/invalid-argument");
     assert.match(invalid.message, /^traces\[0\]\.duration: /);
     assert.equal((invalid.details as { field?: string }).field, "traces[0].duration");
 
     const { trace_id } = await alice.call<{ trace_id: string }>("startTrace", { name: "owned" });
     assert.equal((await callError(bob.call("stopTrace", { trace_id }))).code, "functions/permission-denied");
-    assert.equal((await callError(bob.call("stopTrace", { trace_id: "no-such-trace" }))).code, "functions/not-found");
+    assert.equal(
+      (await callError(bob.call("stopTrace", { trace_id: "no-such-trace" }))).code,
+      "functions/not-found",
+    );
     await alice.call("stopTrace", { trace_id });
-    assert.equal((await callError(alice.call("stopTrace", { trace_id }))).code, "functions/failed-precondition");
+    assert.equal(
+      (await callError(alice.call("stopTrace", { trace_id }))).code,
+      "functions/failed-precondition",
+    );
     const traces = await adminDb().collection(collection.traces).get();
     assert.deepEqual(
       traces.docs.map((d) => [d.id, d.get("status")]),

@@ -23,7 +23,9 @@ describe("health and alerts end to end (schedule ticker -> evaluateHealth -> out
   before(async function () {
     const emulators = await requireEmulators(this, "functions", "auth");
     if (!process.env.AIDEON_SCHEDULES_URL) {
-      console.log("    (skipped: no AIDEON_SCHEDULES_URL; run through `npm test`, which starts the schedule ticker)");
+      console.log(
+        "    (skipped: no AIDEON_SCHEDULES_URL; run through `npm test`, which starts the schedule ticker)",
+      );
       this.skip();
     }
     schedulesUrl = process.env.AIDEON_SCHEDULES_URL;
@@ -41,7 +43,10 @@ describe("health and alerts end to end (schedule ticker -> evaluateHealth -> out
   async function evaluateUntil(done: () => boolean, what: string): Promise<void> {
     const deadline = Date.now() + RUN_TIMEOUT_MS;
     while (!done()) {
-      assert.ok(Date.now() < deadline, `timed out waiting for ${what}; the webhook received ${JSON.stringify(receiver!.received)}`);
+      assert.ok(
+        Date.now() < deadline,
+        `timed out waiting for ${what}; the webhook received ${JSON.stringify(receiver!.received)}`,
+      );
       const res = await fetch(`${schedulesUrl}/schedules/evaluateHealth/run`, { method: "POST" });
       const body = await res.text();
       assert.equal(res.status, 200, body);
@@ -50,7 +55,8 @@ describe("health and alerts end to end (schedule ticker -> evaluateHealth -> out
     }
   }
 
-  const messages = (kind: string) => receiver!.received.filter((m) => m.text.includes(kind) && m.text.includes(HOST));
+  const messages = (kind: string) =>
+    receiver!.received.filter((m) => m.text.includes(kind) && m.text.includes(HOST));
 
   it("fires a CPU alert to the webhook, reports it in getHealth and getAlerts, and resolves it", async () => {
     await adminDb().collection("perf_config").doc("local_alert_webhook").set({ url: receiver!.url });
@@ -61,12 +67,20 @@ describe("health and alerts end to end (schedule ticker -> evaluateHealth -> out
     const { health } = await admin!.call<{ health: { status: string; issues: string[] } }>("getHealth", {});
     assert.equal(health.status, "critical");
     assert.deepEqual(health.issues, [`Critical CPU usage: 99.0% on ${HOST}`]);
-    const firing = await admin!.call<{ alerts: Array<{ id: string; status: string }> }>("getAlerts", { status: "firing" });
-    assert.deepEqual(firing.alerts.map((a) => a.id), [`cpu:${HOST}`]);
+    const firing = await admin!.call<{ alerts: Array<{ id: string; status: string }> }>("getAlerts", {
+      status: "firing",
+    });
+    assert.deepEqual(
+      firing.alerts.map((a) => a.id),
+      [`cpu:${HOST}`],
+    );
 
     await putHost(HOST, { lastSeenMs: Date.now(), intervalSeconds: 3600, cpu: 10 });
     await evaluateUntil(() => messages("RESOLVED").length > 0, "the resolved message");
-    assert.equal((await admin!.call<{ health: { status: string } }>("getHealth", {})).health.status, "healthy");
+    assert.equal(
+      (await admin!.call<{ health: { status: string } }>("getHealth", {})).health.status,
+      "healthy",
+    );
 
     // More evaluations (and the ticker's own) must not announce anything again.
     await fetch(`${schedulesUrl}/schedules/evaluateHealth/run`, { method: "POST" });
@@ -75,7 +89,12 @@ describe("health and alerts end to end (schedule ticker -> evaluateHealth -> out
       receiver!.received.filter((m) => m.text.includes(HOST)).map((m) => m.text.split(":")[0]),
       ["[aideon-perf] FIRING (critical)", "[aideon-perf] RESOLVED"],
     );
-    const resolved = await admin!.call<{ alerts: Array<{ subject: string }> }>("getAlerts", { status: "resolved" });
-    assert.deepEqual(resolved.alerts.map((a) => a.subject), [HOST]);
+    const resolved = await admin!.call<{ alerts: Array<{ subject: string }> }>("getAlerts", {
+      status: "resolved",
+    });
+    assert.deepEqual(
+      resolved.alerts.map((a) => a.subject),
+      [HOST],
+    );
   });
 });

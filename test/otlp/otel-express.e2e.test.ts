@@ -23,30 +23,44 @@ interface Listening {
 }
 
 function listen(server: Server): Promise<Listening> {
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
+    ),
+  );
 }
 
 /** Forwards each POST to `target` twice and answers with the second answer; keeps every status. */
 function duplicatingProxy(target: string, statuses: number[]): Promise<Listening> {
-  const forward = async (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      const headers: Record<string, string> = {};
-      for (const name of ["authorization", "content-type", "content-encoding"]) if (req.headers[name]) headers[name] = String(req.headers[name]);
-      let answer: Response | undefined;
-      for (let i = 0; i < 2; i++) {
-        answer = await fetch(target, { method: "POST", headers, body: Buffer.concat(chunks) });
-        statuses.push(answer.status);
-        if (i === 0) await answer.arrayBuffer();
-      }
-      res.writeHead(answer!.status, { "content-type": answer!.headers.get("content-type") ?? "application/octet-stream" });
-      res.end(Buffer.from(await answer!.arrayBuffer()));
+  const forward = async (
+    req: import("node:http").IncomingMessage,
+    res: import("node:http").ServerResponse,
+  ) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const headers: Record<string, string> = {};
+    for (const name of ["authorization", "content-type", "content-encoding"])
+      if (req.headers[name]) headers[name] = String(req.headers[name]);
+    let answer: Response | undefined;
+    for (let i = 0; i < 2; i++) {
+      answer = await fetch(target, { method: "POST", headers, body: Buffer.concat(chunks) });
+      statuses.push(answer.status);
+      if (i === 0) await answer.arrayBuffer();
+    }
+    res.writeHead(answer!.status, {
+      "content-type": answer!.headers.get("content-type") ?? "application/octet-stream",
+    });
+    res.end(Buffer.from(await answer!.arrayBuffer()));
   };
   return listen(createServer((req, res) => void forward(req, res).catch(() => res.destroy())));
 }
 
-async function runApp(env: Record<string, string>): Promise<{ served: Record<string, number>; outgoingCalls: number; exportError: string | null }> {
-  const ran = await runProcess(process.execPath, ["--import", "tsx", APP], { env: { ...process.env, ...env } });
+async function runApp(
+  env: Record<string, string>,
+): Promise<{ served: Record<string, number>; outgoingCalls: number; exportError: string | null }> {
+  const ran = await runProcess(process.execPath, ["--import", "tsx", APP], {
+    env: { ...process.env, ...env },
+  });
   if (ran.code !== 0) throw new Error(`the instrumented app exited ${ran.code}: ${ran.stderr}`);
   return JSON.parse(ran.stdout.trim().split("\n").pop()!);
 }
@@ -73,7 +87,10 @@ describe("OpenTelemetry JS SDK -> OTLP/HTTP receiver (end to end, through Hostin
 
   for (const exporter of ["proto", "json"] as const) {
     it(`http/${exporter === "proto" ? "protobuf" : "json"}: one HTTP_REQUEST per request by route, outgoing calls as EXTERNAL_API, retries counted once`, async () => {
-      const { key, key_id } = (await admin.call("createIngestKey", { name: `otel-${exporter}` })) as { key: string; key_id: string };
+      const { key, key_id } = (await admin.call("createIngestKey", { name: `otel-${exporter}` })) as {
+        key: string;
+        key_id: string;
+      };
       const statuses: number[] = [];
       const proxy = await duplicatingProxy(receiverUrl, statuses);
       try {
@@ -85,11 +102,22 @@ describe("OpenTelemetry JS SDK -> OTLP/HTTP receiver (end to end, through Hostin
           OTEL_EXPORTER_OTLP_TRACES_HEADERS: `Authorization=Bearer%20${key}`,
         });
         assert.equal(exportError, null);
-        assert.ok(statuses.length >= 2 && statuses.every((s) => s === 200), `every delivery answered 200: ${statuses.join(",")}`);
+        assert.ok(
+          statuses.length >= 2 && statuses.every((s) => s === 200),
+          `every delivery answered 200: ${statuses.join(",")}`,
+        );
         const traces = await storedTracesOfKey(key_id);
-        assert.deepEqual(countOfType(traces, "HTTP_REQUEST"), served, "exactly one HTTP_REQUEST per request, named by route");
+        assert.deepEqual(
+          countOfType(traces, "HTTP_REQUEST"),
+          served,
+          "exactly one HTTP_REQUEST per request, named by route",
+        );
         const external = countOfType(traces, "EXTERNAL_API");
-        assert.deepEqual(external, { [`GET ${new URL(upstream.origin).hostname}`]: outgoingCalls }, "each outgoing call once, named by server.address");
+        assert.deepEqual(
+          external,
+          { [`GET ${new URL(upstream.origin).hostname}`]: outgoingCalls },
+          "each outgoing call once, named by server.address",
+        );
         const report = traces.find((t) => t.name === "GET /reports/:year")!;
         assert.equal(report.attributes.status_code, 500);
         assert.equal(report.attributes.service_name, "otel-express-fixture");
@@ -101,7 +129,10 @@ describe("OpenTelemetry JS SDK -> OTLP/HTTP receiver (end to end, through Hostin
   }
 
   it("a revoked key gets 401 and nothing is stored", async () => {
-    const { key, key_id } = (await admin.call("createIngestKey", { name: "otel-revoked" })) as { key: string; key_id: string };
+    const { key, key_id } = (await admin.call("createIngestKey", { name: "otel-revoked" })) as {
+      key: string;
+      key_id: string;
+    };
     await admin.call("revokeIngestKey", { key_id });
     const statuses: number[] = [];
     const proxy = await duplicatingProxy(receiverUrl, statuses);

@@ -32,7 +32,10 @@ async function storedTraces(): Promise<StoredTrace[]> {
 }
 
 /** Spans with known attributes, exported through a real OpenTelemetry exporter. */
-async function exportSpans(exporter: SpanExporter, spans: Array<{ name: string; kind: SpanKind; attributes: Attributes; error?: boolean }>): Promise<void> {
+async function exportSpans(
+  exporter: SpanExporter,
+  spans: Array<{ name: string; kind: SpanKind; attributes: Attributes; error?: boolean }>,
+): Promise<void> {
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ "service.name": "orders-api" }),
     spanProcessors: [new SimpleSpanProcessor(exporter)],
@@ -50,7 +53,12 @@ async function exportSpans(exporter: SpanExporter, spans: Array<{ name: string; 
 /** An ExportTraceServiceRequest in OTLP/JSON with one span per entry. */
 function jsonExport(spans: Array<Record<string, unknown>>): string {
   return JSON.stringify({
-    resourceSpans: [{ resource: { attributes: [{ key: "service.name", value: { stringValue: "billing" } }] }, scopeSpans: [{ spans }] }],
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: "service.name", value: { stringValue: "billing" } }] },
+        scopeSpans: [{ spans }],
+      },
+    ],
   });
 }
 
@@ -72,7 +80,12 @@ describe("OTLP/HTTP trace receiver (in process)", function () {
   let url: string;
   before(async () => {
     await ensureFirestore();
-    receiver = await serve(otlpTracesHandler({ authenticate: (k) => services().ingestKeys.authenticate(k), traces: () => services().traces }));
+    receiver = await serve(
+      otlpTracesHandler({
+        authenticate: (k) => services().ingestKeys.authenticate(k),
+        traces: () => services().traces,
+      }),
+    );
     url = `${receiver.origin}${OTLP_TRACES_PATH}`;
   });
   beforeEach(async () => {
@@ -82,16 +95,53 @@ describe("OTLP/HTTP trace receiver (in process)", function () {
   after(() => receiver.close());
 
   const post = (body: string | Buffer, headers: Record<string, string> = {}) =>
-    fetch(url, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers }, body: body as BodyInit });
+    fetch(url, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers },
+      body: body as BodyInit,
+    });
 
   const SPANS = [
-    { name: "GET /orders/:id", kind: SpanKind.SERVER, attributes: { "http.request.method": "GET", "http.route": "/orders/:id", "http.response.status_code": 200 } },
-    { name: "POST", kind: SpanKind.SERVER, attributes: { "http.method": "POST", "http.route": "/orders", "http.status_code": 500 }, error: true },
-    { name: "GET", kind: SpanKind.CLIENT, attributes: { "http.request.method": "GET", "server.address": "api.stripe.com", "url.full": "https://api.stripe.com/v1/charges" } },
-    { name: "GET", kind: SpanKind.CLIENT, attributes: { "http.method": "GET", "http.url": "http://inventory:8080/items?x=1" } },
-    { name: "SELECT orders", kind: SpanKind.CLIENT, attributes: { "db.system.name": "postgresql", "db.query.text": "SELECT * FROM orders" } },
+    {
+      name: "GET /orders/:id",
+      kind: SpanKind.SERVER,
+      attributes: {
+        "http.request.method": "GET",
+        "http.route": "/orders/:id",
+        "http.response.status_code": 200,
+      },
+    },
+    {
+      name: "POST",
+      kind: SpanKind.SERVER,
+      attributes: { "http.method": "POST", "http.route": "/orders", "http.status_code": 500 },
+      error: true,
+    },
+    {
+      name: "GET",
+      kind: SpanKind.CLIENT,
+      attributes: {
+        "http.request.method": "GET",
+        "server.address": "api.stripe.com",
+        "url.full": "https://api.stripe.com/v1/charges",
+      },
+    },
+    {
+      name: "GET",
+      kind: SpanKind.CLIENT,
+      attributes: { "http.method": "GET", "http.url": "http://inventory:8080/items?x=1" },
+    },
+    {
+      name: "SELECT orders",
+      kind: SpanKind.CLIENT,
+      attributes: { "db.system.name": "postgresql", "db.query.text": "SELECT * FROM orders" },
+    },
     { name: "find users", kind: SpanKind.CLIENT, attributes: { "db.system": "mongodb" } },
-    { name: "chat gpt-4o", kind: SpanKind.CLIENT, attributes: { "gen_ai.request.model": "gpt-4o", "gen_ai.usage.input_tokens": 12 } },
+    {
+      name: "chat gpt-4o",
+      kind: SpanKind.CLIENT,
+      attributes: { "gen_ai.request.model": "gpt-4o", "gen_ai.usage.input_tokens": 12 },
+    },
     { name: "render invoice", kind: SpanKind.INTERNAL, attributes: { "invoice.pages": 3, tags: ["a", "b"] } },
   ];
   const EXPECTED = [
@@ -108,12 +158,19 @@ describe("OTLP/HTTP trace receiver (in process)", function () {
   for (const [label, make] of [
     ["protobuf", () => new ProtoExporter({ url, headers: { Authorization: `Bearer ${key}` } })],
     ["JSON", () => new JsonExporter({ url, headers: { Authorization: `Bearer ${key}` } })],
-    ["gzip protobuf", () => new ProtoExporter({ url, headers: { Authorization: `Bearer ${key}` }, compression: "gzip" as never })],
+    [
+      "gzip protobuf",
+      () =>
+        new ProtoExporter({ url, headers: { Authorization: `Bearer ${key}` }, compression: "gzip" as never }),
+    ],
   ] as const) {
     it(`maps each span exported as ${label} to one trace, typed and named by the semantic conventions`, async () => {
       await exportSpans(make(), SPANS);
       const traces = await storedTraces();
-      assert.deepEqual(traces.map((t) => [t.name, t.trace_type]), EXPECTED);
+      assert.deepEqual(
+        traces.map((t) => [t.name, t.trace_type]),
+        EXPECTED,
+      );
       const byName = new Map(traces.map((t) => [t.name, t]));
       const get = byName.get("GET /orders/:id")!;
       assert.equal(get.attributes.method, "GET");
@@ -146,12 +203,22 @@ describe("OTLP/HTTP trace receiver (in process)", function () {
   });
 
   it("counts rejected spans in partial_success and stores the rest", async () => {
-    const res = await post(jsonExport([span(1), span(2, { endTimeUnixNano: "1" }), span(3, { startTimeUnixNano: "not-a-time" }), span(4, { name: "" })]));
+    const res = await post(
+      jsonExport([
+        span(1),
+        span(2, { endTimeUnixNano: "1" }),
+        span(3, { startTimeUnixNano: "not-a-time" }),
+        span(4, { name: "" }),
+      ]),
+    );
     assert.equal(res.status, 200);
     const answer = decodeResponse("json", Buffer.from(await res.arrayBuffer()));
     assert.equal(answer.rejectedSpans, 3);
     assert.match(answer.errorMessage, /ends before it starts/);
-    assert.deepEqual((await storedTraces()).map((t) => t.name), ["job-1"]);
+    assert.deepEqual(
+      (await storedTraces()).map((t) => t.name),
+      ["job-1"],
+    );
   });
 
   it("answers an export with nothing rejected with an empty ExportTraceServiceResponse", async () => {
@@ -162,7 +229,11 @@ describe("OTLP/HTTP trace receiver (in process)", function () {
 
   it("answers 400 for an undecodable body, 415 for another type, 405 for GET, and stores nothing", async () => {
     assert.equal((await post("{not json")).status, 400);
-    assert.equal((await post(Buffer.from([0xff, 0xff, 0xff, 0x0f]), { "content-type": "application/x-protobuf" })).status, 400);
+    assert.equal(
+      (await post(Buffer.from([0xff, 0xff, 0xff, 0x0f]), { "content-type": "application/x-protobuf" }))
+        .status,
+      400,
+    );
     assert.equal((await post("x", { "content-encoding": "gzip" })).status, 400);
     assert.equal((await post(JSON.stringify({ resourceSpans: "nope" }))).status, 400);
     assert.equal((await post("a=b", { "content-type": "application/x-www-form-urlencoded" })).status, 415);
@@ -177,7 +248,10 @@ describe("OTLP/HTTP trace receiver (in process)", function () {
 
   it("answers 401 without a key, with an ID token, or with a revoked key, and stores nothing", async () => {
     const body = jsonExport([span(1)]);
-    assert.equal((await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body })).status, 401);
+    assert.equal(
+      (await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body })).status,
+      401,
+    );
     assert.equal((await post(body, { authorization: "Bearer a.b.c" })).status, 401);
     const keyId = key.split("_")[1]!;
     await services().ingestKeys.revoke({ key_id: keyId });
@@ -187,7 +261,12 @@ describe("OTLP/HTTP trace receiver (in process)", function () {
 
   it("answers 429 with Retry-After over quota and 503 with Retry-After when Firestore is busy", async () => {
     const refusing = (error: unknown) =>
-      serve(otlpTracesHandler({ authenticate: (k) => services().ingestKeys.authenticate(k), traces: () => ({ recordTraces: () => Promise.reject(error) }) }));
+      serve(
+        otlpTracesHandler({
+          authenticate: (k) => services().ingestKeys.authenticate(k),
+          traces: () => ({ recordTraces: () => Promise.reject(error) }),
+        }),
+      );
     for (const [error, status, retryAfter] of [
       [quotaExceeded("principal_minute", 17), 429, "17"],
       [Object.assign(new Error("contention"), { code: 10 }), 503, "1"],
@@ -208,10 +287,16 @@ describe("OTLP/HTTP trace receiver (in process)", function () {
   });
 
   it("splits an export of more than 500 spans into batches, all stored", async () => {
-    const spans = Array.from({ length: 1_200 }, (_, i) => span(i % 100, { name: `bulk-${i % 7}`, spanId: i.toString(16).padStart(16, "0") }));
+    const spans = Array.from({ length: 1_200 }, (_, i) =>
+      span(i % 100, { name: `bulk-${i % 7}`, spanId: i.toString(16).padStart(16, "0") }),
+    );
     const res = await post(jsonExport(spans));
     assert.equal(res.status, 200, await res.clone().text());
     assert.equal((await storedTraces()).length, 1_200);
-    assert.equal((await adminDb().collection(COLLECTIONS.traceBatches).get()).docs.filter((d) => d.data().chunk === 0).length, 3);
+    assert.equal(
+      (await adminDb().collection(COLLECTIONS.traceBatches).get()).docs.filter((d) => d.data().chunk === 0)
+        .length,
+      3,
+    );
   });
 });

@@ -10,7 +10,13 @@ describe("relay: backoff", () => {
   });
 
   it("defaults to 250 ms doubling to 5 s", () => {
-    assert.equal(backoffDelay(1, {}, () => 1), 250);
-    assert.equal(backoffDelay(20, {}, () => 1), 5_000);
+    assert.equal(
+      backoffDelay(1, {}, () => 1),
+      250,
+    );
+    assert.equal(
+      backoffDelay(20, {}, () => 1),
+      5_000,
+    );
   });
 });

@@ -64,7 +64,8 @@ const richFields: Document["fields"] = {
 function asDelivered(change: DocumentChange, t: FirestoreTrigger): Record<string, unknown> {
   const { headers, body } = firestoreCloudEvent(change, t, "us-central1");
   const event: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(headers)) if (name.startsWith("ce-")) event[name.slice(3)] = value;
+  for (const [name, value] of Object.entries(headers))
+    if (name.startsWith("ce-")) event[name.slice(3)] = value;
   event.data = Buffer.from(body.toString("utf8"), "base64");
   return event;
 }
@@ -94,14 +95,22 @@ describe("relay: the CloudEvent firebase-functions decodes", () => {
 
   it("a create reaches onDocumentCreated with params, data, times and the event attributes", async () => {
     const t = trigger("created", "created", "items/{itemId}");
-    const c: DocumentChange = { name: fullName("items/a1"), before: null, after: doc("items/a1", richFields), commitTime: { seconds: "1700000100", nanos: 5_000 } };
+    const c: DocumentChange = {
+      name: fullName("items/a1"),
+      before: null,
+      after: doc("items/a1", richFields),
+      commitTime: { seconds: "1700000100", nanos: 5_000 },
+    };
     const event = await deliverTo(onDocumentCreated("items/{itemId}", keep), asDelivered(c, t));
     assert.equal(event.id, eventId(c.name, c.commitTime, t.eventType));
     assert.equal(event.type, "google.cloud.firestore.document.v1.created");
     assert.equal(event.source, `//firestore.googleapis.com/projects/${PROJECT}/databases/(default)`);
     assert.equal(event.subject, "documents/items/a1");
     assert.equal(event.time, "2023-11-14T22:15:00.000005Z");
-    assert.deepEqual([event.project, event.database, event.namespace, event.document, event.location], [PROJECT, "(default)", "(default)", "items/a1", "us-central1"]);
+    assert.deepEqual(
+      [event.project, event.database, event.namespace, event.document, event.location],
+      [PROJECT, "(default)", "(default)", "items/a1", "us-central1"],
+    );
     assert.deepEqual(event.params, { itemId: "a1" });
     const snap = event.data!;
     assert.equal(snap.ref.path, "items/a1");
@@ -138,11 +147,20 @@ describe("relay: the CloudEvent firebase-functions decodes", () => {
   });
 
   it("a delete reaches onDocumentDeleted with the deleted data, and onDocumentWritten with no after", async () => {
-    const c: DocumentChange = { name: fullName("items/a1"), before: doc("items/a1", { n: { integerValue: "3" } }), after: null, commitTime: { seconds: "1700000300", nanos: 0 } };
-    const deleted = await deliverTo(onDocumentDeleted("items/{itemId}", keep), asDelivered(c, trigger("deleted", "deleted", "items/{itemId}")),
+    const c: DocumentChange = {
+      name: fullName("items/a1"),
+      before: doc("items/a1", { n: { integerValue: "3" } }),
+      after: null,
+      commitTime: { seconds: "1700000300", nanos: 0 },
+    };
+    const deleted = await deliverTo(
+      onDocumentDeleted("items/{itemId}", keep),
+      asDelivered(c, trigger("deleted", "deleted", "items/{itemId}")),
     );
     assert.deepEqual(deleted.data!.data(), { n: 3 });
-    const written = await deliverTo(onDocumentWritten("items/{itemId}", keep), asDelivered(c, trigger("written", "written", "items/{itemId}")),
+    const written = await deliverTo(
+      onDocumentWritten("items/{itemId}", keep),
+      asDelivered(c, trigger("written", "written", "items/{itemId}")),
     );
     assert.equal(written.type, "google.cloud.firestore.document.v1.written");
     assert.deepEqual(written.data!.before.data(), { n: 3 });
@@ -151,8 +169,15 @@ describe("relay: the CloudEvent firebase-functions decodes", () => {
   });
 
   it("withAuthContext triggers get an auth type (unknown: the local server knows no principals)", async () => {
-    const c: DocumentChange = { name: fullName("items/a1"), before: null, after: doc("items/a1", {}), commitTime: { seconds: "1", nanos: 0 } };
-    const event = await deliverTo(onDocumentCreatedWithAuthContext("items/{itemId}", keep), asDelivered(c, trigger("createdAuth", "created.withAuthContext", "items/{itemId}")),
+    const c: DocumentChange = {
+      name: fullName("items/a1"),
+      before: null,
+      after: doc("items/a1", {}),
+      commitTime: { seconds: "1", nanos: 0 },
+    };
+    const event = await deliverTo(
+      onDocumentCreatedWithAuthContext("items/{itemId}", keep),
+      asDelivered(c, trigger("createdAuth", "created.withAuthContext", "items/{itemId}")),
     );
     assert.equal(event.type, "google.cloud.firestore.document.v1.created.withAuthContext");
     assert.equal(event.authType, "unknown");
@@ -160,7 +185,12 @@ describe("relay: the CloudEvent firebase-functions decodes", () => {
 
   it("document ids outside printable ASCII survive the headers (percent-encoded, decoded by firebase-functions)", async () => {
     const id = 'a b%2F"ü✓';
-    const c: DocumentChange = { name: fullName(`items/${id}`), before: null, after: doc(`items/${id}`, {}), commitTime: { seconds: "1", nanos: 0 } };
+    const c: DocumentChange = {
+      name: fullName(`items/${id}`),
+      before: null,
+      after: doc(`items/${id}`, {}),
+      commitTime: { seconds: "1", nanos: 0 },
+    };
     const raw = asDelivered(c, trigger("created", "created", "items/{itemId}"));
     assert.match(String(raw.document), /^[\x21-\x7e]+$/);
     const event = await deliverTo(onDocumentCreated("items/{itemId}", keep), raw);
@@ -171,12 +201,23 @@ describe("relay: the CloudEvent firebase-functions decodes", () => {
 
 describe("relay: event data and attributes", () => {
   it("the body decodes with firebase-functions' protos to the documents, with an update mask on updates", () => {
-    const before = doc("items/a", { a: { integerValue: "1" }, m: { mapValue: { fields: { x: { stringValue: "1" }, y: { stringValue: "same" } } } }, gone: { booleanValue: true } });
-    const after = doc("items/a", { a: { integerValue: "2" }, m: { mapValue: { fields: { x: { stringValue: "2" }, y: { stringValue: "same" } } } }, "new field": { nullValue: "NULL_VALUE" } });
+    const before = doc("items/a", {
+      a: { integerValue: "1" },
+      m: { mapValue: { fields: { x: { stringValue: "1" }, y: { stringValue: "same" } } } },
+      gone: { booleanValue: true },
+    });
+    const after = doc("items/a", {
+      a: { integerValue: "2" },
+      m: { mapValue: { fields: { x: { stringValue: "2" }, y: { stringValue: "same" } } } },
+      "new field": { nullValue: "NULL_VALUE" },
+    });
     const c: DocumentChange = { name: before.name, before, after, commitTime: { seconds: "5", nanos: 0 } };
     const { body } = firestoreCloudEvent(c, trigger("w", "written", "items/{id}"), "us-central1");
     const type = documentEventDataType();
-    const decoded = type.toObject(type.decode(Buffer.from(body.toString(), "base64")), { longs: String, enums: String });
+    const decoded = type.toObject(type.decode(Buffer.from(body.toString(), "base64")), {
+      longs: String,
+      enums: String,
+    });
     assert.deepEqual(decoded.updateMask, { fieldPaths: ["a", "gone", "m.x", "`new field`"] });
     assert.deepEqual((decoded.value as Document).fields.a, { integerValue: "2" });
     assert.deepEqual((decoded.oldValue as Document).fields.gone, { booleanValue: true });
@@ -191,15 +232,27 @@ describe("relay: event data and attributes", () => {
       const { body } = firestoreCloudEvent(c, trigger("w", "written", "items/{id}"), "us-central1");
       return type.toObject(type.decode(Buffer.from(body.toString(), "base64")));
     };
-    assert.deepEqual(Object.keys(decode({ name: d.name, before: null, after: d, commitTime: { seconds: "1" } })), ["value"]);
-    assert.deepEqual(Object.keys(decode({ name: d.name, before: d, after: null, commitTime: { seconds: "1" } })), ["oldValue"]);
+    assert.deepEqual(
+      Object.keys(decode({ name: d.name, before: null, after: d, commitTime: { seconds: "1" } })),
+      ["value"],
+    );
+    assert.deepEqual(
+      Object.keys(decode({ name: d.name, before: d, after: null, commitTime: { seconds: "1" } })),
+      ["oldValue"],
+    );
   });
 
   it("changed field paths descend into maps and quote non-identifier segments", () => {
     assert.deepEqual(
       changedFieldPaths(
-        { a: { mapValue: { fields: { b: { integerValue: "1" }, "c-d": { integerValue: "1" } } } }, e: { integerValue: "1" } },
-        { a: { mapValue: { fields: { b: { integerValue: "1" }, "c-d": { integerValue: "2" } } } }, e: { mapValue: { fields: {} } } },
+        {
+          a: { mapValue: { fields: { b: { integerValue: "1" }, "c-d": { integerValue: "1" } } } },
+          e: { integerValue: "1" },
+        },
+        {
+          a: { mapValue: { fields: { b: { integerValue: "1" }, "c-d": { integerValue: "2" } } } },
+          e: { mapValue: { fields: {} } },
+        },
       ),
       ["a.`c-d`", "e"],
     );
@@ -207,9 +260,18 @@ describe("relay: event data and attributes", () => {
 
   it("the event id is stable for a change and event type, and differs otherwise", () => {
     const ts = { seconds: "10", nanos: 1000 };
-    assert.equal(eventId("projects/p/databases/(default)/documents/a/b", ts, "t1"), eventId("projects/p/databases/(default)/documents/a/b", { ...ts }, "t1"));
-    assert.notEqual(eventId("projects/p/databases/(default)/documents/a/b", ts, "t1"), eventId("projects/p/databases/(default)/documents/a/b", ts, "t2"));
-    assert.notEqual(eventId("projects/p/databases/(default)/documents/a/b", ts, "t1"), eventId("projects/p/databases/(default)/documents/a/b", { seconds: "10", nanos: 2000 }, "t1"));
+    assert.equal(
+      eventId("projects/p/databases/(default)/documents/a/b", ts, "t1"),
+      eventId("projects/p/databases/(default)/documents/a/b", { ...ts }, "t1"),
+    );
+    assert.notEqual(
+      eventId("projects/p/databases/(default)/documents/a/b", ts, "t1"),
+      eventId("projects/p/databases/(default)/documents/a/b", ts, "t2"),
+    );
+    assert.notEqual(
+      eventId("projects/p/databases/(default)/documents/a/b", ts, "t1"),
+      eventId("projects/p/databases/(default)/documents/a/b", { seconds: "10", nanos: 2000 }, "t1"),
+    );
     assert.match(eventId("x", ts, "t"), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 

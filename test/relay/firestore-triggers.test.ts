@@ -1,9 +1,19 @@
 import assert from "node:assert/strict";
 import type { Document, DocumentChange } from "@aideon-perf/local-firestore";
 import { changeKind, firestoreTriggers, triggersFor } from "../../dev/stack/relay/firestore-triggers";
-import { definitionsFromBackends, triggerKeysFromListing, type FunctionDefinition } from "../../dev/stack/relay/function-definitions";
+import {
+  definitionsFromBackends,
+  triggerKeysFromListing,
+  type FunctionDefinition,
+} from "../../dev/stack/relay/function-definitions";
 
-const firestoreDef = (name: string, type: string, document: string, exact = false, database = "(default)"): FunctionDefinition => {
+const firestoreDef = (
+  name: string,
+  type: string,
+  document: string,
+  exact = false,
+  database = "(default)",
+): FunctionDefinition => {
   const eventFilters: Record<string, string> = { database, namespace: "(default)" };
   const eventFilterPathPatterns: Record<string, string> = {};
   (exact ? eventFilters : eventFilterPathPatterns).document = document;
@@ -13,7 +23,11 @@ const firestoreDef = (name: string, type: string, document: string, exact = fals
     name,
     id: `us-central1-${name}`,
     timeoutSeconds: 60,
-    eventTrigger: { eventType: `google.cloud.firestore.document.v1.${type}`, eventFilters, eventFilterPathPatterns },
+    eventTrigger: {
+      eventType: `google.cloud.firestore.document.v1.${type}`,
+      eventFilters,
+      eventFilterPathPatterns,
+    },
   };
 };
 
@@ -31,7 +45,13 @@ const backends = {
         firestoreDef("onCreateAuth", "created.withAuthContext", "items/{itemId}"),
         firestoreDef("exact", "written", "config/main", true),
         firestoreDef("otherDb", "written", "items/{itemId}", false, "analytics"),
-        { name: "callable", id: "us-central1-callable", region: "us-central1", entryPoint: "callable", httpsTrigger: {} },
+        {
+          name: "callable",
+          id: "us-central1-callable",
+          region: "us-central1",
+          entryPoint: "callable",
+          httpsTrigger: {},
+        },
         {
           name: "tick",
           id: "us-central1-tick",
@@ -51,13 +71,21 @@ const doc = (path: string, fields: Document["fields"]): Document => ({
   createTime: { seconds: "1", nanos: 0 },
   updateTime: { seconds: "2", nanos: 0 },
 });
-const change = (path: string, before: Document["fields"] | null, after: Document["fields"] | null, database = "(default)"): DocumentChange => ({
+const change = (
+  path: string,
+  before: Document["fields"] | null,
+  after: Document["fields"] | null,
+  database = "(default)",
+): DocumentChange => ({
   name: `projects/p/databases/${database}/documents/${path}`,
   before: before && doc(path, before),
   after: after && doc(path, after),
   commitTime: { seconds: "2", nanos: 5000 },
 });
-const names = (c: DocumentChange) => triggersFor(c, firestoreTriggers(definitionsFromBackends(backends))).map((t) => t.name).sort();
+const names = (c: DocumentChange) =>
+  triggersFor(c, firestoreTriggers(definitionsFromBackends(backends)))
+    .map((t) => t.name)
+    .sort();
 
 describe("relay: which triggers a change reaches", () => {
   it("reads only the Firestore triggers from the emulator's definitions", () => {
@@ -77,12 +105,21 @@ describe("relay: which triggers a change reaches", () => {
   });
 
   it("a create reaches created and written triggers", () => {
-    assert.deepEqual(names(change("items/a", null, { n: { integerValue: "1" } })), ["onCreate", "onCreateAuth", "onWrite"]);
+    assert.deepEqual(names(change("items/a", null, { n: { integerValue: "1" } })), [
+      "onCreate",
+      "onCreateAuth",
+      "onWrite",
+    ]);
   });
 
   it("an update reaches updated and written triggers, through nested patterns", () => {
-    assert.deepEqual(names(change("items/a", { n: { integerValue: "1" } }, { n: { integerValue: "2" } })), ["onWrite"]);
-    assert.deepEqual(names(change("users/u/posts/p", { n: { integerValue: "1" } }, { n: { integerValue: "2" } })), ["onUpdate"]);
+    assert.deepEqual(names(change("items/a", { n: { integerValue: "1" } }, { n: { integerValue: "2" } })), [
+      "onWrite",
+    ]);
+    assert.deepEqual(
+      names(change("users/u/posts/p", { n: { integerValue: "1" } }, { n: { integerValue: "2" } })),
+      ["onUpdate"],
+    );
   });
 
   it("a delete reaches deleted and written triggers", () => {
@@ -107,8 +144,15 @@ describe("relay: trigger keys", () => {
 
   it("lists each function once though /backends repeats earlier generations' records", () => {
     const [backend] = backends.backends;
-    const repeated = { backends: [{ ...backend, functionTriggers: [...backend!.functionTriggers, ...backend!.functionTriggers] }] };
-    assert.deepEqual(definitionsFromBackends(repeated).map((d) => d.id), definitions.map((d) => d.id));
+    const repeated = {
+      backends: [
+        { ...backend, functionTriggers: [...backend!.functionTriggers, ...backend!.functionTriggers] },
+      ],
+    };
+    assert.deepEqual(
+      definitionsFromBackends(repeated).map((d) => d.id),
+      definitions.map((d) => d.id),
+    );
   });
 
   it("takes each function's highest listed generation", () => {

@@ -32,11 +32,17 @@ describe("relay and schedules end to end (fixture functions in their own Functio
   const relayLog: string[] = [];
 
   /** The fixture's records for one function and document, in the order they were written. */
-  const recordsOf = (fn: string, document?: string) => recorder.records.filter((r) => r.fn === fn && (document === undefined || r.document === document));
+  const recordsOf = (fn: string, document?: string) =>
+    recorder.records.filter((r) => r.fn === fn && (document === undefined || r.document === document));
   /** The last change the test made to a document (its commit time makes the expected event id). */
-  const lastChange = (path: string): DocumentChange => [...recorder.changes].reverse().find((c) => c.name === fullName(path))!;
+  const lastChange = (path: string): DocumentChange =>
+    [...recorder.changes].reverse().find((c) => c.name === fullName(path))!;
   /** Every relay_log record about one document. */
-  const recordsFor = (document: string) => recorder.records.filter((r) => r.document === document).map((r) => r.fn).sort();
+  const recordsFor = (document: string) =>
+    recorder.records
+      .filter((r) => r.document === document)
+      .map((r) => r.fn)
+      .sort();
 
   before(async function () {
     this.timeout(120_000);
@@ -110,19 +116,37 @@ describe("relay and schedules end to end (fixture functions in their own Functio
       await relay.settled();
       assert.deepEqual(recordsFor("items/i1"), ["itemCreated", "itemWritten", "itemWritten"]);
       const updated = recordsOf("itemWritten", "items/i1")[1]!;
-      assert.deepEqual([updated.before, updated.after], [{ n: 1, label: "one" }, { n: 2, label: "one" }]);
+      assert.deepEqual(
+        [updated.before, updated.after],
+        [
+          { n: 1, label: "one" },
+          { n: 2, label: "one" },
+        ],
+      );
       assert.deepEqual(recordsFor("users/u1/posts/p1"), ["nestedUpdated"], "the create is no update");
       const nested = recordsOf("nestedUpdated")[0]!;
       assert.deepEqual(nested.params, { userId: "u1", rest: "posts/p1" });
-      assert.deepEqual([nested.type, nested.before, nested.after], [`${TYPE}updated`, { title: "draft" }, { title: "final" }]);
+      assert.deepEqual(
+        [nested.type, nested.before, nested.after],
+        [`${TYPE}updated`, { title: "draft" }, { title: "final" }],
+      );
     });
 
     it("a delete reaches the deleted and written triggers", async () => {
       await db.doc("items/i1").delete();
       await relay.settled();
-      assert.deepEqual(recordsFor("items/i1"), ["itemCreated", "itemDeleted", "itemWritten", "itemWritten", "itemWritten"]);
+      assert.deepEqual(recordsFor("items/i1"), [
+        "itemCreated",
+        "itemDeleted",
+        "itemWritten",
+        "itemWritten",
+        "itemWritten",
+      ]);
       const deleted = recordsOf("itemDeleted", "items/i1")[0]!;
-      assert.deepEqual([deleted.type, deleted.before, deleted.params], [`${TYPE}deleted`, { n: 2, label: "one" }, { itemId: "i1" }]);
+      assert.deepEqual(
+        [deleted.type, deleted.before, deleted.params],
+        [`${TYPE}deleted`, { n: 2, label: "one" }, { itemId: "i1" }],
+      );
       const written = recordsOf("itemWritten", "items/i1")[2]!;
       assert.deepEqual([written.before, written.after], [{ n: 2, label: "one" }, null]);
     });
@@ -131,7 +155,10 @@ describe("relay and schedules end to end (fixture functions in their own Functio
       await db.doc("audited/a1").set({ ok: true });
       await relay.settled();
       const [record] = recordsOf("auditedCreated", "audited/a1");
-      assert.deepEqual([record?.type, record?.authType, record?.after], [`${TYPE}created.withAuthContext`, "unknown", { ok: true }]);
+      assert.deepEqual(
+        [record?.type, record?.authType, record?.after],
+        [`${TYPE}created.withAuthContext`, "unknown", { ok: true }],
+      );
     });
 
     it("a write that changes nothing fires nothing", async () => {
@@ -160,7 +187,10 @@ describe("relay and schedules end to end (fixture functions in their own Functio
       await relay.settled();
       assert.equal(relay.stats().failed, failed + 1);
       assert.equal(relayLog.length, 1);
-      assert.match(relayLog[0]!, /^trigger relay: exploding \(google\.cloud\.firestore\.document\.v1\.created\) for explode\/e1 failed: HTTP 500/);
+      assert.match(
+        relayLog[0]!,
+        /^trigger relay: exploding \(google\.cloud\.firestore\.document\.v1\.created\) for explode\/e1 failed: HTTP 500/,
+      );
     });
 
     it("a redelivery after a dropped connection carries the same event id", async () => {
@@ -197,7 +227,8 @@ describe("relay and schedules end to end (fixture functions in their own Functio
     });
 
     it("follows the emulator's trigger generations (hub disable / enable of background triggers)", async () => {
-      const hub = (action: string) => fetch(`${emulator!.hubOrigin}/functions/${action}BackgroundTriggers`, { method: "PUT" });
+      const hub = (action: string) =>
+        fetch(`${emulator!.hubOrigin}/functions/${action}BackgroundTriggers`, { method: "PUT" });
       assert.equal((await hub("disable")).status, 200);
       const { skipped } = relay.stats();
       await db.doc("items/off").set({ w: 1 });
@@ -227,7 +258,13 @@ describe("relay and schedules end to end (fixture functions in their own Functio
     let ticker: ScheduleTicker;
 
     before(async () => {
-      ticker = await startScheduleTicker({ functionsOrigin: emulator!.origin, projectId: FIXTURE_PROJECT, host: "127.0.0.1", port: 0, clock });
+      ticker = await startScheduleTicker({
+        functionsOrigin: emulator!.origin,
+        projectId: FIXTURE_PROJECT,
+        host: "127.0.0.1",
+        port: 0,
+        clock,
+      });
     });
     after(() => ticker?.close());
 
@@ -240,13 +277,16 @@ describe("relay and schedules end to end (fixture functions in their own Functio
     it("lists the scheduled functions with their next run", async () => {
       const [tick, ...others] = await listing();
       assert.deepEqual(others, []);
-      assert.deepEqual({ ...tick, nextRun: typeof tick!.nextRun }, {
-        name: "tick",
-        id: "us-central1-tick",
-        schedule: "every 1 minutes",
-        timeZone: "UTC",
-        nextRun: "string",
-      });
+      assert.deepEqual(
+        { ...tick, nextRun: typeof tick!.nextRun },
+        {
+          name: "tick",
+          id: "us-central1-tick",
+          schedule: "every 1 minutes",
+          timeZone: "UTC",
+          nextRun: "string",
+        },
+      );
     });
 
     it("runs one on demand and answers when it has finished", async () => {
@@ -265,9 +305,14 @@ describe("relay and schedules end to end (fixture functions in their own Functio
     it("runs it on its schedule, at the announced time, intervals counted from the end of a run", async () => {
       const first = String((await listing())[0]!.nextRun);
       await recorder.until((records) => records.some((r) => r.fn === "tick" && r.scheduleTime === first));
-      await recorder.until((records) => records.some((r) => r.fn === "tick" && String(r.scheduleTime) > first));
+      await recorder.until((records) =>
+        records.some((r) => r.fn === "tick" && String(r.scheduleTime) > first),
+      );
       const next = recorder.records.find((r) => r.fn === "tick" && String(r.scheduleTime) > first)!;
-      assert.ok(Date.parse(String(next.scheduleTime)) - Date.parse(first) >= 60_000, `${first} then ${String(next.scheduleTime)}`);
+      assert.ok(
+        Date.parse(String(next.scheduleTime)) - Date.parse(first) >= 60_000,
+        `${first} then ${String(next.scheduleTime)}`,
+      );
     });
   });
 });

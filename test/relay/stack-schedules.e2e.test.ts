@@ -13,8 +13,11 @@ describe("the stack's schedule control endpoint (AIDEON_SCHEDULES_URL)", () => {
     }
     const res = await fetch(`${url}/schedules`);
     assert.equal(res.status, 200);
-    const { schedules } = (await res.json()) as { schedules: Array<{ name: string; nextRun: string | null; error?: string }> };
+    const { schedules } = (await res.json()) as {
+      schedules: Array<{ name: string; nextRun: string | null; error?: string }>;
+    };
     assert.ok(Array.isArray(schedules));
-    for (const s of schedules) assert.ok(s.nextRun !== null || s.error, `${s.name} has neither a next run nor a reason`);
+    for (const s of schedules)
+      assert.ok(s.nextRun !== null || s.error, `${s.name} has neither a next run nor a reason`);
   });
 });

@@ -90,7 +90,10 @@ describe("schedules: ticker", () => {
     const ticker = startTicker(clock, async (f) => void fired.push(f.id));
     ticker.update([fn("a", "*/5 * * * *"), fn("b", "*/5 * * * *")]);
     await advanceTo(T0);
-    ticker.update([fn("a", "*/2 * * * *"), fn("c", "* * * * *", { schedule: undefined, error: "unreadable" })]);
+    ticker.update([
+      fn("a", "*/2 * * * *"),
+      fn("c", "* * * * *", { schedule: undefined, error: "unreadable" }),
+    ]);
     await advanceTo(T0);
     assert.equal(iso(ticker.nextRun("a")!), "2026-01-01T00:02:00.000Z");
     assert.equal(ticker.nextRun("b"), null);

@@ -23,7 +23,10 @@ describe("App Check and instance limits", function () {
   });
 
   it("caps every function at FUNCTIONS_MAX_INSTANCES instances", () => {
-    const endpoints = Object.entries(fns).map(([name, fn]) => [name, (fn as { __endpoint?: { maxInstances?: unknown } }).__endpoint?.maxInstances] as const);
+    const endpoints = Object.entries(fns).map(
+      ([name, fn]) =>
+        [name, (fn as { __endpoint?: { maxInstances?: unknown } }).__endpoint?.maxInstances] as const,
+    );
     assert.ok(endpoints.length > 20);
     for (const [name, max] of endpoints) assert.equal(max, FUNCTIONS_MAX_INSTANCES, name);
   });
@@ -44,12 +47,18 @@ describe("App Check and instance limits", function () {
     beforeEach(clearFirestore);
     after(() => api.close());
 
-    const get = (headers: Record<string, string>) => fetch(`${api.origin}/api/v1/performance/stats`, { headers: { authorization: `Bearer ${tokens.admin}`, ...headers } });
+    const get = (headers: Record<string, string>) =>
+      fetch(`${api.origin}/api/v1/performance/stats`, {
+        headers: { authorization: `Bearer ${tokens.admin}`, ...headers },
+      });
 
     it("answers 401 without an App Check token or with a bad one, and serves a valid one", async () => {
       const missing = await get({});
       assert.equal(missing.status, 401);
-      assert.match(((await missing.json()) as { error: { message: string } }).error.message, /X-Firebase-AppCheck/);
+      assert.match(
+        ((await missing.json()) as { error: { message: string } }).error.message,
+        /X-Firebase-AppCheck/,
+      );
       assert.equal((await get({ "x-firebase-appcheck": "forged" })).status, 401);
       assert.equal((await get({ "x-firebase-appcheck": "valid-app-check-token" })).status, 200);
     });

@@ -1,7 +1,12 @@
 /** Benchmarks: the pure kernels and the timing shell with a fake clock, then each benchmark briefly for real. */
 import assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";
-import { benchmarkRequestSchema, benchmarkResultSchema, parseRequest, ValidationError } from "@aideon-perf/core";
+import {
+  benchmarkRequestSchema,
+  benchmarkResultSchema,
+  parseRequest,
+  ValidationError,
+} from "@aideon-perf/core";
 import { runBenchmark } from "../../functions/src/rest/benchmark";
 import { arithmeticLoop, cpuBenchmark } from "../../functions/src/rest/benchmark/cpu";
 import { allocateAndTouch, memoryBenchmark } from "../../functions/src/rest/benchmark/memory";
@@ -10,8 +15,14 @@ import { perSecond, runFor } from "../../functions/src/rest/benchmark/timed-loop
 
 describe("rest: benchmark", () => {
   it("validates the request: cpu | memory | firestore, 0 < duration <= 10 s, default 1 s", () => {
-    assert.deepEqual(parseRequest(benchmarkRequestSchema, { test_type: "cpu", duration: 2.0 }), { test_type: "cpu", duration: 2 });
-    assert.deepEqual(parseRequest(benchmarkRequestSchema, { test_type: "memory" }), { test_type: "memory", duration: 1 });
+    assert.deepEqual(parseRequest(benchmarkRequestSchema, { test_type: "cpu", duration: 2.0 }), {
+      test_type: "cpu",
+      duration: 2,
+    });
+    assert.deepEqual(parseRequest(benchmarkRequestSchema, { test_type: "memory" }), {
+      test_type: "memory",
+      duration: 1,
+    });
     for (const [body, field] of [
       [{ test_type: "gpu", duration: 1 }, "test_type"],
       [{ duration: 1 }, "test_type"],
@@ -20,7 +31,11 @@ describe("rest: benchmark", () => {
       [{ test_type: "cpu", duration: "2" }, "duration"],
       [{ test_type: "cpu", duration: 1, extra: 1 }, "extra"],
     ] as const) {
-      assert.throws(() => parseRequest(benchmarkRequestSchema, body), (e: ValidationError) => e.field === field, JSON.stringify(body));
+      assert.throws(
+        () => parseRequest(benchmarkRequestSchema, body),
+        (e: ValidationError) => e.field === field,
+        JSON.stringify(body),
+      );
     }
   });
 
@@ -50,7 +65,11 @@ describe("rest: benchmark", () => {
     let clock = 0;
     const run = await cpuBenchmark(0.05, () => (clock += 10), 1000);
     assert.equal(run.result, run.details.iterations);
-    assert.equal(run.state, arithmeticLoop(run.result, 1), "the loop ran exactly as many iterations as reported");
+    assert.equal(
+      run.state,
+      arithmeticLoop(run.result, 1),
+      "the loop ran exactly as many iterations as reported",
+    );
   });
 
   it("the memory kernel writes every byte it allocates", async () => {
@@ -75,12 +94,18 @@ describe("rest: benchmark", () => {
   it("cpu and memory answer in the source's shape, taking at least the requested time", async () => {
     for (const test_type of ["cpu", "memory"] as const) {
       const started = performance.now();
-      const result = await runBenchmark({ test_type, duration: 0.2 }, { db: () => assert.fail("no Firestore"), newId: () => "x" });
+      const result = await runBenchmark(
+        { test_type, duration: 0.2 },
+        { db: () => assert.fail("no Firestore"), newId: () => "x" },
+      );
       const tookMs = performance.now() - started;
       benchmarkResultSchema.parse(result);
       assert.equal(result.test_type, test_type);
       assert.equal(result.requested_duration, 0.2);
-      assert.ok(result.actual_duration >= 0.2 && result.actual_duration * 1000 <= tookMs + 1, `${result.actual_duration}`);
+      assert.ok(
+        result.actual_duration >= 0.2 && result.actual_duration * 1000 <= tookMs + 1,
+        `${result.actual_duration}`,
+      );
       assert.ok(result.result > 0);
     }
   });
@@ -88,7 +113,10 @@ describe("rest: benchmark", () => {
   it("does not block the event loop for the whole run", async () => {
     let ticks = 0;
     const timer = setInterval(() => (ticks += 1), 10);
-    await runBenchmark({ test_type: "cpu", duration: 0.3 }, { db: () => assert.fail("no Firestore"), newId: () => "x" });
+    await runBenchmark(
+      { test_type: "cpu", duration: 0.3 },
+      { db: () => assert.fail("no Firestore"), newId: () => "x" },
+    );
     clearInterval(timer);
     assert.ok(ticks >= 10, `a 10 ms timer fired ${ticks} times during a 300 ms benchmark`);
   });

@@ -20,22 +20,43 @@ function request(body: Buffer | undefined, headers: Record<string, string> = {},
 
 describe("rest: request bodies", () => {
   it("accepts application/json with no charset or utf-8 only", () => {
-    for (const t of ["application/json", "application/json; charset=utf-8", "Application/JSON; Charset=UTF-8", 'application/json;charset="utf-8"']) {
+    for (const t of [
+      "application/json",
+      "application/json; charset=utf-8",
+      "Application/JSON; Charset=UTF-8",
+      'application/json;charset="utf-8"',
+    ]) {
       assert.ok(isJsonMediaType(t), t);
     }
-    for (const t of [undefined, "", "text/plain", "application/jsonx", "application/json; charset=latin1", "application/vnd.api+json", "text/json"]) {
+    for (const t of [
+      undefined,
+      "",
+      "text/plain",
+      "application/jsonx",
+      "application/json; charset=latin1",
+      "application/vnd.api+json",
+      "text/json",
+    ]) {
       assert.ok(!isJsonMediaType(t), String(t));
     }
   });
 
   it("parses JSON, treats an empty body as missing, and rejects the rest naming the root", () => {
     assert.deepEqual(parseJsonBody(Buffer.from('{"a":1}'), "application/json"), { a: 1 });
-    assert.deepEqual(parseJsonBody(Buffer.from('\uFEFF{"a":1}'), "application/json"), { a: 1 }, "a BOM is allowed");
+    assert.deepEqual(
+      parseJsonBody(Buffer.from('\uFEFF{"a":1}'), "application/json"),
+      { a: 1 },
+      "a BOM is allowed",
+    );
     assert.equal(parseJsonBody(Buffer.alloc(0), undefined), undefined);
     assert.equal(parseJsonBody(Buffer.from("null"), "application/json"), null);
     assert.throws(() => parseJsonBody(Buffer.from("{bad"), "application/json"), invalid("(root)"));
     assert.throws(() => parseJsonBody(Buffer.from(" "), "application/json"), invalid("(root)"));
-    assert.throws(() => parseJsonBody(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]), "application/json"), invalid("(root)"), "invalid UTF-8");
+    assert.throws(
+      () => parseJsonBody(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]), "application/json"),
+      invalid("(root)"),
+      "invalid UTF-8",
+    );
     assert.throws(() => parseJsonBody(Buffer.from('{"a":1}'), "text/plain"), status(415));
     assert.throws(() => parseJsonBody(Buffer.from('{"a":1}'), undefined), status(415));
   });
@@ -48,7 +69,10 @@ describe("rest: request bodies", () => {
     assert.equal((await readBody(request(Buffer.alloc(1024)), 1024)).length, 1024);
     await assert.rejects(readBody(request(undefined, {}, Buffer.alloc(1025)), 1024), status(413));
     assert.equal((await readBody(request(undefined, {}, Buffer.from("{}")), 1024)).toString(), "{}");
-    await assert.rejects(readBody(request(Buffer.alloc(10), { "content-length": "5000" }), 1024), status(413));
+    await assert.rejects(
+      readBody(request(Buffer.alloc(10), { "content-length": "5000" }), 1024),
+      status(413),
+    );
   });
 });
 
@@ -63,7 +87,13 @@ describe("rest: bearer tokens", () => {
     for (const header of [undefined, "", "Bearer", "Bearer ", "Basic dXNlcjpwdw==", "Token abc.def.ghi"]) {
       assert.throws(() => bearerToken(header), status(401), String(header));
     }
-    for (const header of ["Bearer abc", "Bearer a.b.c.d", "Bearer a b.c", `Bearer ${"a".repeat(20_000)}.b.c`, "Bearer <script>.a.b"]) {
+    for (const header of [
+      "Bearer abc",
+      "Bearer a.b.c.d",
+      "Bearer a b.c",
+      `Bearer ${"a".repeat(20_000)}.b.c`,
+      "Bearer <script>.a.b",
+    ]) {
       assert.throws(() => bearerToken(header), status(401), header);
     }
     assert.throws(() => bearerToken(["Bearer a.b.c", "Bearer d.e.f"]), status(401));
@@ -78,7 +108,11 @@ describe("rest: bearer tokens", () => {
     };
     assert.deepEqual(await caller(`Bearer ${fakeToken("u1")}`), { uid: "u1", admin: false });
     assert.deepEqual(await caller(`Bearer ${fakeToken("u2", { admin: true })}`), { uid: "u2", admin: true });
-    assert.deepEqual(await caller(`Bearer ${fakeToken("u3", { admin: "true" })}`), { uid: "u3", admin: false }, "only admin: true counts");
+    assert.deepEqual(
+      await caller(`Bearer ${fakeToken("u3", { admin: "true" })}`),
+      { uid: "u3", admin: false },
+      "only admin: true counts",
+    );
     const rejecting = (code: string) => async () => {
       throw Object.assign(new Error("x"), { code });
     };
@@ -98,11 +132,18 @@ describe("rest: revoked tokens", () => {
     for (const code of ["auth/id-token-revoked", "auth/user-disabled"]) {
       await assert.rejects(
         authenticate("Bearer a.b.c", rejecting(code)),
-        (e: unknown) => e instanceof ApiError && e.status === 401 && e.code === "unauthenticated" && /was revoked/.test(e.message),
+        (e: unknown) =>
+          e instanceof ApiError &&
+          e.status === 401 &&
+          e.code === "unauthenticated" &&
+          /was revoked/.test(e.message),
         code,
       );
     }
-    await assert.rejects(authenticate("Bearer a.b.c", rejecting("auth/id-token-expired")), (e: unknown) => e instanceof ApiError && !/was revoked/.test(e.message));
+    await assert.rejects(
+      authenticate("Bearer a.b.c", rejecting("auth/id-token-expired")),
+      (e: unknown) => e instanceof ApiError && !/was revoked/.test(e.message),
+    );
   });
 
   it("verifies with checkRevoked, so a removed admin's existing token stops working at once", async () => {
@@ -136,7 +177,10 @@ describe("rest: CORS", () => {
     });
     assert.deepEqual(corsHeaders("https://evil.example.com", some), { Vary: "Origin" });
     assert.deepEqual(corsHeaders(undefined, some), { Vary: "Origin" });
-    assert.equal(corsHeaders("http://localhost:5173", any)["Access-Control-Allow-Origin"], "http://localhost:5173");
+    assert.equal(
+      corsHeaders("http://localhost:5173", any)["Access-Control-Allow-Origin"],
+      "http://localhost:5173",
+    );
   });
 
   it("answers a preflight from a listed origin with the path's methods and the two headers it needs", () => {

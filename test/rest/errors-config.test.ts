@@ -24,13 +24,27 @@ describe("rest: error mapping", () => {
     }
     assert.deepEqual(errorBody(toApiError(cases[0]![0])), {
       success: false,
-      error: { code: "invalid-argument", message: "traces[3].duration: must not be negative", field: "traces[3].duration" },
+      error: {
+        code: "invalid-argument",
+        message: "traces[3].duration: must not be negative",
+        field: "traces[3].duration",
+      },
     });
   });
 
   it("maps every HttpsError code, 4xx for the caller's mistakes", () => {
     assert.equal(Object.keys(HTTP_STATUS_BY_CODE).length, 16);
-    for (const code of ["invalid-argument", "out-of-range", "unauthenticated", "permission-denied", "not-found", "failed-precondition", "already-exists", "aborted", "resource-exhausted"] as const) {
+    for (const code of [
+      "invalid-argument",
+      "out-of-range",
+      "unauthenticated",
+      "permission-denied",
+      "not-found",
+      "failed-precondition",
+      "already-exists",
+      "aborted",
+      "resource-exhausted",
+    ] as const) {
       const status = HTTP_STATUS_BY_CODE[code];
       assert.ok(status >= 400 && status < 500, code);
     }
@@ -45,7 +59,10 @@ describe("rest: error mapping", () => {
 
   it("never passes an unknown error's message or stack on", () => {
     const secret = new Error("connection string postgres://user:secret@db");
-    assert.deepEqual(errorBody(toApiError(secret)), { success: false, error: { code: "internal", message: "Internal error." } });
+    assert.deepEqual(errorBody(toApiError(secret)), {
+      success: false,
+      error: { code: "internal", message: "Internal error." },
+    });
     assert.equal(toApiError(new HttpsError("internal", "stack at foo.ts:12")).message, "Internal error.");
     assert.equal(toApiError("a string").status, 500);
     assert.equal(toApiError(null).status, 500);
@@ -56,7 +73,11 @@ describe("rest: error mapping", () => {
     assert.equal(apiErrors.methodNotAllowed("GET", ["POST", "OPTIONS"]).headers.Allow, "POST, OPTIONS");
     assert.equal(apiErrors.rateLimited(42).headers["Retry-After"], "42");
     assert.match(apiErrors.missingToken().headers["WWW-Authenticate"] ?? "", /^Bearer/);
-    assert.match(apiErrors.routeNotFound(`/x${"y".repeat(500)}`).message, /\.\.\."/, "echoed input is cut short");
+    assert.match(
+      apiErrors.routeNotFound(`/x${"y".repeat(500)}`).message,
+      /\.\.\."/,
+      "echoed input is cut short",
+    );
   });
 });
 
@@ -67,7 +88,11 @@ describe("rest: configuration", () => {
       rateLimit: { limit: 120, windowMs: 60_000, leaseSize: 10 },
       cors: { allowedOrigins: [] },
     });
-    assert.deepEqual(apiConfigFromEnv({ API_RATE_LIMIT: "", API_CORS_ORIGINS: " " }), apiConfigFromEnv({}), "empty means unset");
+    assert.deepEqual(
+      apiConfigFromEnv({ API_RATE_LIMIT: "", API_CORS_ORIGINS: " " }),
+      apiConfigFromEnv({}),
+      "empty means unset",
+    );
     assert.equal(API_CONFIG_DEFAULTS.API_RATE_LIMIT, 120);
   });
 
@@ -98,7 +123,11 @@ describe("rest: configuration", () => {
       ["API_CORS_ORIGINS", "https://app.example.com/path"],
       ["API_CORS_ORIGINS", "app.example.com"],
     ] as const) {
-      assert.throws(() => apiConfigFromEnv({ [name]: value }), (e: ValidationError) => e.field.startsWith(name), `${name}=${value}`);
+      assert.throws(
+        () => apiConfigFromEnv({ [name]: value }),
+        (e: ValidationError) => e.field.startsWith(name),
+        `${name}=${value}`,
+      );
     }
   });
 });

@@ -26,7 +26,14 @@ describe("rest: recording quotas", function () {
       fetch(`${api.origin}/api/v1/performance/record-traces`, {
         method: "POST",
         headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        body: JSON.stringify({ batch_id: id, traces: Array.from({ length: 500 }, () => ({ name: "GET /", start_time: new Date().toISOString(), duration: 0.1 })) }),
+        body: JSON.stringify({
+          batch_id: id,
+          traces: Array.from({ length: 500 }, () => ({
+            name: "GET /",
+            start_time: new Date().toISOString(),
+            duration: 0.1,
+          })),
+        }),
       });
     assert.equal((await send("r1")).status, 200);
     assert.equal((await send("r2")).status, 200);

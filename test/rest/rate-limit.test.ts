@@ -89,7 +89,11 @@ describe("rest: rate limit", () => {
     assert.equal(await outcome(limiter.take("bob")), "ok", "users are counted apart");
     const refusedTransactions = stats().transactions;
     await outcome(limiter.take("alice"));
-    assert.equal(stats().transactions, refusedTransactions, "a spent window costs nothing more on this instance");
+    assert.equal(
+      stats().transactions,
+      refusedTransactions,
+      "a spent window costs nothing more on this instance",
+    );
     now += 20_000;
     assert.equal(await outcome(limiter.take("alice")), "ok");
   });
@@ -103,8 +107,12 @@ describe("rest: rate limit", () => {
 
   it("never allows more than the limit across instances, even under concurrency, and uses all of it", async () => {
     const { store, used } = memoryStore();
-    const instances = Array.from({ length: 4 }, () => rateLimiter({ limit: 50, windowMs: 60_000, leaseSize: 10 }, store, () => 0));
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => outcome(instances[i % 4]!.take("alice"))));
+    const instances = Array.from({ length: 4 }, () =>
+      rateLimiter({ limit: 50, windowMs: 60_000, leaseSize: 10 }, store, () => 0),
+    );
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => outcome(instances[i % 4]!.take("alice"))),
+    );
     assert.equal(results.filter((r) => r === "ok").length, 50);
     assert.equal(used.get("alice/0"), 50);
   });
@@ -119,7 +127,9 @@ describe("rest: rate limit", () => {
   it("passes a store failure on and recovers on the next request", async () => {
     let fail = true;
     const { store } = memoryStore();
-    const flaky: LeaseStore = { lease: (...args) => (fail ? Promise.reject(new Error("unavailable")) : store.lease(...args)) };
+    const flaky: LeaseStore = {
+      lease: (...args) => (fail ? Promise.reject(new Error("unavailable")) : store.lease(...args)),
+    };
     const limiter = rateLimiter({ limit: 5, windowMs: 60_000, leaseSize: 10 }, flaky, () => 0);
     await assert.rejects(limiter.take("alice"), /unavailable/);
     fail = false;

@@ -39,7 +39,7 @@ describe("README: the REST API curl walk-through", function () {
       .replaceAll("127.0.0.1:9099", `${auth.host}:${auth.port}`)
       .replaceAll("dev@example.com", `readme-${randomUUID()}@example.com`);
     // Each answer on a line of its own (curl prints bodies without a newline).
-    const prelude = "set -euo pipefail\ncurl() { command curl --fail-with-body \"$@\"; echo; }\n";
+    const prelude = 'set -euo pipefail\ncurl() { command curl --fail-with-body "$@"; echo; }\n';
     const stdout = await new Promise<string>((resolve, reject) => {
       execFile("bash", ["-c", prelude + script], { cwd: REPO, maxBuffer: 10_000_000 }, (error, out, err) =>
         error ? reject(new Error(`${error.message}\n${out}\n${err}`)) : resolve(out),

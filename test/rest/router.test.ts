@@ -18,15 +18,32 @@ describe("rest: router", () => {
   });
 
   it("answers a known path with another method as not allowed, listing the allowed ones", () => {
-    assert.deepEqual(matchRoute(ROUTES, "DELETE", `${API_PREFIX}thresholds`), { kind: "method-not-allowed", allow: ["GET", "PUT", "OPTIONS"] });
-    assert.deepEqual(matchRoute(ROUTES, "GET", `${API_PREFIX}start-trace`), { kind: "method-not-allowed", allow: ["POST", "OPTIONS"] });
-    assert.deepEqual(matchRoute(ROUTES, "OPTIONS", `${API_PREFIX}start-trace`), { kind: "options", allow: ["POST", "OPTIONS"] });
+    assert.deepEqual(matchRoute(ROUTES, "DELETE", `${API_PREFIX}thresholds`), {
+      kind: "method-not-allowed",
+      allow: ["GET", "PUT", "OPTIONS"],
+    });
+    assert.deepEqual(matchRoute(ROUTES, "GET", `${API_PREFIX}start-trace`), {
+      kind: "method-not-allowed",
+      allow: ["POST", "OPTIONS"],
+    });
+    assert.deepEqual(matchRoute(ROUTES, "OPTIONS", `${API_PREFIX}start-trace`), {
+      kind: "options",
+      allow: ["POST", "OPTIONS"],
+    });
   });
 
   it("knows nothing else: other prefixes, trailing slashes, encodings, case", () => {
     for (const path of [
-      "/", "/api", API_PREFIX, `${API_PREFIX}nope`, `${API_PREFIX}start-trace/`, `${API_PREFIX}Start-Trace`,
-      `${API_PREFIX}start%2Dtrace`, "/api/v2/performance/start-trace", "/v1/performance/start-trace", `${API_PREFIX}start-trace/x`,
+      "/",
+      "/api",
+      API_PREFIX,
+      `${API_PREFIX}nope`,
+      `${API_PREFIX}start-trace/`,
+      `${API_PREFIX}Start-Trace`,
+      `${API_PREFIX}start%2Dtrace`,
+      "/api/v2/performance/start-trace",
+      "/v1/performance/start-trace",
+      `${API_PREFIX}start-trace/x`,
     ]) {
       assert.deepEqual(matchRoute(ROUTES, "POST", path), { kind: "not-found" }, path);
     }
@@ -49,23 +66,46 @@ describe("rest: query parameters", () => {
 
   it("turns a repeated parameter into an array, which the schema then rejects naming it", () => {
     assert.deepEqual(q("limit=1&limit=2", ["limit"]), { limit: [1, 2] });
-    assert.throws(() => parseRequest(slowOperationsRequestSchema, q("limit=1&limit=2", ["limit"])), (e: ValidationError) => e.field === "limit");
+    assert.throws(
+      () => parseRequest(slowOperationsRequestSchema, q("limit=1&limit=2", ["limit"])),
+      (e: ValidationError) => e.field === "limit",
+    );
   });
 
   it("keeps __proto__ and other Object.prototype names as plain parameters, which the schema rejects naming them", () => {
-    for (const query of ["__proto__=a&__proto__=b", "__proto__=a", "constructor=x", "toString=1&toString=2"]) {
+    for (const query of [
+      "__proto__=a&__proto__=b",
+      "__proto__=a",
+      "constructor=x",
+      "toString=1&toString=2",
+    ]) {
       const input = q(query, ["limit"]);
       assert.equal(Object.getPrototypeOf(input), Object.prototype, query);
       const key = query.split("=")[0]!;
       assert.ok(Object.hasOwn(input, key), query);
-      assert.throws(() => parseRequest(slowOperationsRequestSchema, input), (e: ValidationError) => e.field === key, query);
+      assert.throws(
+        () => parseRequest(slowOperationsRequestSchema, input),
+        (e: ValidationError) => e.field === key,
+        query,
+      );
     }
   });
 
   it("feeds the same core schema as the callables: defaults, bounds and unknown parameters", () => {
     assert.deepEqual(parseRequest(slowOperationsRequestSchema, q("", ["limit"])), { limit: 10 });
-    for (const [query, field] of [["limit=0", "limit"], ["limit=101", "limit"], ["limit=2.5", "limit"], ["limit=ten", "limit"], ["limt=5", "limt"], ["trace_type=http_request", "trace_type"]]) {
-      assert.throws(() => parseRequest(slowOperationsRequestSchema, q(query as string, ["limit"])), (e: ValidationError) => e.field === field, query);
+    for (const [query, field] of [
+      ["limit=0", "limit"],
+      ["limit=101", "limit"],
+      ["limit=2.5", "limit"],
+      ["limit=ten", "limit"],
+      ["limt=5", "limt"],
+      ["trace_type=http_request", "trace_type"],
+    ]) {
+      assert.throws(
+        () => parseRequest(slowOperationsRequestSchema, q(query as string, ["limit"])),
+        (e: ValidationError) => e.field === field,
+        query,
+      );
     }
   });
 });

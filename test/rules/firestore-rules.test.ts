@@ -67,15 +67,27 @@ interface CollectionCase {
 
 /** A representative document per collection, in roughly the shape the functions write. */
 const SEEDS: Record<string, Pick<CollectionCase, "doc" | "data" | "others">> = {
-  [COLLECTIONS.traces]: { doc: "trace-1", data: { name: "checkout", type: "custom", status: "active", started_at: 1 } },
-  [COLLECTIONS.traceBatches]: { doc: "batch-1-0", data: { chunk: 0, traces: [{ name: "load", duration_ms: 12 }] } },
+  [COLLECTIONS.traces]: {
+    doc: "trace-1",
+    data: { name: "checkout", type: "custom", status: "active", started_at: 1 },
+  },
+  [COLLECTIONS.traceBatches]: {
+    doc: "batch-1-0",
+    data: { chunk: 0, traces: [{ name: "load", duration_ms: 12 }] },
+  },
   [COLLECTIONS.aggregateShards]: { doc: "minute-1-shard-0", data: { type: "http", count: 3 } },
   [COLLECTIONS.aggregateRollups]: { doc: "hour-http", data: { type: "http", count: 30 } },
   [COLLECTIONS.nameRollups]: { doc: "hour-http-checkout", data: { name: "checkout", count: 30 } },
   [COLLECTIONS.aggregateFolds]: { doc: "m202612021200", data: { minute: "m202612021200", state: "done" } },
   [COLLECTIONS.nameRegistry]: { doc: "n0123", data: { name: "checkout", trace_type: "HTTP_REQUEST" } },
-  [COLLECTIONS.deadLetters]: { doc: "fold_abc", data: { kind: "fold", subject: "m202612021200", reason: "bad shard" } },
-  [COLLECTIONS.quotas]: { doc: "pd_abc_20000", data: { kind: "principal_day", principal: "alice", used: 10, refused: 2 } },
+  [COLLECTIONS.deadLetters]: {
+    doc: "fold_abc",
+    data: { kind: "fold", subject: "m202612021200", reason: "bad shard" },
+  },
+  [COLLECTIONS.quotas]: {
+    doc: "pd_abc_20000",
+    data: { kind: "principal_day", principal: "alice", used: 10, refused: 2 },
+  },
   [COLLECTIONS.slowOperations]: { doc: "slow-1", data: { name: "checkout", duration_ms: 9000 } },
   [COLLECTIONS.hosts]: { doc: "host-a", data: { host: "host-a", last_seen: 1 } },
   [COLLECTIONS.hostSeries]: { doc: "host-a-hour-1", data: { host: "host-a", samples: {} } },
@@ -83,7 +95,10 @@ const SEEDS: Record<string, Pick<CollectionCase, "doc" | "data" | "others">> = {
   [COLLECTIONS.alerts]: { doc: "cpu:host-a", data: { rule: "cpu", subject: "host-a", state: "firing" } },
   [COLLECTIONS.agentKeys]: { doc: "key-1", data: { host: "host-a", label: "prod", hash: "sha256:0f" } },
   [COLLECTIONS.ingestKeys]: { doc: "key-1", data: { name: "orders-api", trusted: true, secret_hash: "0f" } },
-  [COLLECTIONS.alertNotifications]: { doc: "note-1", data: { alert: "cpu:host-a", delivered: false, last_error: "HTTP 500" } },
+  [COLLECTIONS.alertNotifications]: {
+    doc: "note-1",
+    data: { alert: "cpu:host-a", delivered: false, last_error: "HTTP 500" },
+  },
   // The webhook override is the document that matters most; the others share its fate.
   [COLLECTIONS.config]: {
     doc: LOCAL_WEBHOOK_DOC,
@@ -99,7 +114,12 @@ const SEEDS: Record<string, Pick<CollectionCase, "doc" | "data" | "others">> = {
 };
 
 const READERS: Record<string, Readers> = {
-  ...Object.fromEntries(Object.entries(FUNCTIONS_COLLECTIONS).map(([key, readers]) => [COLLECTIONS[key as keyof typeof COLLECTIONS], readers])),
+  ...Object.fromEntries(
+    Object.entries(FUNCTIONS_COLLECTIONS).map(([key, readers]) => [
+      COLLECTIONS[key as keyof typeof COLLECTIONS],
+      readers,
+    ]),
+  ),
   [RATE_LIMITS_COLLECTION]: "nobody",
   [BENCHMARK_SCRATCH_COLLECTION]: "nobody",
   perf_future_collection: "nobody",
@@ -123,24 +143,34 @@ const PRINCIPALS: Principal[] = [
   {
     name: "anonymous",
     isAdmin: false,
-    context: (env) => env.authenticatedContext("anon-uid", { provider_id: "anonymous", firebase: { sign_in_provider: "anonymous" } }),
+    context: (env) =>
+      env.authenticatedContext("anon-uid", {
+        provider_id: "anonymous",
+        firebase: { sign_in_provider: "anonymous" },
+      }),
   },
   {
     name: "signed-in user",
     isAdmin: false,
     context: (env) =>
-      env.authenticatedContext("alice-uid", { email: "alice@example.com", email_verified: true, firebase: { sign_in_provider: "password" } }),
+      env.authenticatedContext("alice-uid", {
+        email: "alice@example.com",
+        email_verified: true,
+        firebase: { sign_in_provider: "password" },
+      }),
   },
   {
     name: "admin",
     isAdmin: true,
-    context: (env) => env.authenticatedContext("root-uid", { admin: true, firebase: { sign_in_provider: "password" } }),
+    context: (env) =>
+      env.authenticatedContext("root-uid", { admin: true, firebase: { sign_in_provider: "password" } }),
   },
   {
     // A claim set by hand as a string must not pass for the boolean the grant CLI sets.
     name: 'user with admin: "true"',
     isAdmin: false,
-    context: (env) => env.authenticatedContext("mallory-uid", { admin: "true", firebase: { sign_in_provider: "password" } }),
+    context: (env) =>
+      env.authenticatedContext("mallory-uid", { admin: "true", firebase: { sign_in_provider: "password" } }),
   },
 ];
 
@@ -155,18 +185,34 @@ interface Operation {
   expected?(c: CollectionCase): unknown;
 }
 
-const seededDocs = (c: CollectionCase): Record<string, Record<string, unknown>> => ({ ...c.others, [c.doc]: c.data });
+const seededDocs = (c: CollectionCase): Record<string, Record<string, unknown>> => ({
+  ...c.others,
+  [c.doc]: c.data,
+});
 const seededIds = (c: CollectionCase): string[] => Object.keys(seededDocs(c)).sort();
 
 const OPERATIONS: Operation[] = [
-  { name: "get", write: false, run: async (db, c) => (await db.collection(c.name).doc(c.doc).get()).data(), expected: (c) => c.data },
+  {
+    name: "get",
+    write: false,
+    run: async (db, c) => (await db.collection(c.name).doc(c.doc).get()).data(),
+    expected: (c) => c.data,
+  },
   {
     name: "list",
     write: false,
     run: async (db, c) => (await db.collection(c.name).get()).docs.map((d) => d.id).sort(),
     expected: seededIds,
   },
-  { name: "create", write: true, run: (db, c, who) => db.collection(c.name).doc(`created-by-${who.replace(/\W+/g, "-")}`).set({ v: 1 }) },
+  {
+    name: "create",
+    write: true,
+    run: (db, c, who) =>
+      db
+        .collection(c.name)
+        .doc(`created-by-${who.replace(/\W+/g, "-")}`)
+        .set({ v: 1 }),
+  },
   { name: "update", write: true, run: (db, c) => db.collection(c.name).doc(c.doc).update({ touched: true }) },
   { name: "delete", write: true, run: (db, c) => db.collection(c.name).doc(c.doc).delete() },
 ];
@@ -202,12 +248,20 @@ describe(SUITE, function () {
     };
     const target = rulesTarget(process.env);
     if (!target.run) return skip(target.reason);
-    const load = await loadRules(target, PROJECT_ID, readFileSync(RULES_FILE, "utf8"), process.env.AIDEON_FIRESTORE_KIND);
+    const load = await loadRules(
+      target,
+      PROJECT_ID,
+      readFileSync(RULES_FILE, "utf8"),
+      process.env.AIDEON_FIRESTORE_KIND,
+    );
     if (!load.loaded) return skip(withReason(load.reason, process.env));
     // Rules are loaded above; the library is given only where the emulator is.
     // Every denied write is otherwise logged as a warning by the SDK; a denial is the expected outcome.
     setLogLevel("error");
-    testEnv = await initializeTestEnvironment({ projectId: PROJECT_ID, firestore: { host: target.host, port: target.port } });
+    testEnv = await initializeTestEnvironment({
+      projectId: PROJECT_ID,
+      firestore: { host: target.host, port: target.port },
+    });
     await testEnv.clearFirestore();
     await seed();
     for (const p of PRINCIPALS) dbs.set(p.name, p.context(testEnv).firestore());
@@ -264,11 +318,15 @@ describe(`${SUITE}: tables`, function () {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) walk(full);
-        else if (entry.name.endsWith(".ts")) for (const m of readFileSync(full, "utf8").matchAll(/["'`](perf_[a-z_]+)/g)) named.add(m[1]!);
+        else if (entry.name.endsWith(".ts"))
+          for (const m of readFileSync(full, "utf8").matchAll(/["'`](perf_[a-z_]+)/g)) named.add(m[1]!);
       }
     };
     walk(path.join(__dirname, "..", "..", "functions", "src"));
     assert.ok(named.size >= 15, `found only ${[...named].join(", ")}`);
-    assert.deepEqual([...named].filter((name) => !(name in READERS)), []);
+    assert.deepEqual(
+      [...named].filter((name) => !(name in READERS)),
+      [],
+    );
   });
 });

@@ -20,12 +20,21 @@ export function withReason(text: string, env: NodeJS.ProcessEnv): string {
 /** Decides from the environment alone; a server that turns out to have no rules endpoint is found later. */
 export function rulesTarget(env: NodeJS.ProcessEnv): RulesTarget {
   const address = env.FIRESTORE_EMULATOR_HOST?.trim();
-  if (!address) return { run: false, reason: withReason("FIRESTORE_EMULATOR_HOST is not set, so no emulator evaluates the rules (run `npm test`)", env) };
-  if (env.AIDEON_FIRESTORE_KIND === "local") return { run: false, reason: withReason("local-firestore does not evaluate security rules", env) };
+  if (!address)
+    return {
+      run: false,
+      reason: withReason(
+        "FIRESTORE_EMULATOR_HOST is not set, so no emulator evaluates the rules (run `npm test`)",
+        env,
+      ),
+    };
+  if (env.AIDEON_FIRESTORE_KIND === "local")
+    return { run: false, reason: withReason("local-firestore does not evaluate security rules", env) };
   // URL parsing handles "[::1]:8080" as well as "127.0.0.1:8080".
   const url = new URL(`http://${address}`);
   const port = Number(url.port);
-  if (!url.port || !Number.isInteger(port)) throw new Error(`FIRESTORE_EMULATOR_HOST=${address}: expected host:port`);
+  if (!url.port || !Number.isInteger(port))
+    throw new Error(`FIRESTORE_EMULATOR_HOST=${address}: expected host:port`);
   // Unbracketed, as @firebase/rules-unit-testing expects an IPv6 host (it adds the brackets itself).
   return { run: true, host: url.hostname.replace(/^\[(.*)\]$/, "$1"), port };
 }
@@ -41,7 +50,12 @@ const NO_ENDPOINT = new Set([404, 405, 501]);
  * known to be the official emulator, a missing endpoint is a failure; elsewhere it means the server
  * cannot evaluate rules and the suite is skipped. A rules compile error always fails.
  */
-export async function loadRules(target: HostAndPort, projectId: string, rules: string, kind: string | undefined): Promise<RulesLoad> {
+export async function loadRules(
+  target: HostAndPort,
+  projectId: string,
+  rules: string,
+  kind: string | undefined,
+): Promise<RulesLoad> {
   const host = target.host.includes(":") ? `[${target.host}]` : target.host;
   const endpoint = `/emulator/v1/projects/${projectId}:securityRules`;
   const res = await fetch(`http://${host}:${target.port}${endpoint}`, {
@@ -52,7 +66,10 @@ export async function loadRules(target: HostAndPort, projectId: string, rules: s
   if (res.ok) return { loaded: true };
   const body = await res.text();
   if (kind !== "official" && NO_ENDPOINT.has(res.status)) {
-    return { loaded: false, reason: `the Firestore server at ${host}:${target.port} has no rules endpoint (HTTP ${res.status} on PUT ${endpoint})` };
+    return {
+      loaded: false,
+      reason: `the Firestore server at ${host}:${target.port} has no rules endpoint (HTTP ${res.status} on PUT ${endpoint})`,
+    };
   }
   throw new Error(`loading firestore.rules failed: HTTP ${res.status}: ${body}`);
 }

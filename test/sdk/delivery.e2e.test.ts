@@ -6,7 +6,13 @@
 import assert from "node:assert/strict";
 import type { RecordTracesRequestInput, RecordTracesResponse } from "@aideon-perf/core";
 import { FunctionsError } from "firebase/functions";
-import { callableTransport, initPerformance, ValidationError, type BatchTransport, type PerformanceMonitor } from "@aideon-perf/sdk";
+import {
+  callableTransport,
+  initPerformance,
+  ValidationError,
+  type BatchTransport,
+  type PerformanceMonitor,
+} from "@aideon-perf/sdk";
 import { adminDb, clearFirestore } from "../support/firestore";
 import { requireEmulators } from "../support/emulators";
 import { signedInClient, type Client } from "../support/client";
@@ -17,7 +23,13 @@ interface StoredBatch {
   batch_id: string;
   owner_uid: string;
   trace_count: number;
-  traces: Array<{ name: string; trace_type: string; duration: number; attributes?: Record<string, unknown>; metrics?: Record<string, number> }>;
+  traces: Array<{
+    name: string;
+    trace_type: string;
+    duration: number;
+    attributes?: Record<string, unknown>;
+    metrics?: Record<string, number>;
+  }>;
 }
 
 async function storedBatches(uid: string): Promise<StoredBatch[]> {
@@ -33,11 +45,13 @@ function observedTransport(client: Client, failFirst?: "before-sending" | "after
   const transport: BatchTransport = async (request) => {
     requests.push(request);
     const first = requests.length === 1;
-    if (first && failFirst === "before-sending") throw new FunctionsError("unavailable", "connection reset (simulated)");
+    if (first && failFirst === "before-sending")
+      throw new FunctionsError("unavailable", "connection reset (simulated)");
     const response = await real(request);
     responses.push(response);
     // The server stored the batch, but its answer never arrived.
-    if (first && failFirst === "after-storing") throw new FunctionsError("deadline-exceeded", "response lost (simulated)");
+    if (first && failFirst === "after-storing")
+      throw new FunctionsError("deadline-exceeded", "response lost (simulated)");
     return response;
   };
   return { transport, requests, responses };
@@ -49,13 +63,22 @@ describe("sdk end to end (SDK -> recordTraces callable on the Functions emulator
   const monitors: PerformanceMonitor[] = [];
 
   const monitorWith = (transport: BatchTransport) => {
-    const perf = initPerformance(client.app, { functions: client.functions, transport, flushOnExit: false, initialRetryDelayMs: 10, maxRetryDelayMs: 50 });
+    const perf = initPerformance(client.app, {
+      functions: client.functions,
+      transport,
+      flushOnExit: false,
+      initialRetryDelayMs: 10,
+      maxRetryDelayMs: 50,
+    });
     monitors.push(perf);
     return perf;
   };
 
   const record = (perf: PerformanceMonitor) => {
-    perf.startTrace("video_generation", "AI_GENERATION", { model: "stable-diffusion" }).addMetric("frames_generated", 30).stop();
+    perf
+      .startTrace("video_generation", "AI_GENERATION", { model: "stable-diffusion" })
+      .addMetric("frames_generated", 30)
+      .stop();
     perf.trace("database_operation", "DATABASE_QUERY", (t) => t.addMetric("rows_returned", 3));
     perf.startTrace("GET /api/items/:id", "HTTP_REQUEST", { method: "GET", status_code: 200 }).stop();
   };
@@ -76,15 +99,20 @@ describe("sdk end to end (SDK -> recordTraces callable on the Functions emulator
     record(perf);
     await perf.flush();
     assert.equal(observed.requests.length, 1);
-    assert.deepEqual(observed.responses, [{ success: true, batch_id: observed.requests[0]!.batch_id, accepted: 3, duplicate: false }]);
+    assert.deepEqual(observed.responses, [
+      { success: true, batch_id: observed.requests[0]!.batch_id, accepted: 3, duplicate: false },
+    ]);
     const [batch, ...more] = await storedBatches(client.uid);
     assert.equal(more.length, 0);
     assert.equal(batch!.batch_id, observed.requests[0]!.batch_id);
-    assert.deepEqual(batch!.traces.map((t) => [t.name, t.trace_type]), [
-      ["video_generation", "AI_GENERATION"],
-      ["database_operation", "DATABASE_QUERY"],
-      ["GET /api/items/:id", "HTTP_REQUEST"],
-    ]);
+    assert.deepEqual(
+      batch!.traces.map((t) => [t.name, t.trace_type]),
+      [
+        ["video_generation", "AI_GENERATION"],
+        ["database_operation", "DATABASE_QUERY"],
+        ["GET /api/items/:id", "HTTP_REQUEST"],
+      ],
+    );
     assert.deepEqual(batch!.traces[0]!.metrics, { frames_generated: 30 });
     assert.deepEqual(batch!.traces[1]!.attributes, { success: true });
     assert.equal(perf.stats().sent, 3);
@@ -97,9 +125,15 @@ describe("sdk end to end (SDK -> recordTraces callable on the Functions emulator
     await perf.flush();
     assert.equal(observed.requests.length, 2);
     assert.equal(observed.requests[1]!.batch_id, observed.requests[0]!.batch_id);
-    assert.deepEqual(observed.responses.map((r) => r.duplicate), [false]);
+    assert.deepEqual(
+      observed.responses.map((r) => r.duplicate),
+      [false],
+    );
     const batches = await storedBatches(client.uid);
-    assert.deepEqual(batches.map((b) => [b.batch_id, b.trace_count]), [[observed.requests[0]!.batch_id, 3]]);
+    assert.deepEqual(
+      batches.map((b) => [b.batch_id, b.trace_count]),
+      [[observed.requests[0]!.batch_id, 3]],
+    );
     assert.deepEqual([perf.stats().sent, perf.stats().retries, perf.stats().failedBatches], [3, 1, 0]);
   });
 
@@ -112,7 +146,10 @@ describe("sdk end to end (SDK -> recordTraces callable on the Functions emulator
     assert.equal(observed.requests[1]!.batch_id, observed.requests[0]!.batch_id);
     assert.deepEqual(
       observed.responses.map((r) => [r.accepted, r.duplicate]),
-      [[3, false], [3, true]],
+      [
+        [3, false],
+        [3, true],
+      ],
       "the retry finds the batch stored",
     );
     const batches = await storedBatches(client.uid);
@@ -134,14 +171,21 @@ describe("sdk end to end (SDK -> recordTraces callable on the Functions emulator
   it("remote traces: start, add a metric and stop through the callables; resumable by id", async () => {
     const perf = initPerformance(client.app, { functions: client.functions, flushOnExit: false });
     monitors.push(perf);
-    const remote = await perf.startRemoteTrace("video_generation", "AI_GENERATION", { model: "stable-diffusion" });
+    const remote = await perf.startRemoteTrace("video_generation", "AI_GENERATION", {
+      model: "stable-diffusion",
+    });
     await remote.addMetric("frames_generated", 30);
-    const duration = await perf.resumeRemoteTrace(remote.traceId).stop({ attributes: { output_format: "mp4" } });
+    const duration = await perf
+      .resumeRemoteTrace(remote.traceId)
+      .stop({ attributes: { output_format: "mp4" } });
     assert.ok(duration >= 0 && duration < 30, `duration ${duration}`);
     const doc = (await adminDb().collection("perf_traces").doc(remote.traceId).get()).data();
     assert.equal(doc?.status, "finished");
     assert.deepEqual(doc?.metrics, { frames_generated: 30 });
     assert.deepEqual(doc?.attributes, { model: "stable-diffusion", output_format: "mp4" });
-    await assert.rejects(perf.startRemoteTrace(" padded "), (e: unknown) => e instanceof ValidationError && e.field === "name");
+    await assert.rejects(
+      perf.startRemoteTrace(" padded "),
+      (e: unknown) => e instanceof ValidationError && e.field === "name",
+    );
   });
 });

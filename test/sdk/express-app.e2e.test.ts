@@ -38,9 +38,16 @@ describe("example Express app end to end (SDK middleware -> recordTraces -> aggr
 
   before(async function () {
     const emulators = await requireEmulators(this, "functions", "auth");
-    example = await connectToStack({ projectId: TEST_PROJECT_ID, functions: emulators.functions!, auth: emulators.auth! }, "example-app-e2e");
+    example = await connectToStack(
+      { projectId: TEST_PROJECT_ID, functions: emulators.functions!, auth: emulators.auth! },
+      "example-app-e2e",
+    );
     admin = await adminClient(emulators);
-    perf = initPerformance(example.app, { functions: example.functions, autoCollection: true, flushOnExit: false });
+    perf = initPerformance(example.app, {
+      functions: example.functions,
+      autoCollection: true,
+      flushOnExit: false,
+    });
     server = createApp(perf).listen(0, "127.0.0.1");
     await new Promise((resolve) => server.once("listening", resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -52,7 +59,8 @@ describe("example Express app end to end (SDK middleware -> recordTraces -> aggr
     await Promise.all([example?.close(), admin?.close()]);
   });
 
-  const summary = (req: Record<string, unknown>) => admin.call<{ summary: Summary }>("getTraceSummary", { window: "hour", ...req }).then((r) => r.summary);
+  const summary = (req: Record<string, unknown>) =>
+    admin.call<{ summary: Summary }>("getTraceSummary", { window: "hour", ...req }).then((r) => r.summary);
 
   it(`${N} requests on success and error routes become exactly ${N} HTTP_REQUEST traces, by route and status code`, async () => {
     for (const p of PLAN) {
@@ -67,13 +75,20 @@ describe("example Express app end to end (SDK middleware -> recordTraces -> aggr
       }
     }
     await perf.flush();
-    assert.deepEqual([perf.stats().sent, perf.stats().failedBatches, perf.stats().dropped], [
-      N + 7 + 3, // the requests, plus the handlers' DATABASE_QUERY (7 on items) and AI_GENERATION (3 on generate) traces
-      0,
-      { queueFull: 0, invalid: 0, sendFailed: 0, shutdown: 0 },
-    ]);
+    assert.deepEqual(
+      [perf.stats().sent, perf.stats().failedBatches, perf.stats().dropped],
+      [
+        N + 7 + 3, // the requests, plus the handlers' DATABASE_QUERY (7 on items) and AI_GENERATION (3 on generate) traces
+        0,
+        { queueFull: 0, invalid: 0, sendFailed: 0, shutdown: 0 },
+      ],
+    );
 
-    const total = await waitFor(() => summary({ trace_type: "HTTP_REQUEST" }), (s) => s.count >= N, 30_000);
+    const total = await waitFor(
+      () => summary({ trace_type: "HTTP_REQUEST" }),
+      (s) => s.count >= N,
+      30_000,
+    );
     assert.equal(total.count, N);
     const expectedByName = new Map<string, number>();
     for (const p of PLAN) expectedByName.set(p.name, (expectedByName.get(p.name) ?? 0) + p.times);
@@ -84,14 +99,19 @@ describe("example Express app end to end (SDK middleware -> recordTraces -> aggr
     assert.equal((await summary({ trace_type: "AI_GENERATION", name: "ai_text_generation" })).count, 3);
 
     // Status codes are attributes of the stored traces (aggregates keep durations by type and name).
-    const stored = (await adminDb().collection("perf_trace_batches").where("owner_uid", "==", example.uid).get()).docs.flatMap(
-      (d) => d.get("traces") as Array<{ name: string; trace_type: string; attributes?: Record<string, unknown> }>,
+    const stored = (
+      await adminDb().collection("perf_trace_batches").where("owner_uid", "==", example.uid).get()
+    ).docs.flatMap(
+      (d) =>
+        d.get("traces") as Array<{ name: string; trace_type: string; attributes?: Record<string, unknown> }>,
     );
     const seen = stored
       .filter((t) => t.trace_type === "HTTP_REQUEST")
       .map((t) => `${t.name} ${String(t.attributes?.status_code)}`)
       .sort();
-    const expected = PLAN.flatMap((p) => Array.from({ length: p.times }, () => `${p.name} ${p.status}`)).sort();
+    const expected = PLAN.flatMap((p) =>
+      Array.from({ length: p.times }, () => `${p.name} ${p.status}`),
+    ).sort();
     assert.deepEqual(seen, expected);
   });
 });
@@ -107,9 +127,15 @@ describe("example Express app with an ingest key (initPerformance({ingestKey, en
   before(async function () {
     const emulators = await requireEmulators(this, "functions", "auth", "hosting");
     admin = await adminClient(emulators);
-    const created = await admin.call<{ key: string; key_id: string }>("createIngestKey", { name: "example-app" });
+    const created = await admin.call<{ key: string; key_id: string }>("createIngestKey", {
+      name: "example-app",
+    });
     keyId = created.key_id;
-    perf = initPerformance({ ingestKey: created.key, endpoint: `http://${emulators.hosting!.host}:${emulators.hosting!.port}`, flushOnExit: false });
+    perf = initPerformance({
+      ingestKey: created.key,
+      endpoint: `http://${emulators.hosting!.host}:${emulators.hosting!.port}`,
+      flushOnExit: false,
+    });
     server = createApp(perf).listen(0, "127.0.0.1");
     await new Promise((resolve) => server.once("listening", resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -123,17 +149,30 @@ describe("example Express app with an ingest key (initPerformance({ingestKey, en
   it(`${N} requests become exactly ${N} HTTP_REQUEST traces stored under the key, with no Firebase app or sign-in`, async () => {
     for (const p of PLAN) {
       for (let i = 0; i < p.times; i++) {
-        const res = await fetch(`${origin}${p.path}`, { method: p.method, headers: { "content-type": "application/json" }, body: p.method === "POST" ? "{}" : undefined });
+        const res = await fetch(`${origin}${p.path}`, {
+          method: p.method,
+          headers: { "content-type": "application/json" },
+          body: p.method === "POST" ? "{}" : undefined,
+        });
         await res.arrayBuffer();
       }
     }
     await perf.flush();
     assert.equal(perf.stats().failedBatches, 0);
-    const stored = (await adminDb().collection("perf_trace_batches").where("ingest_key_id", "==", keyId).get()).docs.flatMap(
-      (d) => d.get("traces") as Array<{ name: string; trace_type: string; attributes?: Record<string, unknown> }>,
+    const stored = (
+      await adminDb().collection("perf_trace_batches").where("ingest_key_id", "==", keyId).get()
+    ).docs.flatMap(
+      (d) =>
+        d.get("traces") as Array<{ name: string; trace_type: string; attributes?: Record<string, unknown> }>,
     );
-    const seen = stored.filter((t) => t.trace_type === "HTTP_REQUEST").map((t) => `${t.name} ${String(t.attributes?.status_code)}`).sort();
-    assert.deepEqual(seen, PLAN.flatMap((p) => Array.from({ length: p.times }, () => `${p.name} ${p.status}`)).sort());
+    const seen = stored
+      .filter((t) => t.trace_type === "HTTP_REQUEST")
+      .map((t) => `${t.name} ${String(t.attributes?.status_code)}`)
+      .sort();
+    assert.deepEqual(
+      seen,
+      PLAN.flatMap((p) => Array.from({ length: p.times }, () => `${p.name} ${p.status}`)).sort(),
+    );
     const remote = await perf.startRemoteTrace("nightly-export", "CUSTOM_TRACE");
     await remote.addMetric("rows", 3);
     assert.ok((await remote.stop()) >= 0, "server-clocked traces work with the key too");

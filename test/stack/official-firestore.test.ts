@@ -37,10 +37,20 @@ describe("official Firestore emulator discovery", () => {
   function gcloudSdk(): { bin: string; jar: string } {
     const sdk = path.join(root, "google-cloud-sdk");
     file(path.join(sdk, "bin", "gcloud"), "#!/bin/sh\n");
-    return { bin: path.join(sdk, "bin"), jar: file(path.join(sdk, "platform", "cloud-firestore-emulator", "cloud-firestore-emulator.jar"), "jar") };
+    return {
+      bin: path.join(sdk, "bin"),
+      jar: file(
+        path.join(sdk, "platform", "cloud-firestore-emulator", "cloud-firestore-emulator.jar"),
+        "jar",
+      ),
+    };
   }
   function machine(env: NodeJS.ProcessEnv, jdkDirs = [path.join(root, "jvm")]): Machine {
-    return { env: { XDG_CACHE_HOME: path.join(root, "cache"), ...env }, jdkDirs, home: path.join(root, "home") };
+    return {
+      env: { XDG_CACHE_HOME: path.join(root, "cache"), ...env },
+      jdkDirs,
+      home: path.join(root, "home"),
+    };
   }
 
   it("takes the newest system JDK of 21+ when JAVA_HOME and PATH hold Java 17, and says why it passed them over", () => {
@@ -48,11 +58,20 @@ describe("official Firestore emulator discovery", () => {
     jdk(path.join(root, "jvm", "java-21"), 21);
     const newest = jdk(path.join(root, "jvm", "temurin-25"), 25);
     const { bin } = gcloudSdk();
-    const { found, passedOver } = discoverOfficialFirestore(machine({ JAVA_HOME: old, PATH: `${path.join(old, "bin")}:${bin}` }));
+    const { found, passedOver } = discoverOfficialFirestore(
+      machine({ JAVA_HOME: old, PATH: `${path.join(old, "bin")}:${bin}` }),
+    );
     assert.equal(found?.java.java, path.join(newest, "bin", "java"));
     assert.equal(found?.java.major, 25);
-    assert.ok(passedOver.includes(`java from JAVA_HOME: Java 17, the emulator needs 21+`), passedOver.join("\n"));
-    assert.equal(passedOver.filter((p) => p.startsWith("java from PATH")).length, 0, "PATH's java is JAVA_HOME's: asked once");
+    assert.ok(
+      passedOver.includes(`java from JAVA_HOME: Java 17, the emulator needs 21+`),
+      passedOver.join("\n"),
+    );
+    assert.equal(
+      passedOver.filter((p) => p.startsWith("java from PATH")).length,
+      0,
+      "PATH's java is JAVA_HOME's: asked once",
+    );
   });
 
   it("prefers JAVA_HOME's Java 21 to a newer system JDK, and PATH's to the system's", () => {
@@ -60,8 +79,15 @@ describe("official Firestore emulator discovery", () => {
     const path22 = jdk(path.join(root, "path22"), 22);
     jdk(path.join(root, "jvm", "temurin-25"), 25);
     const { bin } = gcloudSdk();
-    assert.equal(discoverOfficialFirestore(machine({ JAVA_HOME: home21, PATH: `${path.join(path22, "bin")}:${bin}` })).found?.java.from, "JAVA_HOME");
-    assert.equal(discoverOfficialFirestore(machine({ PATH: `${path.join(path22, "bin")}:${bin}` })).found?.java.from, "PATH");
+    assert.equal(
+      discoverOfficialFirestore(machine({ JAVA_HOME: home21, PATH: `${path.join(path22, "bin")}:${bin}` }))
+        .found?.java.from,
+      "JAVA_HOME",
+    );
+    assert.equal(
+      discoverOfficialFirestore(machine({ PATH: `${path.join(path22, "bin")}:${bin}` })).found?.java.from,
+      "PATH",
+    );
   });
 
   it("finds nothing without a Java 21+, naming every runtime it tried", () => {
@@ -69,15 +95,22 @@ describe("official Firestore emulator discovery", () => {
     const { bin } = gcloudSdk();
     const { found, passedOver } = discoverOfficialFirestore(machine({ PATH: bin }));
     assert.equal(found, undefined);
-    assert.ok(passedOver.some((p) => p.includes("java-17: Java 17")), passedOver.join("\n"));
-    assert.ok(passedOver.some((p) => p.startsWith("no Java 21+ runtime")), passedOver.join("\n"));
+    assert.ok(
+      passedOver.some((p) => p.includes("java-17: Java 17")),
+      passedOver.join("\n"),
+    );
+    assert.ok(
+      passedOver.some((p) => p.startsWith("no Java 21+ runtime")),
+      passedOver.join("\n"),
+    );
   });
 
   it("takes firebase-tools' newest cached jar as it is, before a gcloud component", () => {
     jdk(path.join(root, "jvm", "temurin-25"), 25);
     const { bin } = gcloudSdk();
     const cache = path.join(root, "emulators");
-    for (const v of ["1.9.0", "1.22.0", "1.19.9"]) file(path.join(cache, `cloud-firestore-emulator-v${v}.jar`));
+    for (const v of ["1.9.0", "1.22.0", "1.19.9"])
+      file(path.join(cache, `cloud-firestore-emulator-v${v}.jar`));
     const { found } = discoverOfficialFirestore(machine({ PATH: bin, FIREBASE_EMULATORS_PATH: cache }));
     assert.equal(found?.jarFrom, "firebase-tools cache");
     assert.equal(found?.binary, path.join(cache, "cloud-firestore-emulator-v1.22.0.jar"));
@@ -90,9 +123,15 @@ describe("official Firestore emulator discovery", () => {
     const first = discoverOfficialFirestore(machine({ PATH: bin })).found!;
     assert.equal(first.jarFrom, "gcloud component");
     assert.equal(first.jar, jar);
-    assert.ok(first.binary.startsWith(path.join(root, "cache", "aideon-perf", "firestore-emulator")), first.binary);
+    assert.ok(
+      first.binary.startsWith(path.join(root, "cache", "aideon-perf", "firestore-emulator")),
+      first.binary,
+    );
     const wrapper = readFileSync(first.binary, "latin1"); // stored, so the manifest is there verbatim
-    assert.match(wrapper, new RegExp(`Main-Class: ${MAIN_CLASS.replaceAll(".", "\\.")}\r\nClass-Path: ${jar}\r\n`));
+    assert.match(
+      wrapper,
+      new RegExp(`Main-Class: ${MAIN_CLASS.replaceAll(".", "\\.")}\r\nClass-Path: ${jar}\r\n`),
+    );
     const madeAt = statSync(first.binary).mtimeMs;
     assert.equal(discoverOfficialFirestore(machine({ PATH: bin })).found!.binary, first.binary);
     assert.equal(statSync(first.binary).mtimeMs, madeAt);
@@ -117,13 +156,20 @@ describe("official Firestore emulator discovery", () => {
   });
 
   it("on this machine: the real emulator starts from the wrapper with the real Java (where both are installed)", function () {
-    const real = discoverOfficialFirestore({ env: { ...process.env, XDG_CACHE_HOME: path.join(root, "cache") }, jdkDirs: SYSTEM_JDK_DIRS, home: os.homedir() });
+    const real = discoverOfficialFirestore({
+      env: { ...process.env, XDG_CACHE_HOME: path.join(root, "cache") },
+      jdkDirs: SYSTEM_JDK_DIRS,
+      home: os.homedir(),
+    });
     if (!real.found) {
       console.log(`    (skipped: no official emulator here: ${real.passedOver.join("; ")})`);
       this.skip();
     }
     assert.match(real.found.version, /^cloud-firestore-emulator \d+\.\d+\.\d+$/);
-    const help = spawnSync(real.found.java.java, ["-jar", real.found.binary, "--help"], { encoding: "utf8", timeout: 30_000 });
+    const help = spawnSync(real.found.java.java, ["-jar", real.found.binary, "--help"], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     assert.match(`${help.stdout}${help.stderr}`, /--single_project_mode/);
   });
 });

@@ -5,7 +5,13 @@
 import { deleteApp, initializeApp, type FirebaseApp } from "firebase/app";
 import { randomUUID } from "node:crypto";
 import { getAuth as getAdminAuth } from "firebase-admin/auth";
-import { connectAuthEmulator, getAuth, signInAnonymously, signInWithEmailAndPassword, type Auth } from "firebase/auth";
+import {
+  connectAuthEmulator,
+  getAuth,
+  signInAnonymously,
+  signInWithEmailAndPassword,
+  type Auth,
+} from "firebase/auth";
 import { connectFunctionsEmulator, getFunctions, httpsCallable, type Functions } from "firebase/functions";
 import { adminDb, TEST_PROJECT_ID } from "./firestore";
 import type { RunningEmulators } from "./emulators";
@@ -21,16 +27,22 @@ export interface Client {
 }
 
 export function createClient(emulators: RunningEmulators): Client {
-  const app = initializeApp({ projectId: TEST_PROJECT_ID, apiKey: "demo-api-key", appId: "demo-app" }, `client-${++clients}`);
+  const app = initializeApp(
+    { projectId: TEST_PROJECT_ID, apiKey: "demo-api-key", appId: "demo-app" },
+    `client-${++clients}`,
+  );
   const auth = getAuth(app);
-  connectAuthEmulator(auth, `http://${emulators.auth!.host}:${emulators.auth!.port}`, { disableWarnings: true });
+  connectAuthEmulator(auth, `http://${emulators.auth!.host}:${emulators.auth!.port}`, {
+    disableWarnings: true,
+  });
   const functions = getFunctions(app);
   connectFunctionsEmulator(functions, emulators.functions!.host, emulators.functions!.port);
   return {
     app,
     auth,
     functions,
-    call: async <T>(name: string, data: unknown) => (await httpsCallable<unknown, T>(functions, name)(data)).data,
+    call: async <T>(name: string, data: unknown) =>
+      (await httpsCallable<unknown, T>(functions, name)(data)).data,
     close: () => deleteApp(app),
   };
 }

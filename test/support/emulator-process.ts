@@ -32,14 +32,18 @@ export interface EmulatorProcessOptions {
 /** The env of an `npm test` run points at its own emulators: none of that may leak into this one. */
 function isolatedEnv(project: string, firestoreAddress: string): NodeJS.ProcessEnv {
   const env = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !/EMULATOR|^GCLOUD_PROJECT$|^FIREBASE_CONFIG$|^GOOGLE_CLOUD_PROJECT$/.test(key)),
+    Object.entries(process.env).filter(
+      ([key]) => !/EMULATOR|^GCLOUD_PROJECT$|^FIREBASE_CONFIG$|^GOOGLE_CLOUD_PROJECT$/.test(key),
+    ),
   );
   return { ...env, GCLOUD_PROJECT: project, FIRESTORE_EMULATOR_HOST: firestoreAddress };
 }
 
 async function functionsLoaded(origin: string): Promise<boolean> {
   try {
-    const body = (await (await fetch(`${origin}/backends`)).json()) as { backends?: Array<{ functionTriggers?: unknown[] }> };
+    const body = (await (await fetch(`${origin}/backends`)).json()) as {
+      backends?: Array<{ functionTriggers?: unknown[] }>;
+    };
     return Boolean(body.backends?.some((b) => (b.functionTriggers?.length ?? 0) > 0));
   } catch {
     return false;
@@ -47,15 +51,21 @@ async function functionsLoaded(origin: string): Promise<boolean> {
 }
 
 const exited = (child: ChildProcess) =>
-  child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise<void>((resolve) => child.once("exit", () => resolve()));
 
 export async function startEmulatorProcess(options: EmulatorProcessOptions): Promise<EmulatorProcess> {
-  const child = spawn(FIREBASE_BIN, ["emulators:start", "--only", "functions", "--project", options.project, "--config", options.config], {
-    cwd: options.cwd,
-    env: isolatedEnv(options.project, options.firestoreAddress),
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
+  const child = spawn(
+    FIREBASE_BIN,
+    ["emulators:start", "--only", "functions", "--project", options.project, "--config", options.config],
+    {
+      cwd: options.cwd,
+      env: isolatedEnv(options.project, options.firestoreAddress),
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    },
+  );
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -63,7 +73,10 @@ export async function startEmulatorProcess(options: EmulatorProcessOptions): Pro
   const stop = async () => {
     if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
     process.kill(-child.pid, "SIGINT");
-    if ((await Promise.race([exited(child).then(() => "exited"), sleep(STOP_TIMEOUT_MS, "timeout")])) === "timeout") {
+    if (
+      (await Promise.race([exited(child).then(() => "exited"), sleep(STOP_TIMEOUT_MS, "timeout")])) ===
+      "timeout"
+    ) {
       process.kill(-child.pid, "SIGKILL");
       await exited(child);
     }
@@ -73,7 +86,9 @@ export async function startEmulatorProcess(options: EmulatorProcessOptions): Pro
   while (!(await functionsLoaded(options.functionsOrigin))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
-      throw new Error(`the Functions emulator at ${options.functionsOrigin} did not load its functions:\n${output}`);
+      throw new Error(
+        `the Functions emulator at ${options.functionsOrigin} did not load its functions:\n${output}`,
+      );
     }
     await sleep(250);
   }

@@ -25,11 +25,14 @@ export async function runningEmulators(): Promise<RunningEmulators | undefined> 
 export async function requireEmulators(ctx: Context, ...names: string[]): Promise<RunningEmulators> {
   const running = await runningEmulators();
   if (!running) {
-    console.log("    (skipped: no FIREBASE_EMULATOR_HUB; run through `npm test`, which starts the emulators)");
+    console.log(
+      "    (skipped: no FIREBASE_EMULATOR_HUB; run through `npm test`, which starts the emulators)",
+    );
     ctx.skip();
   }
   for (const name of names) {
-    if (!running[name]) throw new Error(`the ${name} emulator is not running (hub lists ${Object.keys(running).join(", ")})`);
+    if (!running[name])
+      throw new Error(`the ${name} emulator is not running (hub lists ${Object.keys(running).join(", ")})`);
   }
   return running;
 }

@@ -31,7 +31,8 @@ export async function stopStartedFirestore(): Promise<void> {
 
 export function adminDb(): Firestore {
   // Other suites may hold named apps; this needs the default one, which the functions also use.
-  if (!getApps().some((app) => app.name === "[DEFAULT]")) initializeApp({ projectId: process.env.GCLOUD_PROJECT ?? TEST_PROJECT_ID });
+  if (!getApps().some((app) => app.name === "[DEFAULT]"))
+    initializeApp({ projectId: process.env.GCLOUD_PROJECT ?? TEST_PROJECT_ID });
   return getFirestore();
 }
 

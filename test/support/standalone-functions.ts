@@ -13,7 +13,8 @@ const CONFIG_DIR = path.join(ROOT, ".stack");
 const PORTS = { functions: 5201, hub: 4402, logging: 4502 } as const;
 
 export const STANDALONE_FUNCTIONS_ORIGIN = `http://127.0.0.1:${PORTS.functions}`;
-export const standaloneFunctionUrl = (name: string) => `${STANDALONE_FUNCTIONS_ORIGIN}/${TEST_PROJECT_ID}/us-central1/${name}`;
+export const standaloneFunctionUrl = (name: string) =>
+  `${STANDALONE_FUNCTIONS_ORIGIN}/${TEST_PROJECT_ID}/us-central1/${name}`;
 
 /** firebase.json for it, in the git-ignored .stack/ beside the repo's own (its source is ../functions). */
 function writeConfig(): string {

@@ -60,7 +60,12 @@ export function parseArgs(argv: readonly string[]): Invocation {
     parsed = parseNodeArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { project: { type: "string" }, name: { type: "string" }, untrusted: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      options: {
+        project: { type: "string" },
+        name: { type: "string" },
+        untrusted: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
     });
   } catch (e) {
     // node:util reports unknown options and a --project without a value; keep its wording.
@@ -71,22 +76,29 @@ export function parseArgs(argv: readonly string[]): Invocation {
   const [command, arg, ...extra] = positionals;
   if (command === undefined) throw new UsageError("Missing command.");
   if (values.project === "") throw new UsageError("--project needs a project id.");
-  if (command === "ingest-key") return { help: false, command, ingestKey: ingestKeyAction(arg, extra, values), project: values.project };
-  if (values.name !== undefined || values.untrusted) throw new UsageError("--name and --untrusted belong to ingest-key create.");
+  if (command === "ingest-key")
+    return { help: false, command, ingestKey: ingestKeyAction(arg, extra, values), project: values.project };
+  if (values.name !== undefined || values.untrusted)
+    throw new UsageError("--name and --untrusted belong to ingest-key create.");
   if (!isCommand(command)) throw new UsageError(`Unknown command "${command}".`);
   if (arg === undefined || arg === "") throw new UsageError(`Missing argument: ${command} <email-or-uid>.`);
   if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".`);
   return { help: false, command, user: userRef(arg), project: values.project };
 }
 
-function ingestKeyAction(action: string | undefined, rest: readonly string[], values: { name?: string; untrusted?: boolean }): IngestKeyAction {
+function ingestKeyAction(
+  action: string | undefined,
+  rest: readonly string[],
+  values: { name?: string; untrusted?: boolean },
+): IngestKeyAction {
   const [keyId, ...extra] = rest;
   if (action === "create") {
     if (rest.length > 0) throw new UsageError(`Unexpected argument "${rest[0]}".`);
     if (!values.name) throw new UsageError("Missing option: ingest-key create --name <name>.");
     return { action, name: values.name, trusted: !values.untrusted };
   }
-  if (values.name !== undefined || values.untrusted) throw new UsageError("--name and --untrusted belong to ingest-key create.");
+  if (values.name !== undefined || values.untrusted)
+    throw new UsageError("--name and --untrusted belong to ingest-key create.");
   if (action === "revoke") {
     if (!keyId) throw new UsageError("Missing argument: ingest-key revoke <key_id>.");
     if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".`);
@@ -96,7 +108,11 @@ function ingestKeyAction(action: string | undefined, rest: readonly string[], va
     if (rest.length > 0) throw new UsageError(`Unexpected argument "${rest[0]}".`);
     return { action };
   }
-  throw new UsageError(action === undefined ? `Missing action: ingest-key ${INGEST_KEY_ACTIONS.join("|")}.` : `Unknown ingest-key action "${action}".`);
+  throw new UsageError(
+    action === undefined
+      ? `Missing action: ingest-key ${INGEST_KEY_ACTIONS.join("|")}.`
+      : `Unknown ingest-key action "${action}".`,
+  );
 }
 
 function isCommand(s: string): s is Command {

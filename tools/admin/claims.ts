@@ -36,7 +36,10 @@ export async function setAdmin(
   const who = `${user.uid}${user.email ? ` (${user.email})` : ""}`;
   if (granting) {
     // The client caches its ID token for up to an hour.
-    return [`Granted admin for ${who}.`, "The user must refresh their ID token (getIdToken(true)) or sign in again for this to take effect."];
+    return [
+      `Granted admin for ${who}.`,
+      "The user must refresh their ID token (getIdToken(true)) or sign in again for this to take effect.",
+    ];
   }
   // After the claim change: a token minted from here on no longer carries admin.
   await auth.revokeRefreshTokens(user.uid);

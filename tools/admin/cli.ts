@@ -11,7 +11,15 @@ import { getAuth, type Auth, type UserRecord } from "firebase-admin/auth";
 import { getFirestore } from "firebase-admin/firestore";
 import { createIngestKeyRequestSchema, parseRequest, ValidationError } from "@aideon-perf/core";
 import { ingestKeyService, type IngestKeyService } from "../../functions/src/keys/ingest-key-service";
-import { chooseProject, describeUser, parseArgs, USAGE, UsageError, type IngestKeyAction, type UserRef } from "./args";
+import {
+  chooseProject,
+  describeUser,
+  parseArgs,
+  USAGE,
+  UsageError,
+  type IngestKeyAction,
+  type UserRef,
+} from "./args";
 import { isAdmin, setAdmin } from "./claims";
 
 const FIREBASERC = resolve(__dirname, "../../.firebaserc");
@@ -38,7 +46,8 @@ async function findUser(auth: Auth, user: UserRef): Promise<UserRecord> {
   try {
     return "email" in user ? await auth.getUserByEmail(user.email) : await auth.getUser(user.uid);
   } catch (e) {
-    if ((e as { code?: string }).code === "auth/user-not-found") throw new CliError(`No user with ${describeUser(user)}`);
+    if ((e as { code?: string }).code === "auth/user-not-found")
+      throw new CliError(`No user with ${describeUser(user)}`);
     throw e;
   }
 }
@@ -79,7 +88,9 @@ async function runIngestKey(keys: IngestKeyService, action: IngestKeyAction): Pr
     const { keys: all } = await keys.list();
     if (all.length === 0) console.log("No ingest keys.");
     for (const k of all) {
-      console.log(`${k.key_id}  ${k.name}  ${k.trusted ? "trusted" : "untrusted"}  created ${k.created_at} by ${k.created_by}${k.revoked_at ? `  REVOKED ${k.revoked_at}` : ""}`);
+      console.log(
+        `${k.key_id}  ${k.name}  ${k.trusted ? "trusted" : "untrusted"}  created ${k.created_at} by ${k.created_by}${k.revoked_at ? `  REVOKED ${k.revoked_at}` : ""}`,
+      );
     }
   }
 }
@@ -94,7 +105,9 @@ async function main(argv: readonly string[]): Promise<void> {
   const app = initializeApp({ projectId: project }, "aideon-perf-admin-cli");
   if (invocation.command === "ingest-key") {
     const emulator = process.env.FIRESTORE_EMULATOR_HOST;
-    console.log(`Target: ${emulator ? `Firestore emulator ${emulator}` : `project ${project} (application default credentials)`}`);
+    console.log(
+      `Target: ${emulator ? `Firestore emulator ${emulator}` : `project ${project} (application default credentials)`}`,
+    );
     try {
       await runIngestKey(ingestKeyService({ db: getFirestore(app), now: Date.now }), invocation.ingestKey);
     } finally {

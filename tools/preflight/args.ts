@@ -22,8 +22,7 @@ Exit code 0 when nothing failed, 1 otherwise.`;
 export class UsageError extends Error {}
 
 export type Invocation =
-  | { help: true }
-  | { help: false; project?: string; only: string; offline: boolean; skipInstall: boolean };
+  { help: true } | { help: false; project?: string; only: string; offline: boolean; skipInstall: boolean };
 
 export function parseArgs(argv: readonly string[]): Invocation {
   let parsed;

@@ -143,24 +143,30 @@ const DEFAULT_FIRESTORE_LOCATION = "nam5";
 
 function errorText(e: unknown): string {
   const children = (e as { children?: unknown[] }).children ?? [];
-  return [(e as Error).message ?? String(e), ...children.map((c) => `  ${(c as Error).message ?? String(c)}`)].join("\n");
+  return [
+    (e as Error).message ?? String(e),
+    ...children.map((c) => `  ${(c as Error).message ?? String(c)}`),
+  ].join("\n");
 }
 
 function describeTrigger(e: Endpoint): string {
   if (e.callableTrigger) return "callable";
   if (e.httpsTrigger) return "https";
   if (e.scheduleTrigger) return `schedule ${e.scheduleTrigger.schedule}`;
-  if (e.eventTrigger) return `event ${e.eventTrigger.eventType} ${Object.values(e.eventTrigger.eventFilterPathPatterns ?? {}).join(" ")}`.trimEnd();
+  if (e.eventTrigger)
+    return `event ${e.eventTrigger.eventType} ${Object.values(e.eventTrigger.eventFilterPathPatterns ?? {}).join(" ")}`.trimEnd();
   if (e.taskQueueTrigger) return "task queue";
   if (e.blockingTrigger) return "blocking";
   return "unknown";
 }
 
 /** The region a first deploy gives the Firestore triggers, from the database's location (as firebase-tools does). */
-export const triggerRegionFor = (locationId: string): string => FIRESTORE_DUAL_REGION_TO_REGION_MAPPING[locationId.toLowerCase()] ?? locationId.toLowerCase();
+export const triggerRegionFor = (locationId: string): string =>
+  FIRESTORE_DUAL_REGION_TO_REGION_MAPPING[locationId.toLowerCase()] ?? locationId.toLowerCase();
 
 /** Whether a planned function is a Firestore trigger (it deploys to its database's region). */
-export const isFirestoreTrigger = (f: PlannedFunction): boolean => f.trigger.startsWith(`event ${FIRESTORE_EVENT_PREFIX}`);
+export const isFirestoreTrigger = (f: PlannedFunction): boolean =>
+  f.trigger.startsWith(`event ${FIRESTORE_EVENT_PREFIX}`);
 
 /**
  * The regions a first deploy gives functions that declare none (prepare.resolveDefaultRegionsForBuild):
@@ -168,9 +174,16 @@ export const isFirestoreTrigger = (f: PlannedFunction): boolean => f.trigger.sta
  */
 function resolveDefaultRegions(build: Build, firestoreLocation: string): void {
   const firestoreRegion = triggerRegionFor(firestoreLocation);
-  for (const endpoint of Object.values(build.endpoints) as Array<{ region?: string[]; eventTrigger?: { eventType: string } }>) {
+  for (const endpoint of Object.values(build.endpoints) as Array<{
+    region?: string[];
+    eventTrigger?: { eventType: string };
+  }>) {
     if (endpoint.region?.length && !endpoint.region.includes(REGION_TBD)) continue;
-    endpoint.region = [endpoint.eventTrigger?.eventType.startsWith(FIRESTORE_EVENT_PREFIX) ? firestoreRegion : FALLBACK_DEPLOYMENT_REGION];
+    endpoint.region = [
+      endpoint.eventTrigger?.eventType.startsWith(FIRESTORE_EVENT_PREFIX)
+        ? firestoreRegion
+        : FALLBACK_DEPLOYMENT_REGION,
+    ];
   }
 }
 
@@ -198,17 +211,28 @@ function deployOptions(projectDir: string, project: string, only: string | undef
 
 function schemaWarnings(config: DeployOptions["config"]): string[] {
   const validate = firebaseConfigSchema.getValidator();
-  return validate(config.src) ? [] : (validate.errors ?? []).map((e) => firebaseConfigSchema.getErrorMessage(e));
+  return validate(config.src)
+    ? []
+    : (validate.errors ?? []).map((e) => firebaseConfigSchema.getErrorMessage(e));
 }
 
-async function planFunctions(options: DeployOptions, firestoreLocation: string, configDir: string | undefined): Promise<FunctionsPlan[]> {
+async function planFunctions(
+  options: DeployOptions,
+  firestoreLocation: string,
+  configDir: string | undefined,
+): Promise<FunctionsPlan[]> {
   const codebases = projectConfig.normalizeAndValidate(options.config.src.functions);
   const plans: FunctionsPlan[] = [];
   for (const codebaseConfig of codebases) {
     const codebase = codebaseConfig.codebase ?? "default";
     const source = codebaseConfig.source ?? "functions";
     const sourceDir = options.config.path(source);
-    const delegate = await getRuntimeDelegate({ projectId: options.projectId, sourceDir, projectDir: options.projectRoot, runtime: codebaseConfig.runtime });
+    const delegate = await getRuntimeDelegate({
+      projectId: options.projectId,
+      sourceDir,
+      projectDir: options.projectRoot,
+      runtime: codebaseConfig.runtime,
+    });
     supportedRuntimes.guardVersionSupport(delegate.runtime);
     packageJsonIsValid(source, sourceDir, options.projectRoot);
 
@@ -223,11 +247,16 @@ async function planFunctions(options: DeployOptions, firestoreLocation: string, 
     // The project's adminSdkConfig as the CLI fetches it, minus what a fresh project's would add.
     const firebaseConfig = { projectId: options.projectId };
     const firebaseEnvs = functionsEnv.loadFirebaseEnvs(firebaseConfig, options.projectId);
-    const build = await discoverBuild(delegate, options.projectId, { firebase: firebaseConfig }, {
-      ...userEnvs,
-      ...firebaseEnvs,
-      GOOGLE_CLOUD_QUOTA_PROJECT: options.projectId,
-    });
+    const build = await discoverBuild(
+      delegate,
+      options.projectId,
+      { firebase: firebaseConfig },
+      {
+        ...userEnvs,
+        ...firebaseEnvs,
+        GOOGLE_CLOUD_QUOTA_PROJECT: options.projectId,
+      },
+    );
 
     const secretParams = build.params.filter((p) => p.type === "secret");
     // Secrets are looked up in Secret Manager; everything else must resolve from the .env files alone.
@@ -258,12 +287,18 @@ async function planFunctions(options: DeployOptions, firestoreLocation: string, 
       ignore: codebaseConfig.ignore,
       runtime: delegate.runtime,
       sdkVersion: delegate.sdkVersion,
-      envFiles: [".env", `.env.${options.projectId}`, ...(options.projectAlias ? [`.env.${options.projectAlias}`] : [])]
+      envFiles: [
+        ".env",
+        `.env.${options.projectId}`,
+        ...(options.projectAlias ? [`.env.${options.projectAlias}`] : []),
+      ]
         .filter((file) => existsSync(`${envDir}/${file}`))
         .map((file) => relative(options.projectRoot, `${envDir}/${file}`)),
       userEnvs,
       params: build.params,
-      paramValues: Object.fromEntries(Object.entries(paramValues).map(([name, value]) => [name, value.toString()])),
+      paramValues: Object.fromEntries(
+        Object.entries(paramValues).map(([name, value]) => [name, value.toString()]),
+      ),
       secretParams,
       requiredAPIs: build.requiredAPIs.map((r) => r.api),
       functions: functions.sort((a, b) => a.id.localeCompare(b.id)),
@@ -325,16 +360,29 @@ export async function planDeploy(opts: DeployPlanOptions): Promise<DeployPlan> {
   const collected = collectFirebaseToolsLog();
   const log = collected.lines;
   try {
-    const options = await step("firebase.json", log, () => deployOptions(opts.projectDir, opts.project, opts.only));
-    const targets = await step("deploy targets", log, () => filterTargets(options, [...VALID_DEPLOY_TARGETS]));
+    const options = await step("firebase.json", log, () =>
+      deployOptions(opts.projectDir, opts.project, opts.only),
+    );
+    const targets = await step("deploy targets", log, () =>
+      filterTargets(options, [...VALID_DEPLOY_TARGETS]),
+    );
     if (opts.runPredeploy ?? true) {
-      for (const target of targets) await step(`${target} predeploy`, log, () => lifecycleHooks(target, "predeploy")({}, options));
+      for (const target of targets)
+        await step(`${target} predeploy`, log, () => lifecycleHooks(target, "predeploy")({}, options));
     }
     // Where the Firestore database is: firebase.json's firestore.location, or nam5, where deploy creates one.
-    const firestoreLocation = (options.config.get("firestore") as { location?: string } | undefined)?.location || DEFAULT_FIRESTORE_LOCATION;
-    const functions = targets.includes("functions") ? await step("functions", log, () => planFunctions(options, firestoreLocation, opts.configDir)) : [];
-    const hosting = targets.includes("hosting") ? await step("hosting", log, () => planHosting(options, functions)) : [];
-    const firestore = targets.includes("firestore") ? await step("firestore", log, () => planFirestore(options)) : [];
+    const firestoreLocation =
+      (options.config.get("firestore") as { location?: string } | undefined)?.location ||
+      DEFAULT_FIRESTORE_LOCATION;
+    const functions = targets.includes("functions")
+      ? await step("functions", log, () => planFunctions(options, firestoreLocation, opts.configDir))
+      : [];
+    const hosting = targets.includes("hosting")
+      ? await step("hosting", log, () => planHosting(options, functions))
+      : [];
+    const firestore = targets.includes("firestore")
+      ? await step("firestore", log, () => planFirestore(options))
+      : [];
     return {
       firebaseToolsVersion: FIREBASE_TOOLS_VERSION,
       projectId: options.projectId,

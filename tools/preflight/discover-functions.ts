@@ -26,7 +26,12 @@ async function freeDiscoveryPort(): Promise<number> {
 }
 
 /** The manifest of the codebase `delegate` was made for, loaded with exactly `envs` (plus what the CLI adds). */
-export async function discoverBuild(delegate: RuntimeDelegate, projectId: string, runtimeConfig: unknown, envs: Record<string, string>): Promise<Build> {
+export async function discoverBuild(
+  delegate: RuntimeDelegate,
+  projectId: string,
+  runtimeConfig: unknown,
+  envs: Record<string, string>,
+): Promise<Build> {
   const port = await freeDiscoveryPort();
   const stop = await delegate.serveAdmin(runtimeConfig, envs, String(port));
   try {

@@ -11,10 +11,30 @@ export interface Finding {
   fix?: string;
 }
 
-export const pass = (area: string, message: string, fix?: string): Finding => ({ status: "pass", area, message, fix });
-export const warn = (area: string, message: string, fix?: string): Finding => ({ status: "warn", area, message, fix });
-export const fail = (area: string, message: string, fix: string): Finding => ({ status: "fail", area, message, fix });
-export const skip = (area: string, message: string, fix?: string): Finding => ({ status: "skip", area, message, fix });
+export const pass = (area: string, message: string, fix?: string): Finding => ({
+  status: "pass",
+  area,
+  message,
+  fix,
+});
+export const warn = (area: string, message: string, fix?: string): Finding => ({
+  status: "warn",
+  area,
+  message,
+  fix,
+});
+export const fail = (area: string, message: string, fix: string): Finding => ({
+  status: "fail",
+  area,
+  message,
+  fix,
+});
+export const skip = (area: string, message: string, fix?: string): Finding => ({
+  status: "skip",
+  area,
+  message,
+  fix,
+});
 
 const MARK: Record<Status, string> = { pass: "ok  ", warn: "warn", fail: "FAIL", skip: "skip" };
 
@@ -30,7 +50,10 @@ export function formatReport(title: string, findings: readonly Finding[]): strin
     }
   }
   const count = (status: Status) => findings.filter((f) => f.status === status).length;
-  lines.push("", `${count("fail") === 0 ? "preflight passed" : "preflight FAILED"}: ${count("pass")} ok, ${count("warn")} warnings, ${count("fail")} failed, ${count("skip")} skipped`);
+  lines.push(
+    "",
+    `${count("fail") === 0 ? "preflight passed" : "preflight FAILED"}: ${count("pass")} ok, ${count("warn")} warnings, ${count("fail")} failed, ${count("skip")} skipped`,
+  );
   return lines.join("\n");
 }
 

@@ -29,7 +29,12 @@ export interface FirebaseConfig {
   path(relative: string): string;
 }
 interface ConfigModule {
-  Config: { load(options: { cwd: string; projectDir?: string; configPath?: string }, allowMissing?: boolean): FirebaseConfig | null };
+  Config: {
+    load(
+      options: { cwd: string; projectDir?: string; configPath?: string },
+      allowMissing?: boolean,
+    ): FirebaseConfig | null;
+  };
 }
 export const { Config } = lib<ConfigModule>("config.js");
 
@@ -50,7 +55,9 @@ export interface RC {
 }
 export const { loadRC } = lib<{ loadRC(options: { cwd: string }): RC }>("rc.js");
 
-export const { filterTargets } = lib<{ filterTargets(options: DeployOptions, validTargets: string[]): string[] }>("filterTargets.js");
+export const { filterTargets } = lib<{
+  filterTargets(options: DeployOptions, validTargets: string[]): string[];
+}>("filterTargets.js");
 /** `firebase deploy`'s deploy targets, in the CLI's order (lib/deploy/index.js VALID_DEPLOY_TARGETS). */
 export const { VALID_DEPLOY_TARGETS } = lib<{ VALID_DEPLOY_TARGETS: string[] }>("deploy/index.js");
 
@@ -95,22 +102,30 @@ export interface RuntimeDelegate {
   serveAdmin(config: unknown, envs: Record<string, string>, port: string): Promise<() => Promise<unknown>>;
 }
 export const { getRuntimeDelegate } = lib<{
-  getRuntimeDelegate(context: { projectId: string; sourceDir: string; projectDir: string; runtime?: string }): Promise<RuntimeDelegate>;
+  getRuntimeDelegate(context: {
+    projectId: string;
+    sourceDir: string;
+    projectDir: string;
+    runtime?: string;
+  }): Promise<RuntimeDelegate>;
 }>("deploy/functions/runtimes/index.js");
 
-export const { packageJsonIsValid } = lib<{ packageJsonIsValid(sourceDirName: string, sourceDir: string, projectDir: string): void }>(
-  "deploy/functions/runtimes/node/validate.js",
-);
+export const { packageJsonIsValid } = lib<{
+  packageJsonIsValid(sourceDirName: string, sourceDir: string, projectDir: string): void;
+}>("deploy/functions/runtimes/node/validate.js");
 
 interface SupportedModule {
   guardVersionSupport(runtime: string): void;
-  RUNTIMES: Record<string, { friendly: string; status: string; deprecationDate: string; decommissionDate: string }>;
+  RUNTIMES: Record<
+    string,
+    { friendly: string; status: string; deprecationDate: string; decommissionDate: string }
+  >;
 }
 export const supportedRuntimes = lib<SupportedModule>("deploy/functions/runtimes/supported/index.js");
 
-export const { detectFromPort } = lib<{ detectFromPort(port: number, project: string, runtime: string): Promise<Build> }>(
-  "deploy/functions/runtimes/discovery/index.js",
-);
+export const { detectFromPort } = lib<{
+  detectFromPort(port: number, project: string, runtime: string): Promise<Build>;
+}>("deploy/functions/runtimes/discovery/index.js");
 
 /** A parameter as the manifest declares it (firebase-functions/params). */
 export interface Param {
@@ -138,7 +153,12 @@ export interface Endpoint {
   entryPoint: string;
   httpsTrigger?: unknown;
   callableTrigger?: unknown;
-  eventTrigger?: { eventType: string; retry: boolean; eventFilters?: Record<string, string>; eventFilterPathPatterns?: Record<string, string> };
+  eventTrigger?: {
+    eventType: string;
+    retry: boolean;
+    eventFilters?: Record<string, string>;
+    eventFilterPathPatterns?: Record<string, string>;
+  };
   scheduleTrigger?: { schedule: string; timeZone?: string | null };
   taskQueueTrigger?: unknown;
   blockingTrigger?: unknown;
@@ -153,7 +173,13 @@ export interface ParamValue {
   toString(): string;
 }
 interface EnvModule {
-  loadUserEnvs(options: { functionsSource: string; projectId: string; projectAlias?: string; projectDir: string; configDir?: string }): Record<string, string>;
+  loadUserEnvs(options: {
+    functionsSource: string;
+    projectId: string;
+    projectAlias?: string;
+    projectDir: string;
+    configDir?: string;
+  }): Record<string, string>;
   loadFirebaseEnvs(firebaseConfig: unknown, projectId: string): Record<string, string>;
 }
 export const functionsEnv = lib<EnvModule>("functions/env.js");
@@ -176,11 +202,13 @@ export const { toBackend, envWithTypes, REGION_TBD } = lib<{
 }>("deploy/functions/build.js");
 
 /** Where a function without a region goes (deploy/functions/services), unless its trigger says otherwise. */
-export const { FALLBACK_DEPLOYMENT_REGION } = lib<{ FALLBACK_DEPLOYMENT_REGION: string }>("deploy/functions/services/index.js");
-/** Firestore multi-region locations -> the region their triggers' functions default to (gcp/location.js). */
-export const { FIRESTORE_DUAL_REGION_TO_REGION_MAPPING } = lib<{ FIRESTORE_DUAL_REGION_TO_REGION_MAPPING: Record<string, string> }>(
-  "gcp/location.js",
+export const { FALLBACK_DEPLOYMENT_REGION } = lib<{ FALLBACK_DEPLOYMENT_REGION: string }>(
+  "deploy/functions/services/index.js",
 );
+/** Firestore multi-region locations -> the region their triggers' functions default to (gcp/location.js). */
+export const { FIRESTORE_DUAL_REGION_TO_REGION_MAPPING } = lib<{
+  FIRESTORE_DUAL_REGION_TO_REGION_MAPPING: Record<string, string>;
+}>("gcp/location.js");
 
 interface BackendModule {
   allEndpoints(backend: Backend): Endpoint[];
@@ -190,8 +218,15 @@ export const backends = lib<BackendModule>("deploy/functions/backend.js");
 
 /** The questions a first functions deploy asks: fatal in non-interactive mode unless --force answers them. */
 export const { promptForFailurePolicies, promptForCleanupPolicyDays } = lib<{
-  promptForFailurePolicies(options: { nonInteractive: boolean; force: boolean }, want: Backend, have: Backend): Promise<void>;
-  promptForCleanupPolicyDays(options: { nonInteractive: boolean; force: boolean }, locations: string[]): Promise<number>;
+  promptForFailurePolicies(
+    options: { nonInteractive: boolean; force: boolean },
+    want: Backend,
+    have: Backend,
+  ): Promise<void>;
+  promptForCleanupPolicyDays(
+    options: { nonInteractive: boolean; force: boolean },
+    locations: string[],
+  ): Promise<number>;
 }>("deploy/functions/prompts.js");
 
 // --- hosting ------------------------------------------------------------------------------------------
@@ -202,7 +237,9 @@ export interface HostingConfig {
   ignore?: string[];
   rewrites?: Array<Record<string, unknown>>;
 }
-export const { hostingConfig } = lib<{ hostingConfig(options: DeployOptions): HostingConfig[] }>("hosting/config.js");
+export const { hostingConfig } = lib<{ hostingConfig(options: DeployOptions): HostingConfig[] }>(
+  "hosting/config.js",
+);
 
 /** A rewrite as the Hosting API receives it (deploy/hosting/convertConfig.js). */
 export interface HostingApiRewrite {
@@ -229,12 +266,16 @@ export interface FirestoreTargetConfig {
   rules?: string;
   indexes?: string;
 }
-export const { getFirestoreConfig } = lib<{ getFirestoreConfig(projectId: string, options: DeployOptions): FirestoreTargetConfig[] }>(
-  "firestore/fsConfig.js",
-);
+export const { getFirestoreConfig } = lib<{
+  getFirestoreConfig(projectId: string, options: DeployOptions): FirestoreTargetConfig[];
+}>("firestore/fsConfig.js");
 
 export interface IndexSpec {
-  indexes: Array<{ collectionGroup: string; queryScope: string; fields: Array<{ fieldPath: string; order?: string; arrayConfig?: string }> }>;
+  indexes: Array<{
+    collectionGroup: string;
+    queryScope: string;
+    fields: Array<{ fieldPath: string; order?: string; arrayConfig?: string }>;
+  }>;
   fieldOverrides: Array<{ collectionGroup: string; fieldPath: string; ttl?: boolean; indexes: unknown[] }>;
 }
 interface FirestoreApiModule {
@@ -275,7 +316,12 @@ export function collectFirebaseToolsLog(): { lines: string[]; stop(): void } {
     level: "info",
     // As the CLI's own console transport prints: the message and its extra arguments, no colours.
     format: winston.format.printf((info) =>
-      stripVTControlCharacters(`${info.level}: ${[info.message, ...((info[SPLAT] as unknown[] | undefined) ?? [])].filter((part) => part !== undefined).map(String).join(" ")}`),
+      stripVTControlCharacters(
+        `${info.level}: ${[info.message, ...((info[SPLAT] as unknown[] | undefined) ?? [])]
+          .filter((part) => part !== undefined)
+          .map(String)
+          .join(" ")}`,
+      ),
     ),
   });
   logger.add(transport);

@@ -10,7 +10,8 @@ export interface ApiAnswer {
 }
 export type GoogleGet = (url: string) => Promise<ApiAnswer>;
 
-export const GOOGLE_API_NAMES = "Cloud Billing, Service Usage, Identity Toolkit, Firestore, Firebase Rules, Firebase Hosting, Secret Manager";
+export const GOOGLE_API_NAMES =
+  "Cloud Billing, Service Usage, Identity Toolkit, Firestore, Firebase Rules, Firebase Hosting, Secret Manager";
 
 const enc = encodeURIComponent;
 export const API_URLS = {
@@ -20,27 +21,35 @@ export const API_URLS = {
   services: (project: string, apis: readonly string[]) =>
     `https://serviceusage.googleapis.com/v1/projects/${enc(project)}/services:batchGet?${apis.map((a) => `names=${enc(`projects/${project}/services/${a}`)}`).join("&")}`,
   /** signIn.anonymous / email / phoneNumber .enabled; 404 CONFIGURATION_NOT_FOUND before Auth is set up. */
-  authConfig: (project: string) => `https://identitytoolkit.googleapis.com/admin/v2/projects/${enc(project)}/config`,
+  authConfig: (project: string) =>
+    `https://identitytoolkit.googleapis.com/admin/v2/projects/${enc(project)}/config`,
   /** defaultSupportedIdpConfigs[]: Google, Apple, ... sign-in, each with enabled. */
-  idpConfigs: (project: string) => `https://identitytoolkit.googleapis.com/admin/v2/projects/${enc(project)}/defaultSupportedIdpConfigs`,
+  idpConfigs: (project: string) =>
+    `https://identitytoolkit.googleapis.com/admin/v2/projects/${enc(project)}/defaultSupportedIdpConfigs`,
   /** locationId, type (FIRESTORE_NATIVE / DATASTORE_MODE); 404 while there is no database. */
-  database: (project: string, database: string) => `https://firestore.googleapis.com/v1/projects/${enc(project)}/databases/${enc(database)}`,
+  database: (project: string, database: string) =>
+    `https://firestore.googleapis.com/v1/projects/${enc(project)}/databases/${enc(database)}`,
   /** rulesetName of the rules in force; 404 while none were ever released. */
   rulesRelease: (project: string, database: string) =>
     `https://firebaserules.googleapis.com/v1/projects/${enc(project)}/releases/${database === "(default)" ? "cloud.firestore" : `cloud.firestore/${enc(database)}`}`,
   /** source.files[].content of a ruleset (its name is "projects/{p}/rulesets/{id}"). */
   ruleset: (rulesetName: string) => `https://firebaserules.googleapis.com/v1/${rulesetName}`,
   /** sites[] with type DEFAULT_SITE for the project's default site. */
-  hostingSites: (project: string) => `https://firebasehosting.googleapis.com/v1beta1/projects/${enc(project)}/sites`,
+  hostingSites: (project: string) =>
+    `https://firebasehosting.googleapis.com/v1beta1/projects/${enc(project)}/sites`,
   /** release.version.config.rewrites and fileCount of what the site serves now. */
-  liveChannel: (site: string) => `https://firebasehosting.googleapis.com/v1beta1/sites/${enc(site)}/channels/live`,
+  liveChannel: (site: string) =>
+    `https://firebasehosting.googleapis.com/v1beta1/sites/${enc(site)}/channels/live`,
   /** state ENABLED / DISABLED / DESTROYED of a secret's latest version; 404 when the secret does not exist. */
-  secretVersion: (project: string, secret: string) => `https://secretmanager.googleapis.com/v1/projects/${enc(project)}/secrets/${enc(secret)}/versions/latest`,
+  secretVersion: (project: string, secret: string) =>
+    `https://secretmanager.googleapis.com/v1/projects/${enc(project)}/secrets/${enc(secret)}/versions/latest`,
 };
 
 export function googleGet(token: string, quotaProject: string): GoogleGet {
   return async (url) => {
-    const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, "x-goog-user-project": quotaProject } });
+    const res = await fetch(url, {
+      headers: { authorization: `Bearer ${token}`, "x-goog-user-project": quotaProject },
+    });
     const text = await res.text();
     let body: unknown = text;
     try {

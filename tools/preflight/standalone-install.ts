@@ -17,13 +17,19 @@ export interface FunctionsPackage {
   dependencies?: Record<string, string>;
 }
 
-export const readFunctionsPackage = (dir: string): FunctionsPackage => JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as FunctionsPackage;
+export const readFunctionsPackage = (dir: string): FunctionsPackage =>
+  JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as FunctionsPackage;
 
 /** The entry point the runtime loads, relative to the package (Node's default when "main" is absent). */
 export const mainFile = (pkg: FunctionsPackage): string => (pkg.main ?? "index.js").replace(/^\.\//, "");
 
 /** Runs a command to completion; output is kept for failure messages. */
-export function run(cmd: string, args: string[], cwd: string, env = process.env): Promise<{ code: number | null; output: string }> {
+export function run(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  env = process.env,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((done, fail) => {
     const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
@@ -35,7 +41,10 @@ export function run(cmd: string, args: string[], cwd: string, env = process.env)
 }
 
 /** Copies the files `firebase deploy` would upload to a fresh temp dir; returns it and their relative paths. */
-export function copyUploadedFiles(functionsDir: string, ignore: readonly string[] | undefined): { dir: string; uploaded: string[] } {
+export function copyUploadedFiles(
+  functionsDir: string,
+  ignore: readonly string[] | undefined,
+): { dir: string; uploaded: string[] } {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), "aideon-perf-functions-")));
   const uploaded = filesFirebaseWouldUpload(functionsDir, ignore).map((f) => relative(functionsDir, f));
   for (const file of uploaded) {
@@ -47,15 +56,23 @@ export function copyUploadedFiles(functionsDir: string, ignore: readonly string[
 }
 
 /** `npm install` in `dir` with none of an outer npm run's npm_* settings (they would point at the repo). */
-export function npmInstallAlone(dir: string, extraArgs: string[] = []): Promise<{ code: number | null; output: string }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith("npm_")));
+export function npmInstallAlone(
+  dir: string,
+  extraArgs: string[] = [],
+): Promise<{ code: number | null; output: string }> {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith("npm_")),
+  );
   return run("npm", ["install", "--no-audit", "--no-fund", ...extraArgs], dir, env);
 }
 
 /** String-literal require() targets of a CommonJS bundle, and whether any require() is not one. */
 export function requiredModules(code: string): { specifiers: string[]; allLiteral: boolean } {
   const specifiers = [...code.matchAll(/\brequire\(\s*(["'])([^"']+)\1\s*\)/g)].map((m) => m[2] as string);
-  return { specifiers: [...new Set(specifiers)], allLiteral: specifiers.length === (code.match(/\brequire\(/g) ?? []).length };
+  return {
+    specifiers: [...new Set(specifiers)],
+    allLiteral: specifiers.length === (code.match(/\brequire\(/g) ?? []).length,
+  };
 }
 
 /** What keeps the installed copy in `dir` from loading on its own, one sentence each; [] when nothing does. */
@@ -66,7 +83,8 @@ export function bundleProblems(dir: string): string[] {
   const { specifiers, allLiteral } = requiredModules(bundle);
   const problems: string[] = [];
   if (!allLiteral) problems.push(`${mainFile(pkg)} has a require() with a computed argument`);
-  if (bundle.includes("@aideon-perf/")) problems.push(`${mainFile(pkg)} still refers to a workspace package (@aideon-perf/...)`);
+  if (bundle.includes("@aideon-perf/"))
+    problems.push(`${mainFile(pkg)} still refers to a workspace package (@aideon-perf/...)`);
   const dependencies = Object.keys(pkg.dependencies ?? {});
   for (const spec of specifiers.filter((s) => !isBuiltin(s))) {
     if (!dependencies.some((d) => spec === d || spec.startsWith(`${d}/`))) {

@@ -14,7 +14,8 @@ const CLI_ALWAYS_IGNORED = ["firebase-debug.log", "firebase-debug.*.log", ".runt
 /** Absolute paths of the files that would be uploaded, given firebase.json's ignore list (if any). */
 export function filesFirebaseWouldUpload(sourceDir: string, ignore: readonly string[] | undefined): string[] {
   const globs = [...(ignore ?? CLI_DEFAULT_IGNORE), ...CLI_ALWAYS_IGNORED];
-  const ignored = (path: string) => globs.some((glob) => minimatch(path, glob, { matchBase: true, dot: true }));
+  const ignored = (path: string) =>
+    globs.some((glob) => minimatch(path, glob, { matchBase: true, dot: true }));
   const walk = (dir: string): string[] =>
     readdirSync(dir)
       .map((name) => join(dir, name))

@@ -17,7 +17,12 @@ const perf = instrumented
   ? initPerformance(initializeApp({ projectId: "demo-bench", apiKey: "demo-api-key" }), {
       autoCollection: true,
       flushOnExit: false,
-      transport: async (request) => ({ success: true, batch_id: request.batch_id, accepted: request.traces.length, duplicate: false }),
+      transport: async (request) => ({
+        success: true,
+        batch_id: request.batch_id,
+        accepted: request.traces.length,
+        duplicate: false,
+      }),
     })
   : undefined;
 

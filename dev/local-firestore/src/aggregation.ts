@@ -2,11 +2,11 @@
 // avg ignore non-numeric values; sum stays an integer unless a double is involved or int64
 // overflows; avg of nothing is null. The fields sum and avg read also shape the query (see
 // parseQuery): documents without them are not counted either.
-import type { Aggregation, Fields, Value } from './proto';
-import { invalidArgument } from './errors';
-import { type FieldPath, getField, parseFieldPath } from './field-paths';
-import type { StoredDocument } from './document';
-import { NULL_VALUE, TypeOrder, toDouble, typeOrder } from './values';
+import type { Aggregation, Fields, Value } from "./proto";
+import { invalidArgument } from "./errors";
+import { type FieldPath, getField, parseFieldPath } from "./field-paths";
+import type { StoredDocument } from "./document";
+import { NULL_VALUE, TypeOrder, toDouble, typeOrder } from "./values";
 
 const INT64_MAX = (1n << 63n) - 1n;
 const INT64_MIN = -(1n << 63n);
@@ -33,7 +33,7 @@ function compute(aggregation: Aggregation, docs: StoredDocument[]): Value {
     return { integerValue: String(count) };
   }
   const field = aggregation.sum?.field ?? aggregation.avg?.field;
-  if (!field) throw invalidArgument('Unknown aggregation');
+  if (!field) throw invalidArgument("Unknown aggregation");
   const path = parseFieldPath(field.fieldPath);
   const numbers = docs
     .map((d) => getField(d.fields, path))

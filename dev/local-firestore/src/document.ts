@@ -1,6 +1,6 @@
 // A stored document version and its proto form.
-import type { Document, Fields } from './proto';
-import { type Micros, toTimestamp } from './time';
+import type { Document, Fields } from "./proto";
+import { type Micros, toTimestamp } from "./time";
 
 export interface StoredDocument {
   readonly name: string;
@@ -10,5 +10,10 @@ export interface StoredDocument {
 }
 
 export function toDocumentProto(doc: StoredDocument, fields: Fields = doc.fields): Document {
-  return { name: doc.name, fields, createTime: toTimestamp(doc.createTime), updateTime: toTimestamp(doc.updateTime) };
+  return {
+    name: doc.name,
+    fields,
+    createTime: toTimestamp(doc.createTime),
+    updateTime: toTimestamp(doc.updateTime),
+  };
 }

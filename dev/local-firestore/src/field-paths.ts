@@ -1,32 +1,32 @@
 // Field paths ("a.b", "`odd key`.c") and copy-on-write access to nested map fields. Stored
 // documents are never mutated: they are shared with read results, listeners and the change feed.
-import type { Fields, Value } from './proto';
-import { invalidArgument } from './errors';
+import type { Fields, Value } from "./proto";
+import { invalidArgument } from "./errors";
 
 export type FieldPath = readonly string[];
 
-export const DOCUMENT_ID = '__name__';
+export const DOCUMENT_ID = "__name__";
 
 export function parseFieldPath(path: string): FieldPath {
   const segments: string[] = [];
   let i = 0;
   while (i <= path.length) {
-    let segment = '';
-    if (path[i] === '`') {
+    let segment = "";
+    if (path[i] === "`") {
       i++;
-      while (i < path.length && path[i] !== '`') {
-        if (path[i] === '\\') i++;
-        segment += path[i] ?? '';
+      while (i < path.length && path[i] !== "`") {
+        if (path[i] === "\\") i++;
+        segment += path[i] ?? "";
         i++;
       }
-      if (path[i] !== '`') throw invalidArgument(`Invalid field path: ${path}`);
+      if (path[i] !== "`") throw invalidArgument(`Invalid field path: ${path}`);
       i++;
     } else {
-      while (i < path.length && path[i] !== '.') segment += path[i++];
+      while (i < path.length && path[i] !== ".") segment += path[i++];
     }
-    if (segment === '') throw invalidArgument(`Invalid field path: "${path}"`);
+    if (segment === "") throw invalidArgument(`Invalid field path: "${path}"`);
     segments.push(segment);
-    if (i < path.length && path[i] !== '.') throw invalidArgument(`Invalid field path: ${path}`);
+    if (i < path.length && path[i] !== ".") throw invalidArgument(`Invalid field path: ${path}`);
     i++;
   }
   return segments;

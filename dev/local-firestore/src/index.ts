@@ -1,22 +1,22 @@
 // Dev-only in-memory Firestore: the v1 gRPC API with Firestore's documented semantics, for
 // firebase-admin via FIRESTORE_EMULATOR_HOST where the official emulator cannot run.
-import * as grpc from '@grpc/grpc-js';
-import { toDocumentProto } from './document';
-import { openFrontDoor } from './front-door';
-import { httpApi } from './http-api';
-import { ListenHub } from './listen';
-import type { Document, Timestamp } from './proto';
-import { firestoreService } from './proto';
-import { measuringRequestSizes } from './request-size';
-import { createService } from './service';
-import { Store } from './store';
-import { toTimestamp } from './time';
-import { Transactions } from './transactions';
-import { Usage, type UsageCounts } from './usage';
+import * as grpc from "@grpc/grpc-js";
+import { toDocumentProto } from "./document";
+import { openFrontDoor } from "./front-door";
+import { httpApi } from "./http-api";
+import { ListenHub } from "./listen";
+import type { Document, Timestamp } from "./proto";
+import { firestoreService } from "./proto";
+import { measuringRequestSizes } from "./request-size";
+import { createService } from "./service";
+import { Store } from "./store";
+import { toTimestamp } from "./time";
+import { Transactions } from "./transactions";
+import { Usage, type UsageCounts } from "./usage";
 
-export type { Document, Fields, Timestamp, Value } from './proto';
-export type { UsageCounts } from './usage';
-export { USAGE_PATH } from './http-api';
+export type { Document, Fields, Timestamp, Value } from "./proto";
+export type { UsageCounts } from "./usage";
+export { USAGE_PATH } from "./http-api";
 
 /** One committed change to one document, emitted once per document per commit, in commit order. */
 export interface DocumentChange {
@@ -53,20 +53,34 @@ const LOCK_WAIT_MS = 2_000;
 const IDLE_TRANSACTION_MS = 60_000;
 
 export async function startLocalFirestore(options: LocalFirestoreOptions = {}): Promise<LocalFirestore> {
-  const host = options.host ?? '127.0.0.1';
+  const host = options.host ?? "127.0.0.1";
   const store = new Store();
   const usage = new Usage();
-  const transactions = new Transactions(store, { lockWaitMs: options.lockWaitMs ?? LOCK_WAIT_MS, idleMs: IDLE_TRANSACTION_MS });
-  const grpcServer = new grpc.Server({ 'grpc.max_receive_message_length': -1, 'grpc.max_send_message_length': -1 });
-  grpcServer.addService(measuringRequestSizes(firestoreService), createService(store, transactions, new ListenHub(store), usage));
+  const transactions = new Transactions(store, {
+    lockWaitMs: options.lockWaitMs ?? LOCK_WAIT_MS,
+    idleMs: IDLE_TRANSACTION_MS,
+  });
+  const grpcServer = new grpc.Server({
+    "grpc.max_receive_message_length": -1,
+    "grpc.max_send_message_length": -1,
+  });
+  grpcServer.addService(
+    measuringRequestSizes(firestoreService),
+    createService(store, transactions, new ListenHub(store), usage),
+  );
   const grpcPort = await new Promise<number>((resolve, reject) =>
-    grpcServer.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+    grpcServer.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) =>
+      err ? reject(err) : resolve(port),
+    ),
   );
   const frontDoor = await openFrontDoor(
     host,
     options.port ?? 0,
     grpcPort,
-    httpApi((project, database) => store.clear(`projects/${project}/databases/${database}/`), () => usage.snapshot()),
+    httpApi(
+      (project, database) => store.clear(`projects/${project}/databases/${database}/`),
+      () => usage.snapshot(),
+    ),
   ).catch((err: unknown) => {
     grpcServer.forceShutdown();
     transactions.close();
@@ -91,7 +105,7 @@ export async function startLocalFirestore(options: LocalFirestoreOptions = {}): 
       });
     },
     clear(projectId) {
-      store.clear(projectId === undefined ? '' : `projects/${projectId}/`);
+      store.clear(projectId === undefined ? "" : `projects/${projectId}/`);
     },
     usage: () => usage.snapshot(),
     async close() {

@@ -2,14 +2,14 @@
 // then a global NO_CHANGE with a read time (the client emits a snapshot on that). After each commit
 // only the changed documents are tested against each target; only a query with limit or offset
 // (whose window depends on other documents) is re-run, and only when a change touches it.
-import type * as grpc from '@grpc/grpc-js';
-import type { StructuredQuery, Timestamp } from './proto';
-import type { CommittedChange, Store } from './store';
-import { type StoredDocument, toDocumentProto } from './document';
-import { RpcError, toServiceError, invalidArgument } from './errors';
-import { type Query, matches, parseQuery, project, runQuery } from './query';
-import { assertDocumentName, assertParentName, databaseOf } from './names';
-import { type Micros, toTimestamp } from './time';
+import type * as grpc from "@grpc/grpc-js";
+import type { StructuredQuery, Timestamp } from "./proto";
+import type { CommittedChange, Store } from "./store";
+import { type StoredDocument, toDocumentProto } from "./document";
+import { RpcError, toServiceError, invalidArgument } from "./errors";
+import { type Query, matches, parseQuery, project, runQuery } from "./query";
+import { assertDocumentName, assertParentName, databaseOf } from "./names";
+import { type Micros, toTimestamp } from "./time";
 
 export interface ListenRequest {
   database: string;
@@ -52,43 +52,47 @@ export class ListenHub {
     };
     this.streams.add(stream);
     const close = () => this.streams.delete(stream);
-    call.on('data', (request: ListenRequest) => {
+    call.on("data", (request: ListenRequest) => {
       try {
         this.onRequest(request, stream);
       } catch (err) {
         close();
-        call.emit('error', toServiceError(err));
+        call.emit("error", toServiceError(err));
       }
     });
-    call.on('end', () => {
+    call.on("end", () => {
       close();
       call.end();
     });
-    call.on('cancelled', close);
-    call.on('error', close);
+    call.on("cancelled", close);
+    call.on("error", close);
   }
 
   private onRequest(request: ListenRequest, { targets, send }: Stream): void {
     if (request.removeTarget !== undefined) {
       targets.delete(request.removeTarget);
-      send({ targetChange: { targetChangeType: 'REMOVE', targetIds: [request.removeTarget] } });
+      send({ targetChange: { targetChangeType: "REMOVE", targetIds: [request.removeTarget] } });
       return;
     }
     const add = request.addTarget;
     if (!add) return;
     const id = add.targetId ?? 0;
     const readTime = this.store.clock.now();
-    send({ targetChange: { targetChangeType: 'ADD', targetIds: [id] } });
+    send({ targetChange: { targetChangeType: "ADD", targetIds: [id] } });
     // Resuming: we keep no history, so replace the client's state with the full current one.
-    if (add.resumeToken?.length || add.readTime) send({ targetChange: { targetChangeType: 'RESET', targetIds: [id] } });
+    if (add.resumeToken?.length || add.readTime)
+      send({ targetChange: { targetChangeType: "RESET", targetIds: [id] } });
     let target: Target;
     if (add.documents) {
       const names = (add.documents.documents ?? []).map(assertDocumentName);
-      for (const name of names) if (databaseOf(name) !== request.database) throw invalidArgument(`${name} is not in ${request.database}`);
+      for (const name of names)
+        if (databaseOf(name) !== request.database)
+          throw invalidArgument(`${name} is not in ${request.database}`);
       target = documentsTarget(this.store, id, new Set(names), send);
     } else if (add.query?.structuredQuery) {
       const parent = assertParentName(add.query.parent);
-      if (databaseOf(parent) !== request.database) throw invalidArgument(`${parent} is not in ${request.database}`);
+      if (databaseOf(parent) !== request.database)
+        throw invalidArgument(`${parent} is not in ${request.database}`);
       let query: Query;
       try {
         query = parseQuery(parent, add.query.structuredQuery);
@@ -96,15 +100,21 @@ export class ListenHub {
         // Like the official emulator: a query it cannot run removes that target, with the reason;
         // the stream and its other targets go on.
         if (!(err instanceof RpcError)) throw err;
-        send({ targetChange: { targetChangeType: 'REMOVE', targetIds: [id], cause: { code: err.code, message: err.message } } });
+        send({
+          targetChange: {
+            targetChangeType: "REMOVE",
+            targetIds: [id],
+            cause: { code: err.code, message: err.message },
+          },
+        });
         return;
       }
       target = queryTarget(this.store, id, query, send);
     } else {
-      throw invalidArgument('A target needs documents or a query');
+      throw invalidArgument("A target needs documents or a query");
     }
     targets.set(id, target);
-    send({ targetChange: { targetChangeType: 'CURRENT', targetIds: [id], readTime: toTimestamp(readTime) } });
+    send({ targetChange: { targetChangeType: "CURRENT", targetIds: [id], readTime: toTimestamp(readTime) } });
     send(consistentAt(readTime));
   }
 
@@ -121,7 +131,14 @@ export class ListenHub {
 function consistentAt(readTime: Micros): object {
   const resumeToken = Buffer.alloc(8);
   resumeToken.writeBigUInt64BE(BigInt(readTime));
-  return { targetChange: { targetChangeType: 'NO_CHANGE', targetIds: [], readTime: toTimestamp(readTime), resumeToken } };
+  return {
+    targetChange: {
+      targetChangeType: "NO_CHANGE",
+      targetIds: [],
+      readTime: toTimestamp(readTime),
+      resumeToken,
+    },
+  };
 }
 
 function documentsTarget(store: Store, id: number, names: Set<string>, send: Send): Target {
@@ -136,7 +153,10 @@ function documentsTarget(store: Store, id: number, names: Set<string>, send: Sen
         if (!names.has(name)) continue;
         sent = true;
         if (after) send({ documentChange: { document: toDocumentProto(after), targetIds: [id] } });
-        else send({ documentDelete: { document: name, removedTargetIds: [id], readTime: toTimestamp(readTime) } });
+        else
+          send({
+            documentDelete: { document: name, removedTargetIds: [id], readTime: toTimestamp(readTime) },
+          });
       }
       return sent;
     },
@@ -152,7 +172,7 @@ function queryTarget(store: Store, id: number, query: Query, send: Send): Target
   };
   const removed = (name: string, readTime: Micros) => {
     members.delete(name);
-    const kind = store.get(name) ? 'documentRemove' : 'documentDelete';
+    const kind = store.get(name) ? "documentRemove" : "documentDelete";
     send({ [kind]: { document: name, removedTargetIds: [id], readTime: toTimestamp(readTime) } });
   };
   for (const doc of runQuery(store, query)) added(doc);

@@ -5,7 +5,7 @@
 // lock covering a document it writes, or fails after `waitMs` with ABORTED "Transaction lock
 // timeout.". There are no priorities and no deadlock detection: two transactions waiting for each
 // other both time out, as on the emulator.
-import { aborted } from './errors';
+import { aborted } from "./errors";
 
 export interface LockHolder {
   /** A holder that is no longer active stops waiting. */
@@ -39,7 +39,7 @@ export class LockTable {
     const deadline = Date.now() + this.waitMs;
     while ((writer?.active ?? true) && names.some((name) => this.lockedByOther(name, writer))) {
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw aborted('Transaction lock timeout.');
+      if (remaining <= 0) throw aborted("Transaction lock timeout.");
       await this.untilRelease(remaining);
     }
     return write();
@@ -54,7 +54,8 @@ export class LockTable {
 
   private lockedByOther(name: string, writer: LockHolder | undefined): boolean {
     for (const holder of this.holders) {
-      if (holder !== writer && (holder.documents.has(name) || holder.scopes.some((covers) => covers(name)))) return true;
+      if (holder !== writer && (holder.documents.has(name) || holder.scopes.some((covers) => covers(name))))
+        return true;
     }
     return false;
   }

@@ -1,6 +1,6 @@
 // Resource names: projects/{p}/databases/{d}/documents[/{collection}/{doc}...]. Everything in the
 // store is keyed by full names so several projects and databases coexist.
-import { invalidArgument } from './errors';
+import { invalidArgument } from "./errors";
 
 const ROOT_PATTERN = /^projects\/[^/]+\/databases\/[^/]+\/documents/;
 
@@ -14,10 +14,10 @@ export function documentsRoot(name: string): string {
 /** Segments after ".../documents": even count for a document, odd for a collection. */
 function relativeSegments(name: string): string[] {
   const rest = name.slice(documentsRoot(name).length);
-  if (rest === '') return [];
-  if (!rest.startsWith('/')) throw invalidArgument(`Invalid resource name: "${name}"`);
-  const segments = rest.slice(1).split('/');
-  if (segments.some((s) => s === '')) throw invalidArgument(`Invalid resource name: "${name}"`);
+  if (rest === "") return [];
+  if (!rest.startsWith("/")) throw invalidArgument(`Invalid resource name: "${name}"`);
+  const segments = rest.slice(1).split("/");
+  if (segments.some((s) => s === "")) throw invalidArgument(`Invalid resource name: "${name}"`);
   return segments;
 }
 
@@ -36,16 +36,16 @@ export function assertParentName(name: string): string {
 }
 
 export function parentCollection(documentName: string): string {
-  return documentName.slice(0, documentName.lastIndexOf('/'));
+  return documentName.slice(0, documentName.lastIndexOf("/"));
 }
 
 export function lastSegment(name: string): string {
-  return name.slice(name.lastIndexOf('/') + 1);
+  return name.slice(name.lastIndexOf("/") + 1);
 }
 
 /** Is `name` strictly below `ancestor` (a document or documents root)? */
 export function isDescendant(name: string, ancestor: string): boolean {
-  return name.length > ancestor.length + 1 && name.startsWith(ancestor) && name[ancestor.length] === '/';
+  return name.length > ancestor.length + 1 && name.startsWith(ancestor) && name[ancestor.length] === "/";
 }
 
 /**

@@ -1,17 +1,17 @@
 // Loads the Firestore v1 service from the .proto files shipped with @google-cloud/firestore and
 // describes, as TypeScript types, the plain objects proto-loader produces with the options below.
-import * as path from 'path';
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import * as path from "path";
+import * as grpc from "@grpc/grpc-js";
+import * as protoLoader from "@grpc/proto-loader";
 
 const PROTO_ROOT = path.join(
-  path.dirname(require.resolve('@google-cloud/firestore/package.json')),
-  'build/protos',
+  path.dirname(require.resolve("@google-cloud/firestore/package.json")),
+  "build/protos",
 );
 
 // defaults:false keeps "field absent" distinguishable from "field = zero value" (oneofs, masks);
 // arrays/objects:true still give empty repeated/map fields as [] / {}.
-const definition = protoLoader.loadSync('google/firestore/v1/firestore.proto', {
+const definition = protoLoader.loadSync("google/firestore/v1/firestore.proto", {
   includeDirs: [PROTO_ROOT],
   longs: String,
   enums: String,

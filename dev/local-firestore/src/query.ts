@@ -1,13 +1,13 @@
 // StructuredQuery evaluation: scope (collection or collection group), filters, the normalized
 // ordering (explicit orders, then inequality fields, then aggregated fields, then __name__), cursors,
 // offset, limit and projection. `matches` answers for one document, so listeners can test a single change.
-import type { Cursor, Fields, Filter, StructuredQuery, Value } from './proto';
-import { failedPrecondition, invalidArgument, unimplemented } from './errors';
-import { DOCUMENT_ID, type FieldPath, getField, parseFieldPath, projectFields } from './field-paths';
-import { compareUtf8, isDescendant, lastSegment, parentCollection } from './names';
-import type { Store } from './store';
-import type { StoredDocument } from './document';
-import { TypeOrder, arrayValues, compareValues, isNaNValue, typeOrder, valuesEqual } from './values';
+import type { Cursor, Fields, Filter, StructuredQuery, Value } from "./proto";
+import { failedPrecondition, invalidArgument, unimplemented } from "./errors";
+import { DOCUMENT_ID, type FieldPath, getField, parseFieldPath, projectFields } from "./field-paths";
+import { compareUtf8, isDescendant, lastSegment, parentCollection } from "./names";
+import type { Store } from "./store";
+import type { StoredDocument } from "./document";
+import { TypeOrder, arrayValues, compareValues, isNaNValue, typeOrder, valuesEqual } from "./values";
 
 interface OrderField {
   path: FieldPath;
@@ -27,7 +27,14 @@ export interface Query {
   projection: FieldPath[] | undefined;
 }
 
-const INEQUALITY_OPS = new Set(['LESS_THAN', 'LESS_THAN_OR_EQUAL', 'GREATER_THAN', 'GREATER_THAN_OR_EQUAL', 'NOT_EQUAL', 'NOT_IN']);
+const INEQUALITY_OPS = new Set([
+  "LESS_THAN",
+  "LESS_THAN_OR_EQUAL",
+  "GREATER_THAN",
+  "GREATER_THAN_OR_EQUAL",
+  "NOT_EQUAL",
+  "NOT_IN",
+]);
 
 /**
  * `aggregatedFields`: the fields a sum / avg aggregation reads. Like the official emulator, they
@@ -35,33 +42,33 @@ const INEQUALITY_OPS = new Set(['LESS_THAN', 'LESS_THAN_OR_EQUAL', 'GREATER_THAN
  * aggregated, and a limit keeps the first documents in that order).
  */
 export function parseQuery(parent: string, q: StructuredQuery, aggregatedFields: FieldPath[] = []): Query {
-  if (q.findNearest) throw unimplemented('findNearest (vector search) is not supported by local-firestore');
+  if (q.findNearest) throw unimplemented("findNearest (vector search) is not supported by local-firestore");
   const from = q.from ?? [];
-  if (from.length !== 1) throw invalidArgument('A query must select exactly one collection');
+  if (from.length !== 1) throw invalidArgument("A query must select exactly one collection");
   const orderBy: OrderField[] = (q.orderBy ?? []).map((o) => ({
     path: parseFieldPath(o.field.fieldPath),
-    descending: o.direction === 'DESCENDING',
+    descending: o.direction === "DESCENDING",
   }));
   const keyOrder = orderBy.findIndex((o) => isDocumentId(o.path));
   const inequalities = new Map<string, FieldPath>();
   collectInequalityFields(q.where, inequalities);
-  const ordered = new Set(orderBy.map((o) => o.path.join('.')));
+  const ordered = new Set(orderBy.map((o) => o.path.join(".")));
   const implicit = (paths: Iterable<FieldPath>) =>
-    [...new Map([...paths].map((p) => [p.join('.'), p])).entries()]
+    [...new Map([...paths].map((p) => [p.join("."), p])).entries()]
       .filter(([key, path]) => !ordered.has(key) && !isDocumentId(path))
       .sort(([a], [b]) => compareUtf8(a, b))
       .map(([, path]) => path);
   const inequalityOrders = implicit(inequalities.values());
   if (keyOrder !== -1 && (keyOrder < orderBy.length - 1 || inequalityOrders.length > 0)) {
-    throw invalidArgument('order by clause cannot contain more fields after the key');
+    throw invalidArgument("order by clause cannot contain more fields after the key");
   }
   if (isDescendingKeyScan(orderBy, inequalityOrders, q.where)) {
-    throw failedPrecondition('Firestore does not support descending key scans');
+    throw failedPrecondition("Firestore does not support descending key scans");
   }
-  const aggregationOrders = implicit(aggregatedFields).filter((p) => !inequalities.has(p.join('.')));
+  const aggregationOrders = implicit(aggregatedFields).filter((p) => !inequalities.has(p.join(".")));
   if (aggregationOrders.length > 0 && (keyOrder !== -1 || inequalities.has(DOCUMENT_ID))) {
     throw invalidArgument(
-      `This query requires an index that has fields [${aggregationOrders.map((p) => p.join('.')).join(', ')}] after __name__ and Firestore does not currently support such an index. Please try the query again with additional ordering on those fields.`,
+      `This query requires an index that has fields [${aggregationOrders.map((p) => p.join(".")).join(", ")}] after __name__ and Firestore does not currently support such an index. Please try the query again with additional ordering on those fields.`,
     );
   }
   // Implicit orders, the document name last, take the direction of the last explicit order.
@@ -70,12 +77,14 @@ export function parseQuery(parent: string, q: StructuredQuery, aggregatedFields:
   if (keyOrder === -1) orderBy.push({ path: [DOCUMENT_ID], descending });
   for (const cursor of [q.startAt, q.endAt]) {
     if (cursor && (cursor.values ?? []).length > orderBy.length) {
-      throw invalidArgument('Too many cursor values specified. The specified values must match the orderBy() constraints of the query.');
+      throw invalidArgument(
+        "Too many cursor values specified. The specified values must match the orderBy() constraints of the query.",
+      );
     }
   }
   return {
     parent,
-    collectionId: from[0]!.collectionId ?? '',
+    collectionId: from[0]!.collectionId ?? "",
     allDescendants: from[0]!.allDescendants ?? false,
     where: q.where,
     orderBy,
@@ -83,7 +92,9 @@ export function parseQuery(parent: string, q: StructuredQuery, aggregatedFields:
     endAt: q.endAt,
     offset: q.offset ?? 0,
     limit: q.limit?.value,
-    projection: q.select?.fields?.map((f) => parseFieldPath(f.fieldPath)).filter((p) => p.join('.') !== DOCUMENT_ID),
+    projection: q.select?.fields
+      ?.map((f) => parseFieldPath(f.fieldPath))
+      .filter((p) => p.join(".") !== DOCUMENT_ID),
   };
 }
 
@@ -94,7 +105,11 @@ const isDocumentId = (path: FieldPath) => path.length === 1 && path[0] === DOCUM
  * index alone, which it cannot scan backwards; a filter on any other field makes it use a field
  * index instead.
  */
-function isDescendingKeyScan(explicit: OrderField[], inequalityOrders: FieldPath[], where: Filter | undefined): boolean {
+function isDescendingKeyScan(
+  explicit: OrderField[],
+  inequalityOrders: FieldPath[],
+  where: Filter | undefined,
+): boolean {
   const first = explicit[0];
   if (!first || !first.descending || !isDocumentId(first.path) || inequalityOrders.length > 0) return false;
   return filteredFields(where).every(isDocumentId);
@@ -109,10 +124,11 @@ function filteredFields(filter: Filter | undefined): FieldPath[] {
 
 function collectInequalityFields(filter: Filter | undefined, out: Map<string, FieldPath>): void {
   if (!filter) return;
-  if (filter.compositeFilter) for (const f of filter.compositeFilter.filters ?? []) collectInequalityFields(f, out);
+  if (filter.compositeFilter)
+    for (const f of filter.compositeFilter.filters ?? []) collectInequalityFields(f, out);
   if (filter.fieldFilter && INEQUALITY_OPS.has(filter.fieldFilter.op)) {
     const path = parseFieldPath(filter.fieldFilter.field.fieldPath);
-    out.set(path.join('.'), path);
+    out.set(path.join("."), path);
   }
 }
 
@@ -139,7 +155,10 @@ export function matches(query: Query, doc: StoredDocument): boolean {
 export function inScope(query: Query, name: string): boolean {
   const collection = parentCollection(name);
   if (!query.allDescendants) return collection === `${query.parent}/${query.collectionId}`;
-  return isDescendant(collection, query.parent) && (query.collectionId === '' || lastSegment(collection) === query.collectionId);
+  return (
+    isDescendant(collection, query.parent) &&
+    (query.collectionId === "" || lastSegment(collection) === query.collectionId)
+  );
 }
 
 export function project(query: Query, fields: Fields): Fields {
@@ -201,7 +220,7 @@ function filterMatches(filter: Filter | undefined, doc: StoredDocument): boolean
   if (!filter) return true;
   if (filter.compositeFilter) {
     const parts = filter.compositeFilter.filters ?? [];
-    return filter.compositeFilter.op === 'OR'
+    return filter.compositeFilter.op === "OR"
       ? parts.some((f) => filterMatches(f, doc))
       : parts.every((f) => filterMatches(f, doc));
   }
@@ -209,13 +228,13 @@ function filterMatches(filter: Filter | undefined, doc: StoredDocument): boolean
     const value = fieldValue(doc, parseFieldPath(filter.unaryFilter.field.fieldPath));
     if (value === undefined) return false;
     switch (filter.unaryFilter.op) {
-      case 'IS_NULL':
+      case "IS_NULL":
         return value.nullValue !== undefined;
-      case 'IS_NOT_NULL':
+      case "IS_NOT_NULL":
         return value.nullValue === undefined;
-      case 'IS_NAN':
+      case "IS_NAN":
         return isNaNValue(value);
-      case 'IS_NOT_NAN':
+      case "IS_NOT_NAN":
         return value.nullValue === undefined && !isNaNValue(value);
       default:
         throw invalidArgument(`Unknown unary filter operator ${filter.unaryFilter.op}`);
@@ -236,28 +255,28 @@ function filterMatches(filter: Filter | undefined, doc: StoredDocument): boolean
 function fieldFilterMatches(op: string, value: Value, operand: Value): boolean {
   const sameType = typeOrder(value) === typeOrder(operand);
   switch (op) {
-    case 'EQUAL':
+    case "EQUAL":
       return valuesEqual(value, operand);
-    case 'NOT_EQUAL':
+    case "NOT_EQUAL":
       return value.nullValue === undefined && !valuesEqual(value, operand);
-    case 'LESS_THAN':
+    case "LESS_THAN":
       return sameType && compareValues(value, operand) < 0;
-    case 'LESS_THAN_OR_EQUAL':
+    case "LESS_THAN_OR_EQUAL":
       return sameType && compareValues(value, operand) <= 0;
-    case 'GREATER_THAN':
+    case "GREATER_THAN":
       return sameType && compareValues(value, operand) > 0;
-    case 'GREATER_THAN_OR_EQUAL':
+    case "GREATER_THAN_OR_EQUAL":
       return sameType && compareValues(value, operand) >= 0;
-    case 'ARRAY_CONTAINS':
+    case "ARRAY_CONTAINS":
       return typeOrder(value) === TypeOrder.Array && arrayValues(value).some((v) => valuesEqual(v, operand));
-    case 'ARRAY_CONTAINS_ANY':
+    case "ARRAY_CONTAINS_ANY":
       return (
         typeOrder(value) === TypeOrder.Array &&
         arrayValues(value).some((v) => arrayValues(operand).some((o) => valuesEqual(v, o)))
       );
-    case 'IN':
+    case "IN":
       return arrayValues(operand).some((o) => valuesEqual(value, o));
-    case 'NOT_IN':
+    case "NOT_IN":
       return (
         value.nullValue === undefined &&
         !arrayValues(operand).some((o) => o.nullValue !== undefined || valuesEqual(value, o))

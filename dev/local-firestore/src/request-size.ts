@@ -1,8 +1,8 @@
 // "Maximum API request size: 10 MiB" (https://firebase.google.com/docs/firestore/quotas), on the
 // serialized request as it arrived. Answered as production does (INVALID_ARGUMENT, which clients do
 // not retry), not as a gRPC RESOURCE_EXHAUSTED, which the Admin SDK retries for minutes.
-import type * as grpc from '@grpc/grpc-js';
-import { invalidArgument } from './errors';
+import type * as grpc from "@grpc/grpc-js";
+import { invalidArgument } from "./errors";
 
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 

@@ -1,8 +1,8 @@
 // gRPC handlers for google.firestore.v1.Firestore. Handlers translate requests into store,
 // query and transaction calls; every thrown RpcError becomes the call's status.
-import { randomBytes } from 'crypto';
-import { Metadata } from '@grpc/grpc-js';
-import type * as grpc from '@grpc/grpc-js';
+import { randomBytes } from "crypto";
+import { Metadata } from "@grpc/grpc-js";
+import type * as grpc from "@grpc/grpc-js";
 import type {
   Aggregation,
   ConsistencySelector,
@@ -10,21 +10,21 @@ import type {
   StructuredQuery,
   TransactionOptions,
   Write,
-} from './proto';
-import { aggregate, aggregatedFields } from './aggregation';
-import { toDocumentProto } from './document';
-import type { StoredDocument } from './document';
-import { invalidArgument, toServiceError, unimplemented } from './errors';
-import { parseFieldPath, projectFields } from './field-paths';
-import type { ListenHub, ListenRequest } from './listen';
-import { assertDocumentName, assertParentName, compareNames, compareUtf8, databaseOf } from './names';
-import { inScope, parseQuery, project, runQuery } from './query';
-import type { CommitOutcome, Store } from './store';
-import { toTimestamp } from './time';
-import type { Transaction, Transactions } from './transactions';
-import { assertRequestSize } from './request-size';
-import type { Usage } from './usage';
-import { writeTarget } from './writes';
+} from "./proto";
+import { aggregate, aggregatedFields } from "./aggregation";
+import { toDocumentProto } from "./document";
+import type { StoredDocument } from "./document";
+import { invalidArgument, toServiceError, unimplemented } from "./errors";
+import { parseFieldPath, projectFields } from "./field-paths";
+import type { ListenHub, ListenRequest } from "./listen";
+import { assertDocumentName, assertParentName, compareNames, compareUtf8, databaseOf } from "./names";
+import { inScope, parseQuery, project, runQuery } from "./query";
+import type { CommitOutcome, Store } from "./store";
+import { toTimestamp } from "./time";
+import type { Transaction, Transactions } from "./transactions";
+import { assertRequestSize } from "./request-size";
+import type { Usage } from "./usage";
+import { writeTarget } from "./writes";
 
 type Unary<Req> = (call: grpc.ServerUnaryCall<Req, object>, callback: grpc.sendUnaryData<object>) => void;
 type ServerStream<Req> = (call: grpc.ServerWritableStream<Req, object>) => void;
@@ -45,7 +45,9 @@ function unary<Req extends object>(handler: (request: Req) => object | Promise<o
  * Response headers go out first, as from Firestore: the client library treats an error that
  * arrives before any headers as "no response" and silently retries it with backoff (seconds).
  */
-function serverStream<Req extends object>(handler: (request: Req, write: (response: object) => void) => Promise<void>): ServerStream<Req> {
+function serverStream<Req extends object>(
+  handler: (request: Req, write: (response: object) => void) => Promise<void>,
+): ServerStream<Req> {
   return (call) => {
     call.sendMetadata(new Metadata());
     (async () => {
@@ -53,7 +55,7 @@ function serverStream<Req extends object>(handler: (request: Req, write: (respon
       await handler(call.request, (response) => call.write(response));
     })().then(
       () => call.end(),
-      (err: unknown) => call.emit('error', toServiceError(err)),
+      (err: unknown) => call.emit("error", toServiceError(err)),
     );
   };
 }
@@ -81,7 +83,12 @@ class ReadContext {
   }
 }
 
-export function createService(store: Store, transactions: Transactions, listen: ListenHub, usage: Usage): grpc.UntypedServiceImplementation {
+export function createService(
+  store: Store,
+  transactions: Transactions,
+  listen: ListenHub,
+  usage: Usage,
+): grpc.UntypedServiceImplementation {
   const commitResponse = (outcome: CommitOutcome) => ({
     writeResults: outcome.results.map((r) => ({
       updateTime: r.updateTime === undefined ? undefined : toTimestamp(r.updateTime),
@@ -92,12 +99,17 @@ export function createService(store: Store, transactions: Transactions, listen: 
 
   const checkWrites = (database: string, writes: Write[]) => {
     for (const write of writes) {
-      if (databaseOf(writeTarget(write)) !== database) throw invalidArgument(`${writeTarget(write)} is not in ${database}`);
+      if (databaseOf(writeTarget(write)) !== database)
+        throw invalidArgument(`${writeTarget(write)} is not in ${database}`);
     }
   };
 
   /** Runs `read` in the request's consistency context; a transaction begun here is rolled back on failure. */
-  async function withReadContext<T>(database: string, request: ConsistencySelector, read: (ctx: ReadContext) => Promise<T>): Promise<T> {
+  async function withReadContext<T>(
+    database: string,
+    request: ConsistencySelector,
+    read: (ctx: ReadContext) => Promise<T>,
+  ): Promise<T> {
     const ctx = new ReadContext(transactions, database, request);
     try {
       return await read(ctx);
@@ -107,49 +119,68 @@ export function createService(store: Store, transactions: Transactions, listen: 
     }
   }
 
-  function queryDocuments(ctx: ReadContext, parent: string, structuredQuery: StructuredQuery | undefined, aggregations: Aggregation[] = []) {
-    if (!structuredQuery) throw invalidArgument('structured_query is required');
+  function queryDocuments(
+    ctx: ReadContext,
+    parent: string,
+    structuredQuery: StructuredQuery | undefined,
+    aggregations: Aggregation[] = [],
+  ) {
+    if (!structuredQuery) throw invalidArgument("structured_query is required");
     const query = parseQuery(parent, structuredQuery, aggregatedFields(aggregations));
     const run = () => runQuery(store, query);
-    return { query, docs: ctx.txn ? transactions.readQuery(ctx.txn, (name) => inScope(query, name), run) : run() };
+    return {
+      query,
+      docs: ctx.txn ? transactions.readQuery(ctx.txn, (name) => inScope(query, name), run) : run(),
+    };
   }
 
   return {
-    BatchGetDocuments: serverStream<ReadRequest & { database: string; documents?: string[] }>(async (request, write) => {
-      const names = (request.documents ?? []).map(assertDocumentName);
-      for (const name of names) if (databaseOf(name) !== request.database) throw invalidArgument(`${name} is not in ${request.database}`);
-      const mask = request.mask ? (request.mask.fieldPaths ?? []).map(parseFieldPath) : undefined;
-      await withReadContext(request.database, request, async (ctx) => {
-        const docs = ctx.txn ? transactions.readDocuments(ctx.txn, names) : names.map((n) => store.get(n));
-        usage.lookup(names.length);
-        const readTime = toTimestamp(store.clock.now());
-        let transaction = ctx.begun;
-        docs.forEach((doc, i) => {
-          const result = doc ? { found: toDocumentProto(doc, mask ? projectFields(doc.fields, mask) : doc.fields) } : { missing: names[i] };
-          write({ ...result, readTime, transaction });
-          transaction = undefined;
+    BatchGetDocuments: serverStream<ReadRequest & { database: string; documents?: string[] }>(
+      async (request, write) => {
+        const names = (request.documents ?? []).map(assertDocumentName);
+        for (const name of names)
+          if (databaseOf(name) !== request.database)
+            throw invalidArgument(`${name} is not in ${request.database}`);
+        const mask = request.mask ? (request.mask.fieldPaths ?? []).map(parseFieldPath) : undefined;
+        await withReadContext(request.database, request, async (ctx) => {
+          const docs = ctx.txn ? transactions.readDocuments(ctx.txn, names) : names.map((n) => store.get(n));
+          usage.lookup(names.length);
+          const readTime = toTimestamp(store.clock.now());
+          let transaction = ctx.begun;
+          docs.forEach((doc, i) => {
+            const result = doc
+              ? { found: toDocumentProto(doc, mask ? projectFields(doc.fields, mask) : doc.fields) }
+              : { missing: names[i] };
+            write({ ...result, readTime, transaction });
+            transaction = undefined;
+          });
+          if (transaction) write({ readTime, transaction });
         });
-        if (transaction) write({ readTime, transaction });
-      });
-    }),
+      },
+    ),
 
-    RunQuery: serverStream<ConsistencySelector & { parent: string; structuredQuery?: StructuredQuery }>(async (request, write) => {
-      const parent = assertParentName(request.parent);
-      await withReadContext(databaseOf(parent), request, async (ctx) => {
-        const { query, docs } = queryDocuments(ctx, parent, request.structuredQuery);
-        usage.query(docs.length);
-        const readTime = toTimestamp(store.clock.now());
-        let transaction = ctx.begun;
-        for (const doc of docs) {
-          write({ document: toDocumentProto(doc, project(query, doc.fields)), readTime, transaction });
-          transaction = undefined;
-        }
-        if (docs.length === 0) write({ readTime, transaction });
-      });
-    }),
+    RunQuery: serverStream<ConsistencySelector & { parent: string; structuredQuery?: StructuredQuery }>(
+      async (request, write) => {
+        const parent = assertParentName(request.parent);
+        await withReadContext(databaseOf(parent), request, async (ctx) => {
+          const { query, docs } = queryDocuments(ctx, parent, request.structuredQuery);
+          usage.query(docs.length);
+          const readTime = toTimestamp(store.clock.now());
+          let transaction = ctx.begun;
+          for (const doc of docs) {
+            write({ document: toDocumentProto(doc, project(query, doc.fields)), readTime, transaction });
+            transaction = undefined;
+          }
+          if (docs.length === 0) write({ readTime, transaction });
+        });
+      },
+    ),
 
     RunAggregationQuery: serverStream<
-      ConsistencySelector & { parent: string; structuredAggregationQuery?: { structuredQuery?: StructuredQuery; aggregations?: Aggregation[] } }
+      ConsistencySelector & {
+        parent: string;
+        structuredAggregationQuery?: { structuredQuery?: StructuredQuery; aggregations?: Aggregation[] };
+      }
     >(async (request, write) => {
       const parent = assertParentName(request.parent);
       const aggregationQuery = request.structuredAggregationQuery;
@@ -205,17 +236,24 @@ export function createService(store: Store, transactions: Transactions, listen: 
     }),
 
     ListDocuments: unary<
-      ConsistencySelector & { parent: string; collectionId?: string; pageSize?: number; pageToken?: string; mask?: DocumentMask; showMissing?: boolean }
+      ConsistencySelector & {
+        parent: string;
+        collectionId?: string;
+        pageSize?: number;
+        pageToken?: string;
+        mask?: DocumentMask;
+        showMissing?: boolean;
+      }
     >((request) => {
       const parent = assertParentName(request.parent);
       rejectReadTime(request);
-      const collection = `${parent}/${request.collectionId ?? ''}`;
+      const collection = `${parent}/${request.collectionId ?? ""}`;
       const docs = new Map<string, StoredDocument | undefined>();
       for (const doc of store.collection(collection)) docs.set(doc.name, doc);
       // show_missing: also documents that do not exist but have subcollections.
       if (request.showMissing) {
         for (const path of store.collectionsBelow(collection)) {
-          const name = `${collection}/${path.slice(collection.length + 1).split('/')[0]}`;
+          const name = `${collection}/${path.slice(collection.length + 1).split("/")[0]}`;
           if (!docs.has(name)) docs.set(name, undefined);
         }
       }
@@ -232,14 +270,17 @@ export function createService(store: Store, transactions: Transactions, listen: 
       };
     }),
 
-    ListCollectionIds: unary<ConsistencySelector & { parent: string; pageSize?: number; pageToken?: string }>((request) => {
-      const parent = assertParentName(request.parent);
-      rejectReadTime(request);
-      const ids = new Set<string>();
-      for (const path of store.collectionsBelow(parent)) ids.add(path.slice(parent.length + 1).split('/')[0]!);
-      const page = paginate([...ids].sort(compareUtf8), request.pageToken, request.pageSize, compareUtf8);
-      return { collectionIds: page.items, nextPageToken: page.nextPageToken };
-    }),
+    ListCollectionIds: unary<ConsistencySelector & { parent: string; pageSize?: number; pageToken?: string }>(
+      (request) => {
+        const parent = assertParentName(request.parent);
+        rejectReadTime(request);
+        const ids = new Set<string>();
+        for (const path of store.collectionsBelow(parent))
+          ids.add(path.slice(parent.length + 1).split("/")[0]!);
+        const page = paginate([...ids].sort(compareUtf8), request.pageToken, request.pageSize, compareUtf8);
+        return { collectionIds: page.items, nextPageToken: page.nextPageToken };
+      },
+    ),
 
     Listen: ((call) => listen.handle(call)) satisfies grpc.handleBidiStreamingCall<ListenRequest, object>,
 
@@ -253,8 +294,8 @@ export function createService(store: Store, transactions: Transactions, listen: 
       const handle = async (request: { database?: string; writes?: Write[] }) => {
         assertRequestSize(request);
         if (database === undefined) {
-          database = request.database ?? '';
-          call.write({ streamId: randomBytes(8).toString('hex'), streamToken: streamToken() });
+          database = request.database ?? "";
+          call.write({ streamId: randomBytes(8).toString("hex"), streamToken: streamToken() });
           return;
         }
         const writes = request.writes ?? [];
@@ -265,17 +306,17 @@ export function createService(store: Store, transactions: Transactions, listen: 
       // Commits may wait for locks: requests are handled one after another, in order.
       let failed = false;
       let queue = Promise.resolve();
-      call.on('data', (request: { database?: string; writes?: Write[] }) => {
+      call.on("data", (request: { database?: string; writes?: Write[] }) => {
         queue = queue.then(() =>
           failed
             ? undefined
             : handle(request).catch((err: unknown) => {
                 failed = true;
-                call.emit('error', toServiceError(err));
+                call.emit("error", toServiceError(err));
               }),
         );
       });
-      call.on('end', () => {
+      call.on("end", () => {
         queue = queue.then(() => {
           call.end();
         });
@@ -286,14 +327,21 @@ export function createService(store: Store, transactions: Transactions, listen: 
 
 function rejectReadTime(selector: ConsistencySelector): void {
   if (selector.readTime) {
-    throw unimplemented('local-firestore keeps no history: point-in-time reads (read_time) are not supported.');
+    throw unimplemented(
+      "local-firestore keeps no history: point-in-time reads (read_time) are not supported.",
+    );
   }
 }
 
 /** Page tokens are the last item of the previous page. */
-function paginate(sorted: string[], token: string | undefined, size: number | undefined, compare: (a: string, b: string) => number) {
+function paginate(
+  sorted: string[],
+  token: string | undefined,
+  size: number | undefined,
+  compare: (a: string, b: string) => number,
+) {
   const rest = token ? sorted.filter((item) => compare(item, token) > 0) : sorted;
-  if (!size || rest.length <= size) return { items: rest, nextPageToken: '' };
+  if (!size || rest.length <= size) return { items: rest, nextPageToken: "" };
   const items = rest.slice(0, size);
   return { items, nextPageToken: items[items.length - 1]! };
 }

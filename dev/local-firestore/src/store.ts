@@ -1,11 +1,11 @@
 // In-memory documents of every project and database, keyed by full resource name, plus a
 // per-collection index so that a query touches only the collections it reads. A commit computes
 // every write against a private overlay first and only then applies them, which makes it atomic.
-import type { Value, Write } from './proto';
-import { Clock, type Micros } from './time';
-import type { StoredDocument } from './document';
-import { applyWrite, assertTransformLimit, writeTarget } from './writes';
-import { isDescendant, lastSegment, parentCollection } from './names';
+import type { Value, Write } from "./proto";
+import { Clock, type Micros } from "./time";
+import type { StoredDocument } from "./document";
+import { applyWrite, assertTransformLimit, writeTarget } from "./writes";
+import { isDescendant, lastSegment, parentCollection } from "./names";
 
 export interface CommittedChange {
   name: string;
@@ -56,7 +56,7 @@ export class Store {
     assertTransformLimit(writes);
     const commitTime = this.clock.next();
     const overlay = new Map<string, StoredDocument | undefined>();
-    const results: CommitOutcome['results'] = [];
+    const results: CommitOutcome["results"] = [];
     for (const write of writes) {
       const name = writeTarget(write);
       const current = overlay.has(name) ? overlay.get(name) : this.documents.get(name);
@@ -82,7 +82,7 @@ export class Store {
       try {
         listener(changes, commitTime);
       } catch (err) {
-        console.error('local-firestore: a commit listener failed:', err);
+        console.error("local-firestore: a commit listener failed:", err);
       }
     }
   }

@@ -1,6 +1,6 @@
 // Firestore times have microsecond precision; we keep them as integer microseconds since the epoch
 // (safe in a double until the year 2255) and convert at the proto boundary.
-import type { Timestamp } from './proto';
+import type { Timestamp } from "./proto";
 
 export type Micros = number;
 

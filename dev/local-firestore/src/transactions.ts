@@ -3,19 +3,19 @@
 // write, inside a transaction or not, waits for the locks of other transactions on what it writes.
 // Nothing a running transaction has read can change under it, so a commit needs no validation.
 // Read-only transactions take no locks.
-import { randomBytes } from 'crypto';
-import type { Write, TransactionOptions } from './proto';
-import { aborted, invalidArgument, RpcError, unimplemented } from './errors';
-import { LockTable, type LockHolder } from './locks';
-import type { CommitOutcome, Store } from './store';
-import type { StoredDocument } from './document';
-import { writeTarget } from './writes';
+import { randomBytes } from "crypto";
+import type { Write, TransactionOptions } from "./proto";
+import { aborted, invalidArgument, RpcError, unimplemented } from "./errors";
+import { LockTable, type LockHolder } from "./locks";
+import type { CommitOutcome, Store } from "./store";
+import type { StoredDocument } from "./document";
+import { writeTarget } from "./writes";
 
 export class Transaction implements LockHolder {
   readonly documents = new Set<string>();
   readonly scopes: ((name: string) => boolean)[] = [];
-  state: 'active' | 'aborted' | 'finished' = 'active';
-  abortReason = '';
+  state: "active" | "aborted" | "finished" = "active";
+  abortReason = "";
   lastUsed = Date.now();
 
   constructor(
@@ -25,7 +25,7 @@ export class Transaction implements LockHolder {
   ) {}
 
   get active(): boolean {
-    return this.state === 'active';
+    return this.state === "active";
   }
 }
 
@@ -51,23 +51,25 @@ export class Transactions {
   /** A retry (read_write.retry_transaction) ends the attempt it replaces. */
   begin(database: string, options: TransactionOptions | undefined): Transaction {
     if (options?.readOnly?.readTime) {
-      throw unimplemented('local-firestore keeps no history: read-only transactions at a read_time are not supported.');
+      throw unimplemented(
+        "local-firestore keeps no history: read-only transactions at a read_time are not supported.",
+      );
     }
     const retried = options?.readWrite?.retryTransaction?.length
-      ? this.byId.get(Buffer.from(options.readWrite.retryTransaction).toString('hex'))
+      ? this.byId.get(Buffer.from(options.readWrite.retryTransaction).toString("hex"))
       : undefined;
-    if (retried) this.abort(retried, 'Superseded by its retry.');
+    if (retried) this.abort(retried, "Superseded by its retry.");
     const txn = new Transaction(randomBytes(16), database, !!options?.readOnly);
-    this.byId.set(txn.id.toString('hex'), txn);
+    this.byId.set(txn.id.toString("hex"), txn);
     return txn;
   }
 
   /** The active transaction with this id; ABORTED if it was aborted, INVALID_ARGUMENT if unknown. */
   find(database: string, id: Uint8Array): Transaction {
-    const txn = this.byId.get(Buffer.from(id).toString('hex'));
-    if (!txn || txn.database !== database || txn.state === 'finished') {
+    const txn = this.byId.get(Buffer.from(id).toString("hex"));
+    if (!txn || txn.database !== database || txn.state === "finished") {
       // The client SDK retries INVALID_ARGUMENT only when the message says "transaction has expired".
-      throw invalidArgument('The transaction has expired or is not valid (transaction has expired).');
+      throw invalidArgument("The transaction has expired or is not valid (transaction has expired).");
     }
     txn.lastUsed = Date.now();
     this.ensureActive(txn);
@@ -76,8 +78,9 @@ export class Transactions {
 
   /** Ends the transaction if it is still running; rolling back an ended one is a no-op. */
   rollback(database: string, id: Uint8Array): void {
-    const txn = this.byId.get(Buffer.from(id).toString('hex'));
-    if (!txn || txn.database !== database) throw invalidArgument('The transaction has expired or is not valid.');
+    const txn = this.byId.get(Buffer.from(id).toString("hex"));
+    if (!txn || txn.database !== database)
+      throw invalidArgument("The transaction has expired or is not valid.");
     this.finish(txn);
   }
 
@@ -88,14 +91,18 @@ export class Transactions {
   }
 
   /** Runs a query under the transaction, locking every document its scope covers. */
-  readQuery(txn: Transaction, covers: (name: string) => boolean, run: () => StoredDocument[]): StoredDocument[] {
+  readQuery(
+    txn: Transaction,
+    covers: (name: string) => boolean,
+    run: () => StoredDocument[],
+  ): StoredDocument[] {
     if (!txn.readOnly) this.locks.lockScope(txn, covers);
     return run();
   }
 
   /** Applies the writes once other transactions' locks allow; a lock timeout aborts the transaction. */
   async commit(txn: Transaction, writes: Write[]): Promise<CommitOutcome> {
-    if (txn.readOnly && writes.length > 0) throw invalidArgument('Cannot write in a read-only transaction.');
+    if (txn.readOnly && writes.length > 0) throw invalidArgument("Cannot write in a read-only transaction.");
     try {
       return await this.locks.whenWritable(writes.map(writeTarget), txn, () => {
         this.ensureActive(txn);
@@ -118,24 +125,24 @@ export class Transactions {
 
   close(): void {
     clearInterval(this.sweeper);
-    for (const txn of this.byId.values()) this.abort(txn, 'Server shutting down.');
+    for (const txn of this.byId.values()) this.abort(txn, "Server shutting down.");
   }
 
   private ensureActive(txn: Transaction): void {
-    if (txn.state === 'aborted') throw aborted(txn.abortReason);
+    if (txn.state === "aborted") throw aborted(txn.abortReason);
   }
 
   private abort(txn: Transaction, reason: string): void {
-    if (txn.state !== 'active') return;
-    txn.state = 'aborted';
+    if (txn.state !== "active") return;
+    txn.state = "aborted";
     txn.abortReason = reason;
     this.locks.release(txn);
   }
 
   /** Aborted transactions stay 'aborted' so later calls keep answering ABORTED. */
   private finish(txn: Transaction): void {
-    if (txn.state !== 'active') return;
-    txn.state = 'finished';
+    if (txn.state !== "active") return;
+    txn.state = "finished";
     this.locks.release(txn);
   }
 
@@ -144,7 +151,7 @@ export class Transactions {
     const cutoff = Date.now() - this.settings.idleMs;
     for (const [key, txn] of this.byId) {
       if (txn.lastUsed >= cutoff) continue;
-      if (txn.state === 'active') this.abort(txn, 'Transaction expired (idle).');
+      if (txn.state === "active") this.abort(txn, "Transaction expired (idle).");
       else this.byId.delete(key);
     }
   }

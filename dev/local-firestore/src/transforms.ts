@@ -1,12 +1,21 @@
 // Server-side field transforms (FieldValue.increment / maximum / minimum / serverTimestamp /
 // arrayUnion / arrayRemove), applied to top-level or nested paths as documented for
 // DocumentTransform.FieldTransform.
-import type { Fields, FieldTransform, Value } from './proto';
-import { getField, parseFieldPath, setField } from './field-paths';
-import { assertArrayElements } from './document-limits';
-import { invalidArgument } from './errors';
-import { type Micros, toTimestamp } from './time';
-import { NULL_VALUE, TypeOrder, arrayValues, compareValues, isNaNValue, toDouble, typeOrder, valuesEqual } from './values';
+import type { Fields, FieldTransform, Value } from "./proto";
+import { getField, parseFieldPath, setField } from "./field-paths";
+import { assertArrayElements } from "./document-limits";
+import { invalidArgument } from "./errors";
+import { type Micros, toTimestamp } from "./time";
+import {
+  NULL_VALUE,
+  TypeOrder,
+  arrayValues,
+  compareValues,
+  isNaNValue,
+  toDouble,
+  typeOrder,
+  valuesEqual,
+} from "./values";
 
 const INT64_MAX = (1n << 63n) - 1n;
 const INT64_MIN = -(1n << 63n);
@@ -17,13 +26,20 @@ export interface TransformOutcome {
   result: Value;
 }
 
-export function applyTransform(fields: Fields, transform: FieldTransform, commitTime: Micros): TransformOutcome {
+export function applyTransform(
+  fields: Fields,
+  transform: FieldTransform,
+  commitTime: Micros,
+): TransformOutcome {
   const path = parseFieldPath(transform.fieldPath);
   const current = getField(fields, path);
-  const set = (value: Value, result: Value = value): TransformOutcome => ({ fields: setField(fields, path, value), result });
+  const set = (value: Value, result: Value = value): TransformOutcome => ({
+    fields: setField(fields, path, value),
+    result,
+  });
 
   if (transform.setToServerValue !== undefined) {
-    if (transform.setToServerValue !== 'REQUEST_TIME') throw invalidArgument('Unknown server value');
+    if (transform.setToServerValue !== "REQUEST_TIME") throw invalidArgument("Unknown server value");
     // "The time at which the server processed the request, with millisecond precision" (write.proto).
     return set({ timestampValue: toTimestamp(Math.floor(commitTime / 1000) * 1000) });
   }
@@ -54,7 +70,7 @@ function isNumber(v: Value | undefined): v is Value {
 
 /** The official emulator's answer to a non-numeric increment / maximum / minimum operand. */
 function assertNumericOperand(operand: Value): void {
-  if (!isNumber(operand)) throw invalidArgument('Input must be int64 or double.');
+  if (!isNumber(operand)) throw invalidArgument("Input must be int64 or double.");
 }
 
 function currentArray(current: Value | undefined): Value[] {

@@ -1,7 +1,7 @@
 // Firestore's value ordering: null < boolean < number < timestamp < string < bytes < reference
 // < geo point < array < map. Integers and doubles are one type, compared numerically, NaN first.
-import type { Value } from './proto';
-import { compareNames, compareUtf8 } from './names';
+import type { Value } from "./proto";
+import { compareNames, compareUtf8 } from "./names";
 
 export const enum TypeOrder {
   Null,
@@ -31,7 +31,7 @@ export function typeOrder(v: Value): TypeOrder {
   return TypeOrder.Null;
 }
 
-export const NULL_VALUE: Value = { nullValue: 'NULL_VALUE' };
+export const NULL_VALUE: Value = { nullValue: "NULL_VALUE" };
 
 export function isNaNValue(v: Value): boolean {
   return v.doubleValue !== undefined && Number.isNaN(v.doubleValue);
@@ -58,7 +58,9 @@ export function compareValues(a: Value, b: Value): number {
       return compareNumbers(a, b);
     case TypeOrder.Timestamp: {
       const s = Number(a.timestampValue?.seconds ?? 0) - Number(b.timestampValue?.seconds ?? 0);
-      return s !== 0 ? Math.sign(s) : Math.sign((a.timestampValue?.nanos ?? 0) - (b.timestampValue?.nanos ?? 0));
+      return s !== 0
+        ? Math.sign(s)
+        : Math.sign((a.timestampValue?.nanos ?? 0) - (b.timestampValue?.nanos ?? 0));
     }
     case TypeOrder.String:
       return Math.sign(compareUtf8(a.stringValue!, b.stringValue!));
@@ -69,7 +71,10 @@ export function compareValues(a: Value, b: Value): number {
     case TypeOrder.GeoPoint: {
       const pa = a.geoPointValue!;
       const pb = b.geoPointValue!;
-      return Math.sign((pa.latitude ?? 0) - (pb.latitude ?? 0)) || Math.sign((pa.longitude ?? 0) - (pb.longitude ?? 0));
+      return (
+        Math.sign((pa.latitude ?? 0) - (pb.latitude ?? 0)) ||
+        Math.sign((pa.longitude ?? 0) - (pb.longitude ?? 0))
+      );
     }
     case TypeOrder.Array:
       return compareArrays(arrayValues(a), arrayValues(b));
@@ -130,7 +135,9 @@ function identicalValues(a: Value, b: Value): boolean {
   switch (ta) {
     case TypeOrder.Number:
       if (isInteger(a) !== isInteger(b)) return false;
-      return isInteger(a) ? String(a.integerValue) === String(b.integerValue) : Object.is(a.doubleValue, b.doubleValue);
+      return isInteger(a)
+        ? String(a.integerValue) === String(b.integerValue)
+        : Object.is(a.doubleValue, b.doubleValue);
     case TypeOrder.Array: {
       const x = arrayValues(a);
       const y = arrayValues(b);

@@ -1,15 +1,15 @@
 // One Write applied to one document's current state, following write.proto: preconditions, update
 // with or without mask (fields in the mask but absent from the input are deleted), delete, then the
 // update transforms in order. Pure: the store decides whether and when to keep the result.
-import type { StoredDocument } from './document';
-import type { Fields, Value, Write } from './proto';
-import { assertDocumentLimits } from './document-limits';
-import { alreadyExists, failedPrecondition, invalidArgument, notFound } from './errors';
-import { deleteField, getField, parseFieldPath, setField } from './field-paths';
-import { assertDocumentName } from './names';
-import { type Micros, fromTimestamp } from './time';
-import { applyTransform } from './transforms';
-import { identicalFields } from './values';
+import type { StoredDocument } from "./document";
+import type { Fields, Value, Write } from "./proto";
+import { assertDocumentLimits } from "./document-limits";
+import { alreadyExists, failedPrecondition, invalidArgument, notFound } from "./errors";
+import { deleteField, getField, parseFieldPath, setField } from "./field-paths";
+import { assertDocumentName } from "./names";
+import { type Micros, fromTimestamp } from "./time";
+import { applyTransform } from "./transforms";
+import { identicalFields } from "./values";
 
 export interface WriteOutcome {
   /** The document after the write; the same object as before when nothing changed. */
@@ -31,7 +31,9 @@ export function assertTransformLimit(writes: Write[]): void {
     const name = writeTarget(write);
     const count = (counts.get(name) ?? 0) + transformsOf(write).length;
     if (count > MAX_TRANSFORMS_PER_DOCUMENT) {
-      throw invalidArgument(`Too many field transformations for ${name}: at most ${MAX_TRANSFORMS_PER_DOCUMENT} per document in one commit.`);
+      throw invalidArgument(
+        `Too many field transformations for ${name}: at most ${MAX_TRANSFORMS_PER_DOCUMENT} per document in one commit.`,
+      );
     }
     counts.set(name, count);
   }
@@ -39,11 +41,15 @@ export function assertTransformLimit(writes: Write[]): void {
 
 export function writeTarget(write: Write): string {
   const name = write.update?.name ?? write.delete ?? write.transform?.document;
-  if (name === undefined) throw invalidArgument('A write must have an update, delete or transform');
+  if (name === undefined) throw invalidArgument("A write must have an update, delete or transform");
   return assertDocumentName(name);
 }
 
-export function applyWrite(current: StoredDocument | undefined, write: Write, commitTime: Micros): WriteOutcome {
+export function applyWrite(
+  current: StoredDocument | undefined,
+  write: Write,
+  commitTime: Micros,
+): WriteOutcome {
   const name = writeTarget(write);
   checkPrecondition(current, write, name);
   if (write.delete !== undefined) return { next: undefined, transformResults: [] };

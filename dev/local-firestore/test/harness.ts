@@ -1,12 +1,12 @@
 // Shared setup for the conformance suite. With FIRESTORE_EMULATOR_HOST already set (e.g. the
 // official emulator) the suite uses it as is; otherwise it starts local-firestore on a free port.
 // Root-level hooks: they run once for every test file that imports this module.
-import { randomBytes } from 'crypto';
-import { type App, deleteApp, initializeApp } from 'firebase-admin/app';
-import { type CollectionReference, type Firestore, getFirestore } from 'firebase-admin/firestore';
-import { type LocalFirestore, USAGE_PATH, startLocalFirestore } from '../src/index';
+import { randomBytes } from "crypto";
+import { type App, deleteApp, initializeApp } from "firebase-admin/app";
+import { type CollectionReference, type Firestore, getFirestore } from "firebase-admin/firestore";
+import { type LocalFirestore, USAGE_PATH, startLocalFirestore } from "../src/index";
 
-export const PROJECT_ID = 'demo-aideon-perf';
+export const PROJECT_ID = "demo-aideon-perf";
 
 let local: LocalFirestore | undefined;
 let app: App | undefined;
@@ -17,7 +17,10 @@ before(async function () {
     local = await startLocalFirestore({ port: 0 });
     process.env.FIRESTORE_EMULATOR_HOST = local.address;
   }
-  app = initializeApp({ projectId: PROJECT_ID }, `local-firestore-conformance-${randomBytes(4).toString('hex')}`);
+  app = initializeApp(
+    { projectId: PROJECT_ID },
+    `local-firestore-conformance-${randomBytes(4).toString("hex")}`,
+  );
 });
 
 after(async () => {
@@ -32,7 +35,7 @@ after(async () => {
  * Without a universe domain of its own, google-auth asks the GCE metadata server (169.254.169.254)
  * for one whenever the Admin SDK opens a channel: traffic that must not leave this machine.
  */
-const NO_METADATA_LOOKUP = { universeDomain: 'googleapis.com' };
+const NO_METADATA_LOOKUP = { universeDomain: "googleapis.com" };
 const configured = new WeakSet<Firestore>();
 
 /** An Admin SDK Firestore of `firebaseApp` that talks only to FIRESTORE_EMULATOR_HOST. */
@@ -77,7 +80,7 @@ export async function skipUnlessLocalFirestore(test: Mocha.Context): Promise<voi
 
 /** A collection no other test uses, so tests never depend on a clear. */
 export function freshCollection(label: string): CollectionReference {
-  return db().collection(`${label}-${randomBytes(5).toString('hex')}`);
+  return db().collection(`${label}-${randomBytes(5).toString("hex")}`);
 }
 
 /** Resolves with the gRPC status (code and details) the promise rejects with. */
@@ -88,7 +91,7 @@ export async function rejection(promise: Promise<unknown>): Promise<{ code?: num
     const { code, details } = err as { code?: number; details?: string };
     return { code, details };
   }
-  throw new Error('expected the operation to fail');
+  throw new Error("expected the operation to fail");
 }
 
 /** Resolves with the gRPC status code the promise rejects with. */
@@ -96,7 +99,13 @@ export async function rejectionCode(promise: Promise<unknown>): Promise<number |
   return (await rejection(promise)).code;
 }
 
-export const GrpcStatus = { INVALID_ARGUMENT: 3, NOT_FOUND: 5, ALREADY_EXISTS: 6, FAILED_PRECONDITION: 9, ABORTED: 10 } as const;
+export const GrpcStatus = {
+  INVALID_ARGUMENT: 3,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  FAILED_PRECONDITION: 9,
+  ABORTED: 10,
+} as const;
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -113,7 +122,10 @@ export interface DedicatedServer {
 
 export async function dedicatedLocalServer(options: { lockWaitMs?: number } = {}): Promise<DedicatedServer> {
   const server = await startLocalFirestore({ port: 0, ...options });
-  const dedicatedApp = initializeApp({ projectId: PROJECT_ID }, `local-firestore-dedicated-${randomBytes(4).toString('hex')}`);
+  const dedicatedApp = initializeApp(
+    { projectId: PROJECT_ID },
+    `local-firestore-dedicated-${randomBytes(4).toString("hex")}`,
+  );
   // The client reads FIRESTORE_EMULATOR_HOST when it is created and configured, and it wins over an
   // explicit host: point it at this server for that moment only.
   const shared = process.env.FIRESTORE_EMULATOR_HOST;

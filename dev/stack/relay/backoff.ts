@@ -6,7 +6,11 @@ export interface BackoffOptions {
   maxMs?: number;
 }
 
-export function backoffDelay(retry: number, options: BackoffOptions = {}, random: () => number = Math.random): number {
+export function backoffDelay(
+  retry: number,
+  options: BackoffOptions = {},
+  random: () => number = Math.random,
+): number {
   const base = options.baseMs ?? 250;
   const max = options.maxMs ?? 5_000;
   const cap = Math.min(max, base * 2 ** Math.max(0, retry - 1));

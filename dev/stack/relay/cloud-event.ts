@@ -8,7 +8,8 @@ import type { DocumentChange, Timestamp } from "@aideon-perf/local-firestore";
 import { encodeDocumentEventData } from "./document-event-data";
 import { parseDocumentName, type FirestoreTrigger } from "./firestore-triggers";
 
-const DATA_SCHEMA = "https://github.com/googleapis/google-cloudevents/blob/main/proto/google/events/cloud/firestore/v1/data.proto";
+const DATA_SCHEMA =
+  "https://github.com/googleapis/google-cloudevents/blob/main/proto/google/events/cloud/firestore/v1/data.proto";
 const NAMESPACE = "(default)";
 /** The local server knows no principals, so withAuthContext triggers see Eventarc's "unknown". */
 const AUTH_TYPE_UNKNOWN = "unknown";
@@ -24,7 +25,8 @@ export interface FirestoreCloudEvent {
  * CloudEvents' HTTP binding percent-encodes header values outside printable ASCII (and `%`, `"`);
  * firebase-functions URI-decodes the params it extracts from `document` accordingly.
  */
-export const headerValue = (value: string) => value.replace(/[^\x21-\x7E]|[%"]/gu, (c) => encodeURIComponent(c));
+export const headerValue = (value: string) =>
+  value.replace(/[^\x21-\x7E]|[%"]/gu, (c) => encodeURIComponent(c));
 
 /** Firestore times have microsecond precision; Eventarc writes them as RFC 3339 with six digits. */
 export function rfc3339(ts: Timestamp): string {
@@ -48,16 +50,24 @@ export function eventId(documentName: string, commitTime: Timestamp, eventType: 
  * The Functions emulator base64-decodes `application/protobuf` bodies before handing them to the
  * function (that is how the official Firestore emulator sends them), so the body is base64 text.
  */
-export function firestoreCloudEvent(change: DocumentChange, trigger: FirestoreTrigger, location: string): FirestoreCloudEvent {
+export function firestoreCloudEvent(
+  change: DocumentChange,
+  trigger: FirestoreTrigger,
+  location: string,
+): FirestoreCloudEvent {
   const name = parseDocumentName(change.name);
   if (!name) throw new Error(`not a document name: ${change.name}`);
   const id = eventId(change.name, change.commitTime, trigger.eventType);
-  const body = Buffer.from(Buffer.from(encodeDocumentEventData(change.before, change.after)).toString("base64"));
+  const body = Buffer.from(
+    Buffer.from(encodeDocumentEventData(change.before, change.after)).toString("base64"),
+  );
   const headers: Record<string, string> = {
     "content-type": "application/protobuf",
     "ce-specversion": "1.0",
     "ce-id": id,
-    "ce-source": headerValue(`//firestore.googleapis.com/projects/${name.project}/databases/${name.database}`),
+    "ce-source": headerValue(
+      `//firestore.googleapis.com/projects/${name.project}/databases/${name.database}`,
+    ),
     "ce-type": trigger.eventType,
     "ce-subject": headerValue(`documents/${name.path}`),
     "ce-time": rfc3339(change.commitTime),

@@ -4,9 +4,7 @@
  * become params, a multi-segment one joined with "/".
  */
 type Segment =
-  | { kind: "literal"; value: string }
-  | { kind: "one"; name?: string }
-  | { kind: "many"; name?: string };
+  { kind: "literal"; value: string } | { kind: "one"; name?: string } | { kind: "many"; name?: string };
 
 export type DocumentParams = Record<string, string>;
 
@@ -32,12 +30,19 @@ export function compileDocumentPattern(source: string): DocumentPattern {
   const segments = splitPath(source).map(parseSegment);
 
   // Backtracking only matters with several `**`; patterns are short, so the plain recursion is fine.
-  const matchFrom = (si: number, parts: string[], pi: number, params: DocumentParams): DocumentParams | null => {
+  const matchFrom = (
+    si: number,
+    parts: string[],
+    pi: number,
+    params: DocumentParams,
+  ): DocumentParams | null => {
     const segment = segments[si];
     if (!segment) return pi === parts.length ? params : null;
     if (segment.kind === "many") {
       for (let end = parts.length; end >= pi; end--) {
-        const captured = segment.name ? { ...params, [segment.name]: parts.slice(pi, end).join("/") } : params;
+        const captured = segment.name
+          ? { ...params, [segment.name]: parts.slice(pi, end).join("/") }
+          : params;
         const result = matchFrom(si + 1, parts, end, captured);
         if (result) return result;
       }
@@ -45,7 +50,8 @@ export function compileDocumentPattern(source: string): DocumentPattern {
     }
     const part = parts[pi];
     if (part === undefined) return null;
-    if (segment.kind === "literal") return segment.value === part ? matchFrom(si + 1, parts, pi + 1, params) : null;
+    if (segment.kind === "literal")
+      return segment.value === part ? matchFrom(si + 1, parts, pi + 1, params) : null;
     return matchFrom(si + 1, parts, pi + 1, segment.name ? { ...params, [segment.name]: part } : params);
   };
 

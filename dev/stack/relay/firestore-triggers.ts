@@ -48,7 +48,10 @@ export function firestoreTriggers(definitions: FunctionDefinition[]): FirestoreT
     const eventType = def.eventTrigger?.eventType;
     if (!eventType?.startsWith(EVENT_TYPE_PREFIX)) continue;
     const withAuthContext = eventType.endsWith(WITH_AUTH_CONTEXT);
-    const kind = eventType.slice(EVENT_TYPE_PREFIX.length, withAuthContext ? -WITH_AUTH_CONTEXT.length : undefined);
+    const kind = eventType.slice(
+      EVENT_TYPE_PREFIX.length,
+      withAuthContext ? -WITH_AUTH_CONTEXT.length : undefined,
+    );
     if (kind !== "created" && kind !== "updated" && kind !== "deleted" && kind !== "written") continue;
     const filters = def.eventTrigger?.eventFilters ?? {};
     // An exact document is an eventFilter, a pattern with wildcards an eventFilterPathPattern.

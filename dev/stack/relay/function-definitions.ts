@@ -37,7 +37,10 @@ export function definitionsFromBackends(body: unknown): FunctionDefinition[] {
  * re-registers triggers (re-enabling background triggers through the hub), and keys of earlier
  * generations stay listed but disabled. So each definition's key is its highest listed generation.
  */
-export function triggerKeysFromListing(listing: string, definitions: FunctionDefinition[]): Map<string, string> {
+export function triggerKeysFromListing(
+  listing: string,
+  definitions: FunctionDefinition[],
+): Map<string, string> {
   const listed = (/valid functions are: (.*)$/s.exec(listing)?.[1] ?? "")
     .split(",")
     .map((key) => key.trim())

@@ -5,7 +5,11 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { backoffDelay, type BackoffOptions } from "./backoff";
-import { definitionsFromBackends, triggerKeysFromListing, type FunctionDefinition } from "./function-definitions";
+import {
+  definitionsFromBackends,
+  triggerKeysFromListing,
+  type FunctionDefinition,
+} from "./function-definitions";
 import { ConnectionError, httpRequest, type HttpAnswer } from "./http-request";
 
 const CATALOG_TIMEOUT_MS = 10_000;
@@ -71,7 +75,11 @@ export function functionsEmulator(options: FunctionsEmulatorOptions): FunctionsE
     const backends = await httpRequest(`${origin}/backends`, { timeoutMs: CATALOG_TIMEOUT_MS, signal });
     if (backends.status !== 200) throw new Error(`GET /backends answered HTTP ${backends.status}`);
     const definitions = definitionsFromBackends(JSON.parse(backends.body));
-    const listing = await httpRequest(triggerUrl(KEY_LISTING_PROBE), { method: "POST", timeoutMs: CATALOG_TIMEOUT_MS, signal });
+    const listing = await httpRequest(triggerUrl(KEY_LISTING_PROBE), {
+      method: "POST",
+      timeoutMs: CATALOG_TIMEOUT_MS,
+      signal,
+    });
     return { definitions, keys: triggerKeysFromListing(listing.body, definitions), fetchedAt: Date.now() };
   }
 
@@ -90,7 +98,9 @@ export function functionsEmulator(options: FunctionsEmulatorOptions): FunctionsE
       for (let refreshed = false; ; refreshed = true) {
         const key = current.keys.get(definitionId);
         const answer: HttpAnswer = key
-          ? await retrying(() => httpRequest(triggerUrl(key), { method: "POST", headers, body, timeoutMs, signal }))
+          ? await retrying(() =>
+              httpRequest(triggerUrl(key), { method: "POST", headers, body, timeoutMs, signal }),
+            )
           : { status: 404, body: `no trigger key is listed for ${definitionId}` };
         if (refreshed || (answer.status !== 404 && answer.status !== 204)) return answer;
         current = await catalog(0);

@@ -20,13 +20,18 @@ export interface LocalDelivery {
 export async function startLocalDelivery(firestore: FirestoreChoice): Promise<LocalDelivery> {
   const functionsOrigin = `http://${HOST}:${PORTS.functions}`;
   const relay =
-    firestore.kind === "local" ? startTriggerRelay({ firestore: firestore.server, functionsOrigin, projectId: PROJECT_ID }) : undefined;
-  const schedules = await startScheduleTicker({ functionsOrigin, projectId: PROJECT_ID, host: HOST, port: PORTS.schedules }).catch(
-    async (err: unknown) => {
-      await relay?.close();
-      throw err;
-    },
-  );
+    firestore.kind === "local"
+      ? startTriggerRelay({ firestore: firestore.server, functionsOrigin, projectId: PROJECT_ID })
+      : undefined;
+  const schedules = await startScheduleTicker({
+    functionsOrigin,
+    projectId: PROJECT_ID,
+    host: HOST,
+    port: PORTS.schedules,
+  }).catch(async (err: unknown) => {
+    await relay?.close();
+    throw err;
+  });
   return {
     schedulesUrl: schedules.url,
     relay,

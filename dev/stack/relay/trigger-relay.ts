@@ -9,7 +9,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { DocumentChange, LocalFirestore } from "@aideon-perf/local-firestore";
 import type { BackoffOptions } from "./backoff";
 import { firestoreCloudEvent } from "./cloud-event";
-import { firestoreTriggers, parseDocumentName, triggersFor, type FirestoreTrigger } from "./firestore-triggers";
+import {
+  firestoreTriggers,
+  parseDocumentName,
+  triggersFor,
+  type FirestoreTrigger,
+} from "./firestore-triggers";
 import { functionsEmulator, type FunctionCatalog } from "./functions-emulator";
 
 /** How stale the function definitions may be when a change is matched (hot reloads add functions). */
@@ -103,7 +108,8 @@ export function startTriggerRelay(options: TriggerRelayOptions): TriggerRelay {
 
   let triggersCache: { catalog: FunctionCatalog; triggers: FirestoreTrigger[] } | undefined;
   const triggersOf = (catalog: FunctionCatalog) => {
-    if (triggersCache?.catalog !== catalog) triggersCache = { catalog, triggers: firestoreTriggers(catalog.definitions) };
+    if (triggersCache?.catalog !== catalog)
+      triggersCache = { catalog, triggers: firestoreTriggers(catalog.definitions) };
     return triggersCache.triggers;
   };
 
@@ -160,7 +166,8 @@ export function startTriggerRelay(options: TriggerRelayOptions): TriggerRelay {
 
   const unsubscribe = options.firestore.onDocumentChange(onChange);
 
-  const settled = () => (pending === 0 ? Promise.resolve() : new Promise<void>((resolve) => settledWaiters.push(resolve)));
+  const settled = () =>
+    pending === 0 ? Promise.resolve() : new Promise<void>((resolve) => settledWaiters.push(resolve));
 
   let closing: Promise<void> | undefined;
   return {

@@ -39,10 +39,16 @@ const RUN_PATH = /^\/schedules\/([^/]+)\/run\/?$/;
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) }).end(text);
+  res
+    .writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) })
+    .end(text);
 }
 
-export async function startControlServer(control: ScheduleControl, host: string, port: number): Promise<ControlServer> {
+export async function startControlServer(
+  control: ScheduleControl,
+  host: string,
+  port: number,
+): Promise<ControlServer> {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0]!;
     const run = RUN_PATH.exec(path);
@@ -53,7 +59,9 @@ export async function startControlServer(control: ScheduleControl, host: string,
       if (req.method === "POST" && run) {
         const name = decodeURIComponent(run[1]!);
         const result = await control.run(name);
-        return result ? send(res, 200, result) : send(res, 404, { error: `no scheduled function named ${name}` });
+        return result
+          ? send(res, 200, result)
+          : send(res, 404, { error: `no scheduled function named ${name}` });
       }
       send(res, 404, { error: "try GET /schedules or POST /schedules/{name}/run" });
     };

@@ -39,7 +39,8 @@ const FIELDS: FieldSpec[] = [
 function parseValue(text: string, spec: FieldSpec): number {
   const named = spec.names?.indexOf(text.toUpperCase()) ?? -1;
   const value = named >= 0 ? named + (spec.namesFrom ?? 0) : /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!(value >= spec.min && value <= spec.max)) throw new Error(`cron ${spec.name}: "${text}" is not in ${spec.min}-${spec.max}`);
+  if (!(value >= spec.min && value <= spec.max))
+    throw new Error(`cron ${spec.name}: "${text}" is not in ${spec.min}-${spec.max}`);
   return value;
 }
 
@@ -69,14 +70,11 @@ function parseField(text: string, spec: FieldSpec): Set<number> {
 
 export function parseCron(expression: string): CronSchedule {
   const fields = expression.trim().split(/\s+/);
-  if (fields.length !== 5) throw new Error(`cron: expected 5 fields, got ${fields.length} in "${expression}"`);
-  const [minutes, hours, daysOfMonth, months, daysOfWeek] = fields.map((text, i) => parseField(text, FIELDS[i]!)) as [
-    Set<number>,
-    Set<number>,
-    Set<number>,
-    Set<number>,
-    Set<number>,
-  ];
+  if (fields.length !== 5)
+    throw new Error(`cron: expected 5 fields, got ${fields.length} in "${expression}"`);
+  const [minutes, hours, daysOfMonth, months, daysOfWeek] = fields.map((text, i) =>
+    parseField(text, FIELDS[i]!),
+  ) as [Set<number>, Set<number>, Set<number>, Set<number>, Set<number>];
   if (daysOfWeek.delete(7)) daysOfWeek.add(0);
   const daysOfMonthRestricted = !fields[2]!.startsWith("*");
   const daysOfWeekRestricted = !fields[4]!.startsWith("*");

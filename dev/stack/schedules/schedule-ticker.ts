@@ -41,7 +41,11 @@ export async function startScheduleTicker(options: ScheduleTickerOptions): Promi
   const clock = options.clock ?? systemClock;
   const log = options.log ?? ((line: string) => console.error(line));
   const aborter = new AbortController();
-  const emulator = functionsEmulator({ origin: options.functionsOrigin, projectId: options.projectId, signal: aborter.signal });
+  const emulator = functionsEmulator({
+    origin: options.functionsOrigin,
+    projectId: options.projectId,
+    signal: aborter.signal,
+  });
   const reported = new Set<string>();
 
   async function invoke(fn: ScheduledFunction, scheduleTimeMs: number): Promise<RunResult> {
@@ -52,7 +56,12 @@ export async function startScheduleTicker(options: ScheduleTickerOptions): Promi
       timeoutMs: fn.timeoutSeconds * 1000 + COLD_START_ALLOWANCE_MS,
       catalogMaxAgeMs: DEFINITIONS_REFRESH_MS,
     });
-    return { name: fn.name, status: answer.status, scheduleTime: new Date(scheduleTimeMs).toISOString(), durationMs: Date.now() - started };
+    return {
+      name: fn.name,
+      status: answer.status,
+      scheduleTime: new Date(scheduleTimeMs).toISOString(),
+      durationMs: Date.now() - started,
+    };
   }
 
   const ticker = startTicker(clock, async (fn, scheduleTimeMs) => {

@@ -18,7 +18,8 @@ export function parseSchedule(text: string): Schedule {
     if (n < 1) throw new Error(`schedule "${text}": the interval must be at least 1`);
     return { kind: "interval", everyMs: n * (every[2]!.toLowerCase().startsWith("h") ? 3_600_000 : 60_000) };
   }
-  if (/^every\b/i.test(text.trim())) throw new Error(`schedule "${text}": only "every N minutes|hours" of App Engine's syntax is supported`);
+  if (/^every\b/i.test(text.trim()))
+    throw new Error(`schedule "${text}": only "every N minutes|hours" of App Engine's syntax is supported`);
   return { kind: "cron", cron: parseCron(text) };
 }
 
@@ -33,5 +34,7 @@ export function checkTimeZone(timeZone: string): void {
  * absolute. Null when a cron schedule never matches.
  */
 export function nextRunTime(schedule: Schedule, afterMs: number, timeZone: string): number | null {
-  return schedule.kind === "interval" ? afterMs + schedule.everyMs : nextCronTime(schedule.cron, afterMs, timeZone);
+  return schedule.kind === "interval"
+    ? afterMs + schedule.everyMs
+    : nextCronTime(schedule.cron, afterMs, timeZone);
 }

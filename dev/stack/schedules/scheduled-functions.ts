@@ -41,7 +41,8 @@ export function scheduledFunctions(definitions: FunctionDefinition[]): Scheduled
 }
 
 /** firebase-tools names a v2 function's Cloud Scheduler job `firebase-schedule-{name}-{region}`. */
-export const jobName = (fn: Pick<ScheduledFunction, "name" | "region">) => `firebase-schedule-${fn.name}-${fn.region}`;
+export const jobName = (fn: Pick<ScheduledFunction, "name" | "region">) =>
+  `firebase-schedule-${fn.name}-${fn.region}`;
 
 /** The headers Cloud Scheduler sends to an HTTP target; firebase-functions reads the job name and time. */
 export function schedulerHeaders(fn: ScheduledFunction, scheduleTimeMs: number): Record<string, string> {

@@ -39,7 +39,10 @@ interface Loop {
 }
 
 /** `fire` is awaited: App Engine intervals count from the end of the previous run. */
-export function startTicker(clock: Clock, fire: (fn: ScheduledFunction, scheduleTimeMs: number) => Promise<void>): Ticker {
+export function startTicker(
+  clock: Clock,
+  fire: (fn: ScheduledFunction, scheduleTimeMs: number) => Promise<void>,
+): Ticker {
   const loops = new Map<string, Loop>();
 
   async function run(fn: ScheduledFunction, loop: Loop): Promise<void> {

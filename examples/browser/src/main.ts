@@ -11,14 +11,22 @@ const status = document.getElementById("status") as HTMLPreElement;
 const show = (text: string) => (status.textContent = text);
 
 async function main(): Promise<void> {
-  const app = initializeApp({ projectId: "demo-aideon-perf", apiKey: "demo-api-key", appId: "demo-browser-example" });
+  const app = initializeApp({
+    projectId: "demo-aideon-perf",
+    apiKey: "demo-api-key",
+    appId: "demo-browser-example",
+  });
   const auth = getAuth(app);
   connectAuthEmulator(auth, "http://127.0.0.1:9099", { disableWarnings: true });
   const functions = getFunctions(app);
   connectFunctionsEmulator(functions, "127.0.0.1", 5001);
   const { user } = await signInAnonymously(auth);
 
-  const perf = initPerformance(app, { functions, flushIntervalMs: 3_000, onError: (e) => console.error("aideon-perf:", e) });
+  const perf = initPerformance(app, {
+    functions,
+    flushIntervalMs: 3_000,
+    onError: (e) => console.error("aideon-perf:", e),
+  });
   perf.instrumentFetch();
   const report = () => show(`signed in as ${user.uid}\n\n${JSON.stringify(perf.stats(), null, 2)}`);
 

@@ -30,8 +30,14 @@ export interface ConnectedApp {
   close(): Promise<void>;
 }
 
-export async function connectToStack(stack: StackConfig, appName = "aideon-perf-example"): Promise<ConnectedApp> {
-  const app = initializeApp({ projectId: stack.projectId, apiKey: "demo-api-key", appId: "demo-example-app" }, appName);
+export async function connectToStack(
+  stack: StackConfig,
+  appName = "aideon-perf-example",
+): Promise<ConnectedApp> {
+  const app = initializeApp(
+    { projectId: stack.projectId, apiKey: "demo-api-key", appId: "demo-example-app" },
+    appName,
+  );
   const auth = getAuth(app);
   connectAuthEmulator(auth, `http://${stack.auth.host}:${stack.auth.port}`, { disableWarnings: true });
   const functions = getFunctions(app);

@@ -12,14 +12,19 @@ const LOCAL_HOSTING = "http://127.0.0.1:5002";
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
-  const options: PerformanceOptions = { flushIntervalMs: 2_000, onError: (error) => console.error("aideon-perf:", error) };
+  const options: PerformanceOptions = {
+    flushIntervalMs: 2_000,
+    onError: (error) => console.error("aideon-perf:", error),
+  };
   const ingestKey = process.env.AIDEON_INGEST_KEY;
   const firebase = ingestKey ? undefined : await connectToStack(LOCAL_STACK);
   const perf = ingestKey
     ? initPerformance({ ...options, ingestKey, endpoint: process.env.AIDEON_ENDPOINT ?? LOCAL_HOSTING })
     : initPerformance(firebase!.app, { ...options, functions: firebase!.functions });
   const server = createApp(perf).listen(port, "127.0.0.1", () => {
-    console.log(`example app on http://127.0.0.1:${port} (${firebase ? `signed in anonymously as ${firebase.uid}` : "recording with its ingest key"})`);
+    console.log(
+      `example app on http://127.0.0.1:${port} (${firebase ? `signed in anonymously as ${firebase.uid}` : "recording with its ingest key"})`,
+    );
     console.log("  try: curl http://127.0.0.1:%d/api/items/1; curl http://127.0.0.1:%d/api/fail", port, port);
   });
 

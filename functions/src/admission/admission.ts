@@ -27,7 +27,10 @@ const QUOTA_MESSAGES: Record<QuotaScope, string> = {
 
 /** resource-exhausted (HTTP 429), saying which quota and when to retry (REST adds Retry-After from it). */
 export const quotaExceeded = (scope: QuotaScope, retryAfter: number) =>
-  new HttpsError("resource-exhausted", `${QUOTA_MESSAGES[scope]}; retry in ${retryAfter} s.`, { quota: scope, retry_after_seconds: retryAfter });
+  new HttpsError("resource-exhausted", `${QUOTA_MESSAGES[scope]}; retry in ${retryAfter} s.`, {
+    quota: scope,
+    retry_after_seconds: retryAfter,
+  });
 
 interface LocalLease {
   minute: number;
@@ -52,15 +55,28 @@ interface HealthAllowance {
   spent: boolean;
 }
 
-export function admission(plan: QuotaPlan, store: QuotaStore, now: () => number = Date.now, caps: HealthCaps = healthCapsFromEnv({})): Admission {
+export function admission(
+  plan: QuotaPlan,
+  store: QuotaStore,
+  now: () => number = Date.now,
+  caps: HealthCaps = healthCapsFromEnv({}),
+): Admission {
   const allowances = new Map<string, HealthAllowance>();
-  const limits = [plan.projectPerMinute, ...Object.values(plan.principal).flatMap((q) => [q.perMinute, q.perDay])];
+  const limits = [
+    plan.projectPerMinute,
+    ...Object.values(plan.principal).flatMap((q) => [q.perMinute, q.perDay]),
+  ];
   const off = limits.every((limit) => limit === 0);
   const leases = new Map<string, LocalLease>();
   /** One lease transaction per principal at a time; concurrent calls wait for it. */
   const pending = new Map<string, Promise<void>>();
 
-  async function refuse(principal: Principal, lease: LocalLease, scope: QuotaScope, nowMs: number): Promise<never> {
+  async function refuse(
+    principal: Principal,
+    lease: LocalLease,
+    scope: QuotaScope,
+    nowMs: number,
+  ): Promise<never> {
     lease.unflushed += 1;
     if (lease.flushedAtMs === 0 || nowMs - lease.flushedAtMs >= REFUSAL_FLUSH_MS) {
       const refused = lease.unflushed;
@@ -85,7 +101,12 @@ export function admission(plan: QuotaPlan, store: QuotaStore, now: () => number 
       }
       const wantSlow = slow.filter(Boolean).length;
       if (!allowance.spent && (allowance.traces < slow.length || allowance.slow < wantSlow)) {
-        const got = await store.leaseHealth(principal, { traces: slow.length - allowance.traces, slow: wantSlow - allowance.slow }, caps, now());
+        const got = await store.leaseHealth(
+          principal,
+          { traces: slow.length - allowance.traces, slow: wantSlow - allowance.slow },
+          caps,
+          now(),
+        );
         allowance.traces += got.traces;
         allowance.slow += got.slow;
         if (got.traces === 0) allowance.spent = true;
@@ -108,11 +129,17 @@ export function admission(plan: QuotaPlan, store: QuotaStore, now: () => number 
         let lease = leases.get(key);
         if (!lease || lease.minute !== minute) {
           // A new minute: the old lease's remainder is dropped, its unflushed refusals kept.
-          lease = { minute, remaining: 0, unflushed: lease?.unflushed ?? 0, flushedAtMs: lease?.flushedAtMs ?? 0 };
+          lease = {
+            minute,
+            remaining: 0,
+            unflushed: lease?.unflushed ?? 0,
+            flushedAtMs: lease?.flushedAtMs ?? 0,
+          };
           if (leases.size > 10_000) leases.clear(); // a bound on instance memory; leases are cheap to redo
           leases.set(key, lease);
         }
-        if (lease.refused && nowMs < lease.refused.untilMs) return refuse(principal, lease, lease.refused.scope, nowMs);
+        if (lease.refused && nowMs < lease.refused.untilMs)
+          return refuse(principal, lease, lease.refused.scope, nowMs);
         if (lease.remaining >= units) {
           lease.remaining -= units;
           return;

@@ -22,14 +22,21 @@ export interface HealthCaps {
 }
 
 const envSchema = z.object({
-  HEALTH_SOURCES: z.enum(["signed-in", "trusted", "all"]).optional().transform((v) => v ?? "signed-in"),
+  HEALTH_SOURCES: z
+    .enum(["signed-in", "trusted", "all"])
+    .optional()
+    .transform((v) => v ?? "signed-in"),
   HEALTH_PRINCIPAL_TRACES_PER_HOUR: wholeNumberSetting(0, 1_000_000, 200),
   HEALTH_PRINCIPAL_SLOW_PER_HOUR: wholeNumberSetting(0, 1_000_000, 5),
 });
 
 export function healthCapsFromEnv(env: Readonly<Record<string, string | undefined>>): HealthCaps {
   const parsed = readSettings(envSchema, env);
-  return { sources: parsed.HEALTH_SOURCES, tracesPerHour: parsed.HEALTH_PRINCIPAL_TRACES_PER_HOUR, slowPerHour: parsed.HEALTH_PRINCIPAL_SLOW_PER_HOUR };
+  return {
+    sources: parsed.HEALTH_SOURCES,
+    tracesPerHour: parsed.HEALTH_PRINCIPAL_TRACES_PER_HOUR,
+    slowPerHour: parsed.HEALTH_PRINCIPAL_SLOW_PER_HOUR,
+  };
 }
 
 /** "uncapped": counts in full; "capped": counts within the hourly caps; "no": never counts. */

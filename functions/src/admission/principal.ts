@@ -32,11 +32,13 @@ export function principalOf(uid: string, claims: TokenClaims): Principal {
 }
 
 /** A short stable key for a principal in document ids (uids may hold characters ids may not). */
-export const principalKey = (p: Pick<Principal, "id">): string => createHash("sha256").update(p.id).digest("hex").slice(0, 24);
+export const principalKey = (p: Pick<Principal, "id">): string =>
+  createHash("sha256").update(p.id).digest("hex").slice(0, 24);
 
 export function ingestKeyPrincipal(keyId: string, trusted: boolean): Principal {
   return { id: `ingest-key:${keyId}`, kind: "ingest_key", trusted, ingestKeyId: keyId };
 }
 
 /** The field stored traces and batches carry when an ingest key recorded them. */
-export const ingestKeyField = (p: Principal): { ingest_key_id?: string } => (p.ingestKeyId ? { ingest_key_id: p.ingestKeyId } : {});
+export const ingestKeyField = (p: Principal): { ingest_key_id?: string } =>
+  p.ingestKeyId ? { ingest_key_id: p.ingestKeyId } : {};

@@ -49,17 +49,41 @@ export const QUOTA_DEFAULTS = Object.freeze({
 
 /** The variables that turn every quota off (benchmarks measure the pipeline as one principal). */
 export const QUOTAS_OFF: Readonly<Record<string, string>> = Object.freeze(
-  Object.fromEntries(Object.keys(QUOTA_DEFAULTS).filter((k) => k !== "QUOTA_LEASE_TRACES").map((k) => [k, "0"])),
+  Object.fromEntries(
+    Object.keys(QUOTA_DEFAULTS)
+      .filter((k) => k !== "QUOTA_LEASE_TRACES")
+      .map((k) => [k, "0"]),
+  ),
 );
 
 const envSchema = z.object({
   QUOTA_TRACES_PER_MINUTE: wholeNumberSetting(0, 10_000_000, QUOTA_DEFAULTS.QUOTA_TRACES_PER_MINUTE),
   QUOTA_TRACES_PER_DAY: wholeNumberSetting(0, 1_000_000_000, QUOTA_DEFAULTS.QUOTA_TRACES_PER_DAY),
-  QUOTA_ANONYMOUS_TRACES_PER_MINUTE: wholeNumberSetting(0, 10_000_000, QUOTA_DEFAULTS.QUOTA_ANONYMOUS_TRACES_PER_MINUTE),
-  QUOTA_ANONYMOUS_TRACES_PER_DAY: wholeNumberSetting(0, 1_000_000_000, QUOTA_DEFAULTS.QUOTA_ANONYMOUS_TRACES_PER_DAY),
-  QUOTA_INGEST_KEY_TRACES_PER_MINUTE: wholeNumberSetting(0, 10_000_000, QUOTA_DEFAULTS.QUOTA_INGEST_KEY_TRACES_PER_MINUTE),
-  QUOTA_INGEST_KEY_TRACES_PER_DAY: wholeNumberSetting(0, 1_000_000_000, QUOTA_DEFAULTS.QUOTA_INGEST_KEY_TRACES_PER_DAY),
-  QUOTA_PROJECT_TRACES_PER_MINUTE: wholeNumberSetting(0, 100_000_000, QUOTA_DEFAULTS.QUOTA_PROJECT_TRACES_PER_MINUTE),
+  QUOTA_ANONYMOUS_TRACES_PER_MINUTE: wholeNumberSetting(
+    0,
+    10_000_000,
+    QUOTA_DEFAULTS.QUOTA_ANONYMOUS_TRACES_PER_MINUTE,
+  ),
+  QUOTA_ANONYMOUS_TRACES_PER_DAY: wholeNumberSetting(
+    0,
+    1_000_000_000,
+    QUOTA_DEFAULTS.QUOTA_ANONYMOUS_TRACES_PER_DAY,
+  ),
+  QUOTA_INGEST_KEY_TRACES_PER_MINUTE: wholeNumberSetting(
+    0,
+    10_000_000,
+    QUOTA_DEFAULTS.QUOTA_INGEST_KEY_TRACES_PER_MINUTE,
+  ),
+  QUOTA_INGEST_KEY_TRACES_PER_DAY: wholeNumberSetting(
+    0,
+    1_000_000_000,
+    QUOTA_DEFAULTS.QUOTA_INGEST_KEY_TRACES_PER_DAY,
+  ),
+  QUOTA_PROJECT_TRACES_PER_MINUTE: wholeNumberSetting(
+    0,
+    100_000_000,
+    QUOTA_DEFAULTS.QUOTA_PROJECT_TRACES_PER_MINUTE,
+  ),
   QUOTA_LEASE_TRACES: wholeNumberSetting(1, 100_000, QUOTA_DEFAULTS.QUOTA_LEASE_TRACES),
 });
 
@@ -69,8 +93,14 @@ export function quotaPlanFromEnv(env: Readonly<Record<string, string | undefined
   return {
     principal: {
       user: { perMinute: parsed.QUOTA_TRACES_PER_MINUTE, perDay: parsed.QUOTA_TRACES_PER_DAY },
-      anonymous: { perMinute: parsed.QUOTA_ANONYMOUS_TRACES_PER_MINUTE, perDay: parsed.QUOTA_ANONYMOUS_TRACES_PER_DAY },
-      ingest_key: { perMinute: parsed.QUOTA_INGEST_KEY_TRACES_PER_MINUTE, perDay: parsed.QUOTA_INGEST_KEY_TRACES_PER_DAY },
+      anonymous: {
+        perMinute: parsed.QUOTA_ANONYMOUS_TRACES_PER_MINUTE,
+        perDay: parsed.QUOTA_ANONYMOUS_TRACES_PER_DAY,
+      },
+      ingest_key: {
+        perMinute: parsed.QUOTA_INGEST_KEY_TRACES_PER_MINUTE,
+        perDay: parsed.QUOTA_INGEST_KEY_TRACES_PER_DAY,
+      },
     },
     projectPerMinute: parsed.QUOTA_PROJECT_TRACES_PER_MINUTE,
     leaseSize: parsed.QUOTA_LEASE_TRACES,
@@ -86,7 +116,10 @@ export function windowGrant(used: number, limit: number, need: number, leaseSize
   if (limit === 0) return Math.max(need, leaseSize);
   const remaining = Math.max(0, limit - used);
   if (remaining < need) return 0;
-  return Math.min(remaining, Math.max(need, Math.min(leaseSize, Math.floor(remaining / LEASE_SHARE_DIVISOR))));
+  return Math.min(
+    remaining,
+    Math.max(need, Math.min(leaseSize, Math.floor(remaining / LEASE_SHARE_DIVISOR))),
+  );
 }
 
 export type QuotaScope = "principal_minute" | "principal_day" | "project_minute";

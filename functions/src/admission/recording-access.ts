@@ -6,7 +6,8 @@
  */
 import type { Principal, TokenClaims } from "./principal";
 
-export type RecordingAccess = { kind: "signed-in" } | { kind: "non-anonymous" } | { kind: "claim"; claim: string };
+export type RecordingAccess =
+  { kind: "signed-in" } | { kind: "non-anonymous" } | { kind: "claim"; claim: string };
 
 const CLAIM = /^claim:([A-Za-z_][A-Za-z0-9_]{0,63})$/;
 
@@ -20,13 +21,21 @@ export function parseRecordingAccess(text: string | undefined): RecordingAccess 
 }
 
 /** Why `principal` may not record under `access`, or null when it may. */
-export function recordingRefusal(access: RecordingAccess, principal: Principal, claims: TokenClaims): string | null {
+export function recordingRefusal(
+  access: RecordingAccess,
+  principal: Principal,
+  claims: TokenClaims,
+): string | null {
   switch (access.kind) {
     case "signed-in":
       return null;
     case "non-anonymous":
-      return principal.kind === "anonymous" ? "Recording needs a signed-in (non-anonymous) user in this project." : null;
+      return principal.kind === "anonymous"
+        ? "Recording needs a signed-in (non-anonymous) user in this project."
+        : null;
     case "claim":
-      return claims[access.claim] === true ? null : `Recording needs the custom claim ${access.claim}: true in this project.`;
+      return claims[access.claim] === true
+        ? null
+        : `Recording needs the custom claim ${access.claim}: true in this project.`;
   }
 }

@@ -83,19 +83,34 @@ export interface ShardContent extends StatsDelta {
 }
 
 export function emptyShardContent(): ShardContent {
-  return { types: {}, health: {}, names: {}, other: {}, refused: {}, refused_overflow: [], samples_dropped: 0, late: 0 };
+  return {
+    types: {},
+    health: {},
+    names: {},
+    other: {},
+    refused: {},
+    refused_overflow: [],
+    samples_dropped: 0,
+    late: 0,
+  };
 }
 
-const clone = (entry: NameStats): NameStats => mergeNameStats(emptyNameStats(entry.trace_type, entry.name), entry);
+const clone = (entry: NameStats): NameStats =>
+  mergeNameStats(emptyNameStats(entry.trace_type, entry.name), entry);
 
-const nameEntryBytes = (key: string, entry: NameStats) => stringBytes(key) + storedBytes({ ...entry, slowest: [] });
+const nameEntryBytes = (key: string, entry: NameStats) =>
+  stringBytes(key) + storedBytes({ ...entry, slowest: [] });
 
 function otherOf(target: Partial<Record<TraceType, NameStats>>, type: TraceType): NameStats {
   return (target[type] ??= emptyNameStats(type, OTHER_TRACE_NAME));
 }
 
 /** Adds `delta` into `shard` (mutated and returned) within the shard's budgets. */
-export function admitDelta(shard: ShardContent, delta: StatsDelta, limits: ShardLimits = SHARD_LIMITS): ShardContent {
+export function admitDelta(
+  shard: ShardContent,
+  delta: StatsDelta,
+  limits: ShardLimits = SHARD_LIMITS,
+): ShardContent {
   mergeTypes(shard.types, delta.types);
   mergeTypes(shard.health, delta.health);
   let nameBytes = 0;
@@ -209,9 +224,13 @@ export function planMinute(
     mergeTypes(types, shard.types);
     mergeTypes(health, shard.health);
     for (const [key, entry] of Object.entries(shard.names)) {
-      mergeNameStats(merged.get(key) ?? merged.set(key, emptyNameStats(entry.trace_type, entry.name)).get(key)!, entry);
+      mergeNameStats(
+        merged.get(key) ?? merged.set(key, emptyNameStats(entry.trace_type, entry.name)).get(key)!,
+        entry,
+      );
     }
-    for (const [type, entry] of Object.entries(shard.other) as Array<[TraceType, NameStats]>) mergeNameStats(otherOf(other, type), entry);
+    for (const [type, entry] of Object.entries(shard.other) as Array<[TraceType, NameStats]>)
+      mergeNameStats(otherOf(other, type), entry);
     for (const [type, keys] of Object.entries(shard.refused) as Array<[TraceType, string[]]>) {
       const set = incomplete.get(type) ?? incomplete.set(type, new Set()).get(type)!;
       for (const key of keys) set.add(key);
@@ -245,7 +264,10 @@ export function planMinute(
     const otherEntry = other[type];
     if (otherEntry && tracesIn(otherEntry.stats) > 0) {
       names[nameKey(type, OTHER_TRACE_NAME)] = otherEntry;
-      planBudget[type] = { other_count: tracesIn(otherEntry.stats), names_over_budget: Math.max(overBudget.size, 1) };
+      planBudget[type] = {
+        other_count: tracesIn(otherEntry.stats),
+        names_over_budget: Math.max(overBudget.size, 1),
+      };
     }
   }
   capSlowRecords(Object.values(names), slowRecords);

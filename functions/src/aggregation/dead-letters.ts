@@ -8,7 +8,11 @@ import { DAY_MS } from "@aideon-perf/core";
 import { COLLECTIONS } from "../firestore";
 import { logEvent } from "../observability/event-log";
 import { StoredDocumentError } from "../stored/stored-document";
-import { storedDeadLetterConverter, type DeadLetterKind, type StoredDeadLetter } from "../stored/dead-letters";
+import {
+  storedDeadLetterConverter,
+  type DeadLetterKind,
+  type StoredDeadLetter,
+} from "../stored/dead-letters";
 
 /** Dead letters are kept this long (TTL on expire_at), counted from their last failure. */
 export const DEAD_LETTER_RETENTION_MS = 30 * DAY_MS;
@@ -16,7 +20,9 @@ export const DEAD_LETTER_RETENTION_MS = 30 * DAY_MS;
 export const DEAD_LETTERS_COUNTED = 100;
 
 /** gRPC codes of Firestore errors that no retry can fix: the request itself is wrong. */
-const PERMANENT_CODES = new Set([3 /* INVALID_ARGUMENT */, 5 /* NOT_FOUND */, 9 /* FAILED_PRECONDITION */, 11 /* OUT_OF_RANGE */]);
+const PERMANENT_CODES = new Set([
+  3 /* INVALID_ARGUMENT */, 5 /* NOT_FOUND */, 9 /* FAILED_PRECONDITION */, 11 /* OUT_OF_RANGE */,
+]);
 
 /**
  * Whether retrying cannot help: a stored document that does not match its schema, a value our own
@@ -24,21 +30,29 @@ const PERMANENT_CODES = new Set([3 /* INVALID_ARGUMENT */, 5 /* NOT_FOUND */, 9 
  * document over 1 MiB, say). Contention, timeouts and unavailability are worth retrying.
  */
 export function isPermanentFailure(err: unknown): boolean {
-  if (err instanceof StoredDocumentError || err instanceof RangeError || err instanceof TypeError) return true;
+  if (err instanceof StoredDocumentError || err instanceof RangeError || err instanceof TypeError)
+    return true;
   const code = (err as { code?: unknown })?.code;
   return typeof code === "number" && PERMANENT_CODES.has(code);
 }
 
 /** The reason kept for a failure: its message, never a stack. */
-export const failureReason = (err: unknown): string => (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 1_000);
+export const failureReason = (err: unknown): string =>
+  (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 1_000);
 
 export function deadLetters(db: Firestore) {
   const letters = db.collection(COLLECTIONS.deadLetters).withConverter(storedDeadLetterConverter);
-  const idOf = (kind: DeadLetterKind, subject: string) => `${kind}_${createHash("sha256").update(subject).digest("hex").slice(0, 32)}`;
+  const idOf = (kind: DeadLetterKind, subject: string) =>
+    `${kind}_${createHash("sha256").update(subject).digest("hex").slice(0, 32)}`;
 
   return {
     /** Records one more failure of `subject`; returns the dead letter as it now stands. */
-    async record(kind: DeadLetterKind, subject: string, reason: string, nowMs: number): Promise<StoredDeadLetter> {
+    async record(
+      kind: DeadLetterKind,
+      subject: string,
+      reason: string,
+      nowMs: number,
+    ): Promise<StoredDeadLetter> {
       const ref = letters.doc(idOf(kind, subject));
       const letter = await db.runTransaction(async (tx) => {
         const previous = (await tx.get(ref)).data();
@@ -57,7 +71,13 @@ export function deadLetters(db: Firestore) {
         tx.set(ref, letter);
         return letter;
       });
-      logEvent("dead_letter", "ERROR", `Dead letter (${kind}): ${subject}: ${reason}`, { dead_letter_id: ref.id, kind, subject, reason, attempts: letter.attempts }, { kind });
+      logEvent(
+        "dead_letter",
+        "ERROR",
+        `Dead letter (${kind}): ${subject}: ${reason}`,
+        { dead_letter_id: ref.id, kind, subject, reason, attempts: letter.attempts },
+        { kind },
+      );
       return letter;
     },
 
@@ -79,7 +99,9 @@ export function deadLetters(db: Firestore) {
     /** Open dead letters, newest failure first, at most `limit` (a bounded read, not a count of the collection). */
     async open(limit = DEAD_LETTERS_COUNTED): Promise<StoredDeadLetter[]> {
       const snap = await letters.where("state", "==", "open").limit(limit).get();
-      return snap.docs.map((d) => d.data()).sort((a, b) => b.last_failed_at.toMillis() - a.last_failed_at.toMillis());
+      return snap.docs
+        .map((d) => d.data())
+        .sort((a, b) => b.last_failed_at.toMillis() - a.last_failed_at.toMillis());
     },
   };
 }

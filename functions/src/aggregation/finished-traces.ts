@@ -5,7 +5,11 @@
  * shard as samples; the fold writes their records (bounded per name and minute), not this transaction.
  */
 import { Timestamp, type DocumentReference, type Firestore } from "firebase-admin/firestore";
-import { storedTraceBatchConverter, type StoredBatchTrace, type StoredTraceBatch } from "../stored/trace-batches";
+import {
+  storedTraceBatchConverter,
+  type StoredBatchTrace,
+  type StoredTraceBatch,
+} from "../stored/trace-batches";
 import { storedTraceConverter, type StoredTrace } from "../stored/traces";
 import type { ThresholdsConfig } from "../config/thresholds-config";
 import type { StatsStore } from "./stats-store";
@@ -25,7 +29,8 @@ interface FinishedSource {
  * the source's `aggregated` mark, not from the shard, so a retry may land elsewhere; that is what keeps
  * two triggers that collided on one shard (and aborted on each other's locks) from colliding again.
  */
-const shardKey = (sourcePath: string, attempt: number) => (attempt === 1 ? sourcePath : `${sourcePath}#${attempt}`);
+const shardKey = (sourcePath: string, attempt: number) =>
+  attempt === 1 ? sourcePath : `${sourcePath}#${attempt}`;
 
 export interface FinishedTracesDeps {
   db: Firestore;
@@ -56,7 +61,13 @@ export function finishedTraces(deps: FinishedTracesDeps) {
         addFinishedTrace(delta, t, thresholds[t.trace_type], { end_ms, server_ms: serverMs });
       }
       // A server time (receive or stop): the bucket and the slow records' expiry come from it.
-      const writes = await deps.store.stageDelta(tx, delta, serverMs, shardKey(source.path, attempt), deps.now());
+      const writes = await deps.store.stageDelta(
+        tx,
+        delta,
+        serverMs,
+        shardKey(source.path, attempt),
+        deps.now(),
+      );
       writes();
       tx.update(source, { aggregated: true });
       const slow = Object.values(delta.types).reduce((n, s) => n + (s?.slow ?? 0), 0);
@@ -67,19 +78,17 @@ export function finishedTraces(deps: FinishedTracesDeps) {
   return {
     /** A recordTraces batch chunk: all its traces, bucketed by when the batch arrived. */
     batchChunk: (ref: DocumentReference) =>
-      aggregateOnce(
-        ref.withConverter(storedTraceBatchConverter),
-        (d) => ({ traces: d.traces, serverMs: d.received_at.toMillis() }),
-      ),
+      aggregateOnce(ref.withConverter(storedTraceBatchConverter), (d) => ({
+        traces: d.traces,
+        serverMs: d.received_at.toMillis(),
+      })),
 
     /** A stopped server-tracked trace, bucketed by when it stopped. */
     stoppedTrace: (ref: DocumentReference) =>
-      aggregateOnce(
-        ref.withConverter(storedTraceConverter),
-        ({ status, duration, end_time, ...trace }) =>
-          status === "finished" && duration !== null && end_time !== null
-            ? { traces: [{ ...trace, duration }], serverMs: end_time.toMillis() }
-            : null,
+      aggregateOnce(ref.withConverter(storedTraceConverter), ({ status, duration, end_time, ...trace }) =>
+        status === "finished" && duration !== null && end_time !== null
+          ? { traces: [{ ...trace, duration }], serverMs: end_time.toMillis() }
+          : null,
       ),
 
     /** Marks a trace abandoned (counted, never in duration statistics) unless it was stopped meanwhile. */

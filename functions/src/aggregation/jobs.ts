@@ -78,12 +78,16 @@ export async function markAbandonedTraces(
   nowMs: number,
 ): Promise<number> {
   const cutoff = nowMs - s.abandonAfterMs();
-  const active = s.db.collection(COLLECTIONS.traces).withConverter(storedTraceConverter).where("status", "==", "active");
+  const active = s.db
+    .collection(COLLECTIONS.traces)
+    .withConverter(storedTraceConverter)
+    .where("status", "==", "active");
   let abandoned = 0;
   let page = await active.limit(ABANDON_PAGE_SIZE).get();
   for (;;) {
     for (const doc of page.docs) {
-      if (doc.data().start_time.toMillis() <= cutoff && (await s.finished.abandon(doc.ref, nowMs))) abandoned += 1;
+      if (doc.data().start_time.toMillis() <= cutoff && (await s.finished.abandon(doc.ref, nowMs)))
+        abandoned += 1;
     }
     const last = page.docs[page.docs.length - 1];
     if (page.size < ABANDON_PAGE_SIZE || !last) break;
@@ -112,10 +116,21 @@ export async function sweepUnaggregated(
     for (const [field, value] of extra) q = q.where(field, "==", value);
     return q.limit(SWEEP_PAGE_SIZE).get();
   };
-  const [batches, traces] = await Promise.all([pending(COLLECTIONS.traceBatches), pending(COLLECTIONS.traces, ["status", "finished"])]);
+  const [batches, traces] = await Promise.all([
+    pending(COLLECTIONS.traceBatches),
+    pending(COLLECTIONS.traces, ["status", "finished"]),
+  ]);
   const run: SweepRun = { redriven: 0, deadLettered: 0 };
-  const redrive = async (ref: DocumentReference, written: unknown, aggregate: (ref: DocumentReference) => Promise<unknown>) => {
-    if (!(written instanceof Object && "toMillis" in written) || (written as { toMillis(): number }).toMillis() > cutoff) return;
+  const redrive = async (
+    ref: DocumentReference,
+    written: unknown,
+    aggregate: (ref: DocumentReference) => Promise<unknown>,
+  ) => {
+    if (
+      !(written instanceof Object && "toMillis" in written) ||
+      (written as { toMillis(): number }).toMillis() > cutoff
+    )
+      return;
     try {
       if (await aggregate(ref)) run.redriven += 1;
     } catch (err) {
@@ -125,14 +140,24 @@ export async function sweepUnaggregated(
   };
   for (const d of batches.docs) await redrive(d.ref, d.get("received_at"), s.finished.batchChunk);
   for (const d of traces.docs) await redrive(d.ref, d.get("end_time"), s.finished.stoppedTrace);
-  if (run.redriven > 0 || run.deadLettered > 0) logger.warn("unaggregated source documents swept", { ...run });
+  if (run.redriven > 0 || run.deadLettered > 0)
+    logger.warn("unaggregated source documents swept", { ...run });
   return run;
 }
 
 /** Records a source document that cannot be aggregated and marks it so that sweeps pass it by. */
-export async function deadLetterSource(s: { deadLetters: DeadLetters }, ref: DocumentReference, err: unknown, nowMs: number): Promise<void> {
+export async function deadLetterSource(
+  s: { deadLetters: DeadLetters },
+  ref: DocumentReference,
+  err: unknown,
+  nowMs: number,
+): Promise<void> {
   const reason = failureReason(err);
   await s.deadLetters.record("trigger", ref.path, reason, nowMs);
   logger.error("trace aggregation dead-lettered", { source: ref.path, reason });
-  await ref.update({ dead_letter: true }).catch((e: unknown) => logger.error("could not mark a dead-lettered source", { source: ref.path, reason: failureReason(e) }));
+  await ref
+    .update({ dead_letter: true })
+    .catch((e: unknown) =>
+      logger.error("could not mark a dead-lettered source", { source: ref.path, reason: failureReason(e) }),
+    );
 }

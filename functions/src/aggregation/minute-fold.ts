@@ -15,7 +15,12 @@ import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { bucketKey, DAY_MS, type Granularity } from "@aideon-perf/core";
 import { documentBytes } from "../stored/document-bytes";
 import type { StoredFold, StoredNameRegistry, StoredNameRollup, StoredRollup } from "../stored/aggregates";
-import { storedFoldConverter, storedNameRegistryConverter, storedNameRollupConverter, storedRollupConverter } from "../stored/aggregates";
+import {
+  storedFoldConverter,
+  storedNameRegistryConverter,
+  storedNameRollupConverter,
+  storedRollupConverter,
+} from "../stored/aggregates";
 import type { AggregateRefs } from "./aggregate-refs";
 import { planMinute, type MinutePlan } from "./cardinality";
 import { shardContentOf } from "./shard-layout";
@@ -60,7 +65,11 @@ function commitMeter() {
   };
 }
 
-export function minuteFold(db: Firestore, refs: AggregateRefs, options: { retentionDays: () => number; nameBudget: () => number }) {
+export function minuteFold(
+  db: Firestore,
+  refs: AggregateRefs,
+  options: { retentionDays: () => number; nameBudget: () => number },
+) {
   /** Step 1: the seal, or the fold document already there (a re-run). */
   async function seal(minuteMs: number, nowMs: number): Promise<StoredFold> {
     const ref = refs.folds.doc(bucketKey("minute", minuteMs));
@@ -95,14 +104,22 @@ export function minuteFold(db: Firestore, refs: AggregateRefs, options: { retent
     await db.runTransaction(async (tx) => {
       slowRecorded = []; // a retried attempt starts over
       const refsOf = ([key]: [string, NameStats]) =>
-        ROLLUP_LEVELS.map((g) => refs.nameRollups.doc(nameRollupDocumentId(bucketKey(g, minuteMs), key)).withConverter(null));
+        ROLLUP_LEVELS.map((g) =>
+          refs.nameRollups.doc(nameRollupDocumentId(bucketKey(g, minuteMs), key)).withConverter(null),
+        );
       const snaps = await tx.getAll(...chunk.flatMap(refsOf));
       const levels = ROLLUP_LEVELS.length;
       // A name's minute rollup marks it applied; without an hour rollup it is new this hour (registry).
       const pending = chunk.map((entry, i) => ({ entry, i })).filter(({ i }) => !snaps[i * levels]!.exists);
       const firstInHour = pending.filter(({ i }) => !snaps[i * levels + 1]!.exists).map(({ entry }) => entry);
-      const registrySnaps = firstInHour.length > 0 ? await tx.getAll(...firstInHour.map(([key]) => refs.registry.doc(key).withConverter(null))) : [];
-      for (const { entry: [key, entry], i } of pending) {
+      const registrySnaps =
+        firstInHour.length > 0
+          ? await tx.getAll(...firstInHour.map(([key]) => refs.registry.doc(key).withConverter(null)))
+          : [];
+      for (const {
+        entry: [key, entry],
+        i,
+      } of pending) {
         ROLLUP_LEVELS.forEach((granularity, level) => {
           const previous = storedNameRollupConverter.parse(snaps[i * levels + level]!);
           const bucket = bucketKey(granularity, minuteMs);
@@ -147,19 +164,35 @@ export function minuteFold(db: Firestore, refs: AggregateRefs, options: { retent
   }
 
   /** Step 4: type rollups, shards folded and the fold done, unless a previous run finished it. */
-  async function finish(minuteMs: number, plan: MinutePlan, shardIds: string[], stats: Omit<StoredFold, "minute" | "minute_start" | "state" | "attempts" | "reason" | "sealed_at" | "expire_at" | "done_at">, nowMs: number) {
+  async function finish(
+    minuteMs: number,
+    plan: MinutePlan,
+    shardIds: string[],
+    stats: Omit<
+      StoredFold,
+      "minute" | "minute_start" | "state" | "attempts" | "reason" | "sealed_at" | "expire_at" | "done_at"
+    >,
+    nowMs: number,
+  ) {
     const meter = commitMeter();
     const foldRef = refs.folds.doc(bucketKey("minute", minuteMs));
     const done = await db.runTransaction(async (tx) => {
-      const typeRefs = ROLLUP_LEVELS.map((g) => refs.rollups.doc(rollupDocumentId(g, minuteMs)).withConverter(null));
+      const typeRefs = ROLLUP_LEVELS.map((g) =>
+        refs.rollups.doc(rollupDocumentId(g, minuteMs)).withConverter(null),
+      );
       const [foldSnap, ...snaps] = await tx.getAll(foldRef.withConverter(null), ...typeRefs);
       if (storedFoldConverter.parse(foldSnap!)?.state === "done") return true;
       ROLLUP_LEVELS.forEach((granularity, i) => {
         const previous = storedRollupConverter.parse(snaps[i]!);
         const budget = { ...(previous?.budget ?? {}) };
-        for (const [type, add] of Object.entries(plan.budget) as Array<[keyof typeof budget, NonNullable<MinutePlan["budget"][keyof typeof budget]>]>) {
+        for (const [type, add] of Object.entries(plan.budget) as Array<
+          [keyof typeof budget, NonNullable<MinutePlan["budget"][keyof typeof budget]>]
+        >) {
           const was = budget[type] ?? { other_count: 0, names_over_budget: 0 };
-          budget[type] = { other_count: was.other_count + add.other_count, names_over_budget: was.names_over_budget + add.names_over_budget };
+          budget[type] = {
+            other_count: was.other_count + add.other_count,
+            names_over_budget: was.names_over_budget + add.names_over_budget,
+          };
         }
         const doc: StoredRollup = {
           granularity,
@@ -190,10 +223,23 @@ export function minuteFold(db: Firestore, refs: AggregateRefs, options: { retent
     /** Folds one closed minute (all four steps); a re-run after any failure completes it exactly once. */
     async foldMinute(minuteMs: number, nowMs: number): Promise<FoldResult> {
       const sealed = await seal(minuteMs, nowMs);
-      const empty = { shards: 0, traces: 0, names: 0, slowRecords: 0, commits: 1, largestCommit: { documents: 0, bytes: 0 } };
+      const empty = {
+        shards: 0,
+        traces: 0,
+        names: 0,
+        slowRecords: 0,
+        commits: 1,
+        largestCommit: { documents: 0, bytes: 0 },
+      };
       if (sealed.state === "done") return { state: "already_done", ...empty };
-      const open = await refs.shards.where("minute", "==", bucketKey("minute", minuteMs)).where("state", "==", "open").get();
-      const plan = planMinute(open.docs.map((d) => shardContentOf(d.data())), options.nameBudget());
+      const open = await refs.shards
+        .where("minute", "==", bucketKey("minute", minuteMs))
+        .where("state", "==", "open")
+        .get();
+      const plan = planMinute(
+        open.docs.map((d) => shardContentOf(d.data())),
+        options.nameBudget(),
+      );
       const entries = Object.entries(plan.names).sort(([a], [b]) => (a < b ? -1 : 1));
       let largest = { documents: 0, bytes: 0 };
       let commits = 1;
@@ -204,12 +250,33 @@ export function minuteFold(db: Firestore, refs: AggregateRefs, options: { retent
       }
       const traces = Object.values(plan.types).reduce((n, s) => n + (s ? tracesIn(s) : 0), 0);
       const slowRecords = entries.reduce((n, [, e]) => n + e.slowest.length, 0);
-      const stats = { shards: open.size, traces, names: entries.length, slow_records: slowRecords, late: plan.late, samples_dropped: plan.samples_dropped };
-      const { done, commit } = await finish(minuteMs, plan, open.docs.map((d) => d.id), stats, nowMs);
+      const stats = {
+        shards: open.size,
+        traces,
+        names: entries.length,
+        slow_records: slowRecords,
+        late: plan.late,
+        samples_dropped: plan.samples_dropped,
+      };
+      const { done, commit } = await finish(
+        minuteMs,
+        plan,
+        open.docs.map((d) => d.id),
+        stats,
+        nowMs,
+      );
       commits += 1;
       if (commit.bytes > largest.bytes) largest = commit;
       if (done) return { state: "already_done", ...empty };
-      return { state: "folded", shards: open.size, traces, names: entries.length, slowRecords, commits, largestCommit: largest };
+      return {
+        state: "folded",
+        shards: open.size,
+        traces,
+        names: entries.length,
+        slowRecords,
+        commits,
+        largestCommit: largest,
+      };
     },
   };
 }

@@ -8,7 +8,18 @@ import type { StoredShard } from "../stored/aggregates";
 import { emptyShardContent, type ShardContent } from "./cardinality";
 import { nameKey, type NameStats } from "./trace-stats";
 
-type StoredContent = Pick<StoredShard, "types" | "health" | "names" | "other" | "slow" | "refused" | "refused_overflow" | "samples_dropped" | "late">;
+type StoredContent = Pick<
+  StoredShard,
+  | "types"
+  | "health"
+  | "names"
+  | "other"
+  | "slow"
+  | "refused"
+  | "refused_overflow"
+  | "samples_dropped"
+  | "late"
+>;
 
 const withoutSamples = ({ name, trace_type, stats }: NameStats) => ({ name, trace_type, stats });
 
@@ -37,7 +48,9 @@ export function shardContentOf(stored: StoredContent | undefined): ShardContent 
   const names: ShardContent["names"] = {};
   for (const [key, entry] of Object.entries(stored.names)) names[key] = { ...entry, slowest: samples(key) };
   const other: ShardContent["other"] = {};
-  for (const [type, entry] of Object.entries(stored.other) as Array<[TraceType, Omit<NameStats, "slowest">]>) {
+  for (const [type, entry] of Object.entries(stored.other) as Array<
+    [TraceType, Omit<NameStats, "slowest">]
+  >) {
     other[type] = { ...entry, slowest: samples(nameKey(type, OTHER_TRACE_NAME)) };
   }
   const { types, health, refused, refused_overflow, samples_dropped, late } = stored;

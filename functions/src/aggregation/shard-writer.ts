@@ -21,7 +21,13 @@ type Writes = () => void;
  * still gets in (the fold then keeps the heaviest).
  */
 export function shardWriter(refs: AggregateRefs, nameBudget: () => number) {
-  function write(tx: Transaction, ref: DocumentReference<StoredShard>, shard: number, minuteMs: number, content: ShardContent): void {
+  function write(
+    tx: Transaction,
+    ref: DocumentReference<StoredShard>,
+    shard: number,
+    minuteMs: number,
+    content: ShardContent,
+  ): void {
     tx.set(ref, {
       minute: bucketKey("minute", minuteMs),
       minute_start: minuteMs,
@@ -38,21 +44,34 @@ export function shardWriter(refs: AggregateRefs, nameBudget: () => number) {
      * `atMs` is the server time the traces are bucketed by; `nowMs` the trigger's own clock, where a
      * late delta lands.
      */
-    async stageDelta(tx: Transaction, delta: StatsDelta, atMs: number, shardKey: string, nowMs: number): Promise<Writes> {
+    async stageDelta(
+      tx: Transaction,
+      delta: StatsDelta,
+      atMs: number,
+      shardKey: string,
+      nowMs: number,
+    ): Promise<Writes> {
       const shard = shardOf(shardKey, AGGREGATE_SHARDS);
       let minuteMs = minuteStart(atMs);
       let late = false;
       for (;;) {
         const ref = refs.shards.doc(shardDocumentId(minuteMs, shard));
-        const [seal, snap] = await tx.getAll(refs.folds.doc(bucketKey("minute", minuteMs)).withConverter(null), ref.withConverter(null));
+        const [seal, snap] = await tx.getAll(
+          refs.folds.doc(bucketKey("minute", minuteMs)).withConverter(null),
+          ref.withConverter(null),
+        );
         if (!seal!.exists) {
-          const content = admitDelta(shardContentOf(storedShardConverter.parse(snap!)), delta, { ...SHARD_LIMITS, namesPerType: SHARD_NAMES_PER_BUDGET * nameBudget() });
+          const content = admitDelta(shardContentOf(storedShardConverter.parse(snap!)), delta, {
+            ...SHARD_LIMITS,
+            namesPerType: SHARD_NAMES_PER_BUDGET * nameBudget(),
+          });
           if (late) content.late += Object.values(delta.types).reduce((n, s) => n + (s ? tracesIn(s) : 0), 0);
           const at = minuteMs;
           return () => write(tx, ref, shard, at, content);
         }
         // Sealed: this minute's fold has read its shards. Count the delta in a later, open minute.
-        if (minuteMs > minuteStart(nowMs)) throw new Error(`minute ${bucketKey("minute", minuteMs)} is sealed ahead of the clock`);
+        if (minuteMs > minuteStart(nowMs))
+          throw new Error(`minute ${bucketKey("minute", minuteMs)} is sealed ahead of the clock`);
         late = true;
         minuteMs = Math.max(minuteStart(nowMs), minuteMs + MINUTE_MS);
       }

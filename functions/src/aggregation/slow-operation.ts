@@ -6,7 +6,11 @@ import { expiryFrom } from "../traces/trace-rules";
 import type { SlowSample } from "./trace-stats";
 
 /** A slow-operation record in the source's shape; it expires `retentionDays` after the server received the trace. */
-export function slowOperation(traceType: TraceType, sample: SlowSample, retentionDays: number): StoredSlowOperation {
+export function slowOperation(
+  traceType: TraceType,
+  sample: SlowSample,
+  retentionDays: number,
+): StoredSlowOperation {
   return {
     timestamp: Timestamp.fromMillis(sample.end_ms),
     message: `Slow ${traceType} operation: ${sample.name}`,

@@ -14,11 +14,18 @@ import { windowReader } from "./window-reader";
 /** Open shards the fold's minute listing reads at most per run; the rest wait for the next run. */
 const OPEN_SHARDS_LISTED = 2_000;
 
-export function statsStore(db: Firestore, options: { retentionDays: () => number; nameBudget: () => number }) {
+export function statsStore(
+  db: Firestore,
+  options: { retentionDays: () => number; nameBudget: () => number },
+) {
   const refs = aggregateRefs(db);
   const fold = minuteFold(db, refs, options);
   const minuteShards = (minuteMs: number, state: "open" | "set_aside") =>
-    refs.shards.withConverter(null).where("minute", "==", bucketKey("minute", minuteMs)).where("state", "==", state).select();
+    refs.shards
+      .withConverter(null)
+      .where("minute", "==", bucketKey("minute", minuteMs))
+      .where("state", "==", state)
+      .select();
 
   return {
     ...shardWriter(refs, options.nameBudget),
@@ -28,8 +35,15 @@ export function statsStore(db: Firestore, options: { retentionDays: () => number
     /** Minutes with open shards that closed before `cutoffMs`, oldest first (set-aside minutes have none). */
     async closedUnfoldedMinutes(cutoffMs: number): Promise<number[]> {
       // Without the converter: a drifted shard must not stop the listing, only its own minute's fold.
-      const open = await refs.shards.withConverter(null).where("state", "==", "open").select("minute_start").limit(OPEN_SHARDS_LISTED).get();
-      const starts = open.docs.map((d) => d.get("minute_start")).filter((m): m is number => typeof m === "number" && m + MINUTE_MS <= cutoffMs);
+      const open = await refs.shards
+        .withConverter(null)
+        .where("state", "==", "open")
+        .select("minute_start")
+        .limit(OPEN_SHARDS_LISTED)
+        .get();
+      const starts = open.docs
+        .map((d) => d.get("minute_start"))
+        .filter((m): m is number => typeof m === "number" && m + MINUTE_MS <= cutoffMs);
       return [...new Set(starts)].sort((a, b) => a - b);
     },
 
@@ -42,7 +56,11 @@ export function statsStore(db: Firestore, options: { retentionDays: () => number
       const shards = await minuteShards(minuteMs, "open").get();
       const batch = db.batch();
       batch.update(refs.folds.doc(bucketKey("minute", minuteMs)), { state: "set_aside", reason });
-      for (const d of shards.docs) batch.update(d.ref, { state: "set_aside", expire_at: Timestamp.fromMillis(nowMs + DEAD_LETTER_RETENTION_MS) });
+      for (const d of shards.docs)
+        batch.update(d.ref, {
+          state: "set_aside",
+          expire_at: Timestamp.fromMillis(nowMs + DEAD_LETTER_RETENTION_MS),
+        });
       await batch.commit();
       return shards.size;
     },

@@ -102,7 +102,13 @@ export function addFinishedTrace(
     if (slow) stats.slow += 1;
   }
   if (slow) {
-    const sample = { name: trace.name, duration: trace.duration, threshold: threshold.poor, ...times, attributes: trace.attributes ?? {} };
+    const sample = {
+      name: trace.name,
+      duration: trace.duration,
+      threshold: threshold.poor,
+      ...times,
+      attributes: trace.attributes ?? {},
+    };
     byName.slowest = slowestOf([...byName.slowest, sample]);
   }
 }
@@ -115,7 +121,9 @@ export function addAbandonedTrace(delta: StatsDelta, traceType: TraceType, name:
 
 /** The `limit` slowest samples, slowest first; ties broken by end time so the choice is deterministic. */
 export function slowestOf(samples: SlowSample[], limit = SLOW_SAMPLES_PER_NAME): SlowSample[] {
-  return [...samples].sort((a, b) => b.duration - a.duration || a.end_ms - b.end_ms || (a.name < b.name ? -1 : 1)).slice(0, limit);
+  return [...samples]
+    .sort((a, b) => b.duration - a.duration || a.end_ms - b.end_ms || (a.name < b.name ? -1 : 1))
+    .slice(0, limit);
 }
 
 export function mergeStats(into: TraceStats, other: TraceStats): TraceStats {

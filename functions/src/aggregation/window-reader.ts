@@ -4,7 +4,12 @@
  * asked for. A name read skips an open minute whose name rollup already exists (the fold is between its
  * name and type steps), so a minute is never counted twice. All in one read-only transaction.
  */
-import type { DocumentSnapshot, Firestore, QueryDocumentSnapshot, Transaction } from "firebase-admin/firestore";
+import type {
+  DocumentSnapshot,
+  Firestore,
+  QueryDocumentSnapshot,
+  Transaction,
+} from "firebase-admin/firestore";
 import { documentBytes } from "../stored/document-bytes";
 import { logger } from "firebase-functions";
 import * as z from "zod";
@@ -42,13 +47,21 @@ export interface WindowRead extends StatsDelta {
   live: LiveSlowSample[];
 }
 
-const snapshotBytes = (snap: DocumentSnapshot) => (snap.exists ? documentBytes(snap.ref.path, (snap.data() ?? {}) as Record<string, unknown>) : 0);
+const snapshotBytes = (snap: DocumentSnapshot) =>
+  snap.exists ? documentBytes(snap.ref.path, (snap.data() ?? {}) as Record<string, unknown>) : 0;
 
 export function windowReader(db: Firestore, refs: AggregateRefs) {
   /** The slow samples of `shards` whose minute no fold has sealed (a sealed minute's records are being written). */
-  async function liveSamples(tx: Transaction, shards: QueryDocumentSnapshot[], traceType?: TraceType): Promise<LiveSlowSample[]> {
-    const minutes = [...new Set(shards.map((d) => d.get("minute")).filter((m): m is string => typeof m === "string"))];
-    const seals = minutes.length > 0 ? await tx.getAll(...minutes.map((m) => refs.folds.doc(m).withConverter(null))) : [];
+  async function liveSamples(
+    tx: Transaction,
+    shards: QueryDocumentSnapshot[],
+    traceType?: TraceType,
+  ): Promise<LiveSlowSample[]> {
+    const minutes = [
+      ...new Set(shards.map((d) => d.get("minute")).filter((m): m is string => typeof m === "string")),
+    ];
+    const seals =
+      minutes.length > 0 ? await tx.getAll(...minutes.map((m) => refs.folds.doc(m).withConverter(null))) : [];
     const sealed = new Set(minutes.filter((_, i) => seals[i]!.exists));
     const live: LiveSlowSample[] = [];
     for (const doc of shards) {
@@ -67,14 +80,34 @@ export function windowReader(db: Firestore, refs: AggregateRefs) {
      * With `nameKey`, only that name's statistics; with `slowSamples`, also the live slow samples (of one
      * type, if given), read in the same pass over the open shards.
      */
-    async readWindow(window: StatsWindow, nowMs: number, nameKey?: string, slowSamples?: { traceType?: TraceType }): Promise<WindowRead> {
+    async readWindow(
+      window: StatsWindow,
+      nowMs: number,
+      nameKey?: string,
+      slowSamples?: { traceType?: TraceType },
+    ): Promise<WindowRead> {
       const { keys } = windowBuckets(window, nowMs);
       const startMs = windowStartMs(window, nowMs);
       return db.runTransaction(
         async (tx) => {
-          const result: WindowRead = { types: {}, health: {}, names: {}, budget: {}, documentsRead: keys.length, bytesRead: 0, live: [] };
-          const fields = nameKey ? ["minute", "minute_start", `names.${nameKey}`] : ["minute", "minute_start", "types", "health", ...(slowSamples ? ["slow"] : [])];
-          const open = refs.shards.withConverter(null).where("state", "==", "open").orderBy("minute_start", "desc").limit(OPEN_SHARDS_READ).select(...fields);
+          const result: WindowRead = {
+            types: {},
+            health: {},
+            names: {},
+            budget: {},
+            documentsRead: keys.length,
+            bytesRead: 0,
+            live: [],
+          };
+          const fields = nameKey
+            ? ["minute", "minute_start", `names.${nameKey}`]
+            : ["minute", "minute_start", "types", "health", ...(slowSamples ? ["slow"] : [])];
+          const open = refs.shards
+            .withConverter(null)
+            .where("state", "==", "open")
+            .orderBy("minute_start", "desc")
+            .limit(OPEN_SHARDS_READ)
+            .select(...fields);
           const [rollups, openSnap] = await Promise.all([
             nameKey
               ? tx.getAll(...keys.map((k) => refs.nameRollups.doc(nameRollupDocumentId(k, nameKey))))
@@ -82,8 +115,10 @@ export function windowReader(db: Firestore, refs: AggregateRefs) {
             tx.get(open),
           ]);
           result.documentsRead += Math.max(1, openSnap.size);
-          for (const snap of [...rollups, ...openSnap.docs]) result.bytesRead += snapshotBytes(snap as DocumentSnapshot);
-          if (openSnap.size === OPEN_SHARDS_READ) logger.warn("window read reached its open-shard bound; the fold is behind", { window });
+          for (const snap of [...rollups, ...openSnap.docs])
+            result.bytesRead += snapshotBytes(snap as DocumentSnapshot);
+          if (openSnap.size === OPEN_SHARDS_READ)
+            logger.warn("window read reached its open-shard bound; the fold is behind", { window });
           for (const snap of rollups) {
             const doc = snap.data();
             if (!doc) continue;
@@ -92,18 +127,30 @@ export function windowReader(db: Firestore, refs: AggregateRefs) {
               mergeTypes(result.health, doc.health);
               for (const [type, b] of Object.entries(doc.budget) as Array<[TraceType, TypeBudget]>) {
                 const was = result.budget[type] ?? { other_count: 0, names_over_budget: 0 };
-                result.budget[type] = { other_count: was.other_count + b.other_count, names_over_budget: was.names_over_budget + b.names_over_budget };
+                result.budget[type] = {
+                  other_count: was.other_count + b.other_count,
+                  names_over_budget: was.names_over_budget + b.names_over_budget,
+                };
               }
             } else if (nameKey) {
-              mergeNameStats((result.names[nameKey] ??= emptyNameStats(doc.trace_type, doc.name)), { ...doc, slowest: [] });
+              mergeNameStats((result.names[nameKey] ??= emptyNameStats(doc.trace_type, doc.name)), {
+                ...doc,
+                slowest: [],
+              });
             }
           }
-          const inWindow = openSnap.docs.filter((d) => typeof d.get("minute_start") === "number" && d.get("minute_start") >= startMs);
+          const inWindow = openSnap.docs.filter(
+            (d) => typeof d.get("minute_start") === "number" && d.get("minute_start") >= startMs,
+          );
           // A minute whose name rollup exists is already in the rollups read above.
           let applied = new Set<string>();
           if (nameKey && inWindow.length > 0) {
             const minutes = [...new Set(inWindow.map((d) => d.get("minute") as string))];
-            const marks = await tx.getAll(...minutes.map((m) => refs.nameRollups.doc(nameRollupDocumentId(m, nameKey)).withConverter(null)));
+            const marks = await tx.getAll(
+              ...minutes.map((m) =>
+                refs.nameRollups.doc(nameRollupDocumentId(m, nameKey)).withConverter(null),
+              ),
+            );
             result.documentsRead += marks.length;
             applied = new Set(minutes.filter((_, i) => marks[i]!.exists));
           }
@@ -119,7 +166,11 @@ export function windowReader(db: Firestore, refs: AggregateRefs) {
               mergeTypes(result.health, parsed.data.health);
             } else if (nameKey && !applied.has(parsed.data.minute)) {
               const entry = parsed.data.names[nameKey];
-              if (entry) mergeNameStats((result.names[nameKey] ??= emptyNameStats(entry.trace_type, entry.name)), { ...entry, slowest: [] });
+              if (entry)
+                mergeNameStats((result.names[nameKey] ??= emptyNameStats(entry.trace_type, entry.name)), {
+                  ...entry,
+                  slowest: [],
+                });
             }
           }
           if (slowSamples && !nameKey) result.live = await liveSamples(tx, inWindow, slowSamples.traceType);
@@ -131,7 +182,11 @@ export function windowReader(db: Firestore, refs: AggregateRefs) {
 
     /** The name registry of a type: names seen within the registry's retention, most recently seen first. */
     async names(traceType: TraceType, limit: number) {
-      const snap = await refs.registry.where("trace_type", "==", traceType).orderBy("last_seen", "desc").limit(limit).get();
+      const snap = await refs.registry
+        .where("trace_type", "==", traceType)
+        .orderBy("last_seen", "desc")
+        .limit(limit)
+        .get();
       return snap.docs.map((d) => d.data());
     },
   };

@@ -31,11 +31,17 @@ export type AlertStep =
 
 /** Whether a step announces something: the alert fires, or a firing alert resolves. */
 export function notificationOf(step: AlertStep): "firing" | "resolved" | null {
-  if ((step.kind === "open" && step.status === "firing") || (step.kind === "keep" && step.fires)) return "firing";
+  if ((step.kind === "open" && step.status === "firing") || (step.kind === "keep" && step.fires))
+    return "firing";
   return step.kind === "resolve" ? "resolved" : null;
 }
 
-export function nextAlertStep(open: OpenAlertState | undefined, found: boolean, nowMs: number, holdMs: number): AlertStep {
+export function nextAlertStep(
+  open: OpenAlertState | undefined,
+  found: boolean,
+  nowMs: number,
+  holdMs: number,
+): AlertStep {
   if (!open) return found ? { kind: "open", status: holdMs <= 0 ? "firing" : "pending" } : { kind: "none" };
   if (nowMs < open.evaluated_at_ms) return { kind: "none" };
   if (!found) return open.status === "firing" ? { kind: "resolve" } : { kind: "drop" };

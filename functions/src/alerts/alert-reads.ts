@@ -28,7 +28,12 @@ export function alertReads(db: Firestore) {
   return {
     async getAlerts(req: AlertsRequest) {
       const filtered = req.status ? alerts.where("status", "==", req.status) : alerts;
-      const { docs, nextPageToken } = await newestFirstPage(filtered, "started_at", req.limit, req.page_token);
+      const { docs, nextPageToken } = await newestFirstPage(
+        filtered,
+        "started_at",
+        req.limit,
+        req.page_token,
+      );
       return {
         success: true as const,
         alerts: docs.map((d) => view(d.id, d.data())),

@@ -34,10 +34,20 @@ function logAlertTransition(step: AlertStep, alert: AnnouncedAlert): void {
   const status = step.kind === "resolve" ? "resolved" : "status" in step ? step.status : undefined;
   if (!status || (step.kind === "keep" && !step.fires)) return; // still the same status: no transition
   const severity = status === "resolved" ? "NOTICE" : alert.severity === "critical" ? "CRITICAL" : "WARNING";
-  logEvent("alert_transition", severity, `Alert ${status}: ${alert.message}`, { ...alert, status }, { rule: alert.rule, status, severity: alert.severity });
+  logEvent(
+    "alert_transition",
+    severity,
+    `Alert ${status}: ${alert.message}`,
+    { ...alert, status },
+    { rule: alert.rule, status, severity: alert.severity },
+  );
 }
 
-function announced(id: string, a: HealthFinding, times: { started: number; fired: number | null; resolved: number | null }): AnnouncedAlert {
+function announced(
+  id: string,
+  a: HealthFinding,
+  times: { started: number; fired: number | null; resolved: number | null },
+): AnnouncedAlert {
   return {
     alert_id: id,
     rule: a.rule,
@@ -54,16 +64,27 @@ function announced(id: string, a: HealthFinding, times: { started: number; fired
 
 export function alertStore(db: Firestore, retentionDays: () => number) {
   const alerts = db.collection(COLLECTIONS.alerts).withConverter(storedAlertConverter);
-  const outbox = db.collection(COLLECTIONS.alertNotifications).withConverter(storedAlertNotificationConverter);
+  const outbox = db
+    .collection(COLLECTIONS.alertNotifications)
+    .withConverter(storedAlertNotificationConverter);
 
   /** Applies one evaluation's verdict on one (rule, subject) atomically; returns what happened. */
-  async function applyOne(id: string, finding: HealthFinding | undefined, nowMs: number, holdMs: number): Promise<AlertStep> {
+  async function applyOne(
+    id: string,
+    finding: HealthFinding | undefined,
+    nowMs: number,
+    holdMs: number,
+  ): Promise<AlertStep> {
     const { step, announce } = await db.runTransaction(async (tx) => {
       const ref = alerts.doc(id);
       const stored = (await tx.get(ref)).data();
       const open = stored && OPEN_STATUSES.includes(stored.status as OpenAlertStatus) ? stored : undefined;
       const step = nextAlertStep(
-        open && { status: open.status as OpenAlertStatus, started_at_ms: open.started_at.toMillis(), evaluated_at_ms: open.evaluated_at.toMillis() },
+        open && {
+          status: open.status as OpenAlertStatus,
+          started_at_ms: open.started_at.toMillis(),
+          evaluated_at_ms: open.evaluated_at.toMillis(),
+        },
         finding !== undefined,
         nowMs,
         holdMs,
@@ -76,7 +97,14 @@ export function alertStore(db: Firestore, retentionDays: () => number) {
         case "open": {
           const f = finding!;
           const firing = step.status === "firing";
-          tx.create(ref, { ...f, status: step.status, started_at: now, fired_at: firing ? now : null, resolved_at: null, evaluated_at: now });
+          tx.create(ref, {
+            ...f,
+            status: step.status,
+            started_at: now,
+            fired_at: firing ? now : null,
+            resolved_at: null,
+            evaluated_at: now,
+          });
           announce = announced(id, f, { started: nowMs, fired: firing ? nowMs : null, resolved: null });
           break;
         }
@@ -92,7 +120,11 @@ export function alertStore(db: Firestore, retentionDays: () => number) {
             evaluated_at: now,
             ...(step.fires ? { fired_at: now } : {}),
           });
-          announce = announced(id, f, { started: open!.started_at.toMillis(), fired: firedAtMs, resolved: null });
+          announce = announced(id, f, {
+            started: open!.started_at.toMillis(),
+            fired: firedAtMs,
+            resolved: null,
+          });
           break;
         }
         case "resolve":
@@ -104,7 +136,11 @@ export function alertStore(db: Firestore, retentionDays: () => number) {
             evaluated_at: now,
             expire_at: Timestamp.fromMillis(nowMs + retentionDays() * DAY_MS),
           });
-          announce = announced(id, open!, { started: open!.started_at.toMillis(), fired: millis(open!.fired_at), resolved: nowMs });
+          announce = announced(id, open!, {
+            started: open!.started_at.toMillis(),
+            fired: millis(open!.fired_at),
+            resolved: nowMs,
+          });
           break;
         case "drop":
           tx.delete(ref);
@@ -123,7 +159,11 @@ export function alertStore(db: Firestore, retentionDays: () => number) {
      * Brings the alerts in line with one evaluation's findings: every finding and every open alert is
      * stepped once. Costs one query for the open alerts plus one transaction per finding or open alert.
      */
-    async reconcile(findings: readonly HealthFinding[], nowMs: number, holdMs: number): Promise<ReconcileCounts> {
+    async reconcile(
+      findings: readonly HealthFinding[],
+      nowMs: number,
+      holdMs: number,
+    ): Promise<ReconcileCounts> {
       const found = new Map(findings.map((f) => [openAlertId(f.rule, f.subject), f]));
       const open = await alerts.where("status", "in", OPEN_STATUSES).get();
       const ids = new Set([...found.keys(), ...open.docs.map((d) => d.id)]);

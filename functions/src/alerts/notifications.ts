@@ -12,7 +12,11 @@ export type { AnnouncedAlert };
 /** How long delivery records are kept (TTL on expire_at). */
 export const NOTIFICATION_RETENTION_MS = 7 * 86_400_000;
 
-export function newNotification(kind: NotificationKind, alert: AnnouncedAlert, nowMs: number): StoredAlertNotification {
+export function newNotification(
+  kind: NotificationKind,
+  alert: AnnouncedAlert,
+  nowMs: number,
+): StoredAlertNotification {
   return {
     kind,
     alert,

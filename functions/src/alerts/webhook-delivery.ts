@@ -11,7 +11,10 @@ import { logger } from "firebase-functions";
 import { FieldValue, Timestamp, type DocumentReference, type Firestore } from "firebase-admin/firestore";
 import { setTimeout as sleepMs } from "node:timers/promises";
 import { backoffDelayMs } from "./backoff";
-import { storedAlertNotificationConverter, type StoredAlertNotification } from "../stored/alert-notifications";
+import {
+  storedAlertNotificationConverter,
+  type StoredAlertNotification,
+} from "../stored/alert-notifications";
 import { webhookBody } from "./notifications";
 
 /** A webhook that has not answered by then is treated as failed (and retried). */
@@ -36,11 +39,15 @@ class WebhookError extends Error {
 }
 
 const messages = {
-  notConfigured: "no webhook configured (ALERT_WEBHOOK_ENABLED is not true, or the ALERT_WEBHOOK_URL secret is not an https URL without credentials)",
-  tooOld: (ageMs: number) => `given up: still not delivered ${Math.round(ageMs / 60_000)} minutes after it was created`,
+  notConfigured:
+    "no webhook configured (ALERT_WEBHOOK_ENABLED is not true, or the ALERT_WEBHOOK_URL secret is not an https URL without credentials)",
+  tooOld: (ageMs: number) =>
+    `given up: still not delivered ${Math.round(ageMs / 60_000)} minutes after it was created`,
   leaseHeld: (id: string) => `notification ${id} is being delivered by another invocation; retrying later`,
-  willRetry: (id: string, reason: string) => `notification ${id}: webhook delivery failed, will retry: ${reason}`,
-  rejected: (id: string, reason: string) => `notification ${id}: the webhook rejected it, not retrying: ${reason}`,
+  willRetry: (id: string, reason: string) =>
+    `notification ${id}: webhook delivery failed, will retry: ${reason}`,
+  rejected: (id: string, reason: string) =>
+    `notification ${id}: the webhook rejected it, not retrying: ${reason}`,
 };
 
 export interface WebhookDeliveryDeps {
@@ -74,7 +81,11 @@ async function post(url: string, body: unknown): Promise<void> {
     throw new WebhookError(`request failed: ${fetchErrorKind(e)}`, true);
   }
   await res.arrayBuffer().catch(() => undefined);
-  if (!res.ok) throw new WebhookError(`HTTP ${res.status}`, res.status === 408 || res.status === 429 || res.status >= 500);
+  if (!res.ok)
+    throw new WebhookError(
+      `HTTP ${res.status}`,
+      res.status === 408 || res.status === 429 || res.status >= 500,
+    );
 }
 
 export function webhookDelivery(deps: WebhookDeliveryDeps) {
@@ -93,23 +104,31 @@ export function webhookDelivery(deps: WebhookDeliveryDeps) {
 
   /** Takes the lease, or settles a notification that is done, skipped or too old. */
   function claim(ref: DocumentReference<StoredAlertNotification>, url: string | undefined) {
-    return deps.db.runTransaction(async (tx): Promise<{ send: StoredAlertNotification } | { outcome: DeliveryOutcome }> => {
-      const doc = (await tx.get(ref)).data();
-      if (!doc || doc.status === "sent" || doc.status === "skipped" || doc.status === "failed") return { outcome: "already-handled" };
-      const nowMs = deps.now();
-      if (doc.status === "sending" && doc.lease_until && doc.lease_until.toMillis() > nowMs) throw new Error(messages.leaseHeld(ref.id));
-      const ageMs = nowMs - doc.created_at.toMillis();
-      if (ageMs >= MAX_DELIVERY_AGE_MS) {
-        tx.update(ref, { status: "failed", lease_until: null, last_error: messages.tooOld(ageMs) });
-        return { outcome: "failed" };
-      }
-      if (!url) {
-        tx.update(ref, { status: "skipped", last_error: messages.notConfigured });
-        return { outcome: "skipped" };
-      }
-      tx.update(ref, { status: "sending", lease_until: Timestamp.fromMillis(nowMs + DELIVERY_LEASE_MS), attempts: FieldValue.increment(1) });
-      return { send: doc };
-    });
+    return deps.db.runTransaction(
+      async (tx): Promise<{ send: StoredAlertNotification } | { outcome: DeliveryOutcome }> => {
+        const doc = (await tx.get(ref)).data();
+        if (!doc || doc.status === "sent" || doc.status === "skipped" || doc.status === "failed")
+          return { outcome: "already-handled" };
+        const nowMs = deps.now();
+        if (doc.status === "sending" && doc.lease_until && doc.lease_until.toMillis() > nowMs)
+          throw new Error(messages.leaseHeld(ref.id));
+        const ageMs = nowMs - doc.created_at.toMillis();
+        if (ageMs >= MAX_DELIVERY_AGE_MS) {
+          tx.update(ref, { status: "failed", lease_until: null, last_error: messages.tooOld(ageMs) });
+          return { outcome: "failed" };
+        }
+        if (!url) {
+          tx.update(ref, { status: "skipped", last_error: messages.notConfigured });
+          return { outcome: "skipped" };
+        }
+        tx.update(ref, {
+          status: "sending",
+          lease_until: Timestamp.fromMillis(nowMs + DELIVERY_LEASE_MS),
+          attempts: FieldValue.increment(1),
+        });
+        return { send: doc };
+      },
+    );
   }
 
   return {
@@ -129,7 +148,12 @@ export function webhookDelivery(deps: WebhookDeliveryDeps) {
         logger.error(messages.rejected(ref.id, reason));
         return "failed";
       }
-      await ref.update({ status: "sent", sent_at: Timestamp.fromMillis(deps.now()), lease_until: null, last_error: null });
+      await ref.update({
+        status: "sent",
+        sent_at: Timestamp.fromMillis(deps.now()),
+        lease_until: null,
+        last_error: null,
+      });
       return "sent";
     },
   };

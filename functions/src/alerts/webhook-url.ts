@@ -32,10 +32,17 @@ export function usableWebhookUrl(value: unknown, options: { emulator?: boolean }
   return url.protocol === "https:" || localHttp ? url.toString() : undefined;
 }
 
-export function webhookUrlSource(deps: { db: Firestore; secret: () => string; emulator: boolean }): () => Promise<string | undefined> {
+export function webhookUrlSource(deps: {
+  db: Firestore;
+  secret: () => string;
+  emulator: boolean;
+}): () => Promise<string | undefined> {
   return async () => {
     if (deps.emulator) {
-      const ref = deps.db.collection(COLLECTIONS.config).doc(LOCAL_WEBHOOK_DOC).withConverter(storedLocalWebhookConverter);
+      const ref = deps.db
+        .collection(COLLECTIONS.config)
+        .doc(LOCAL_WEBHOOK_DOC)
+        .withConverter(storedLocalWebhookConverter);
       const local = usableWebhookUrl((await ref.get()).data()?.url, { emulator: true });
       if (local) return local;
     }

@@ -20,11 +20,11 @@ export interface ConfigDocumentSpec<T, Stored extends { overrides?: object }> {
   onInvalid?: (error: StoredDocumentError) => T;
 }
 
-export function configDocument<T, Overrides extends Record<string, unknown>, Stored extends { overrides?: object }>(
-  db: Firestore,
-  spec: ConfigDocumentSpec<T, Stored>,
-  now: () => number = Date.now,
-) {
+export function configDocument<
+  T,
+  Overrides extends Record<string, unknown>,
+  Stored extends { overrides?: object },
+>(db: Firestore, spec: ConfigDocumentSpec<T, Stored>, now: () => number = Date.now) {
   const ref = () => db.collection(COLLECTIONS.config).doc(spec.id);
   let cached: { at: number; value: T } | undefined;
 
@@ -49,7 +49,9 @@ export function configDocument<T, Overrides extends Record<string, unknown>, Sto
      * with FieldValue.delete() sentinels, so written on the plain reference: the converter types reads.
      */
     async set(overrides: Overrides): Promise<T> {
-      const update = Object.fromEntries(Object.entries(overrides).map(([key, v]) => [key, v === null ? FieldValue.delete() : v]));
+      const update = Object.fromEntries(
+        Object.entries(overrides).map(([key, v]) => [key, v === null ? FieldValue.delete() : v]),
+      );
       await ref().set({ overrides: update }, { merge: true });
       cached = undefined;
       return this.get();

@@ -18,7 +18,12 @@ export const wholeNumberSetting = (min: number, max: number, fallback: number) =
     .transform((n) => n ?? fallback);
 
 /** The variables `schema` names, read from `env` and validated. */
-export function readSettings<S extends z.ZodObject>(schema: S, env: Readonly<Record<string, string | undefined>>): z.output<S> {
-  const values = Object.fromEntries(Object.keys(schema.shape).map((name) => [name, env[name]?.trim() ? env[name] : undefined]));
+export function readSettings<S extends z.ZodObject>(
+  schema: S,
+  env: Readonly<Record<string, string | undefined>>,
+): z.output<S> {
+  const values = Object.fromEntries(
+    Object.keys(schema.shape).map((name) => [name, env[name]?.trim() ? env[name] : undefined]),
+  );
   return parseRequest(schema, values);
 }

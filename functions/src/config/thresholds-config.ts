@@ -11,7 +11,9 @@ import { configDocument } from "./config-document";
 export type Thresholds = Record<TraceType, Threshold>;
 export type ThresholdOverrides = Partial<Record<TraceType, Threshold | null>>;
 
-export function effectiveThresholds(overrides: Partial<Record<TraceType, Threshold>> | undefined): Thresholds {
+export function effectiveThresholds(
+  overrides: Partial<Record<TraceType, Threshold>> | undefined,
+): Thresholds {
   return { ...PERFORMANCE_THRESHOLDS, ...overrides } as Thresholds;
 }
 

@@ -5,7 +5,12 @@
  */
 import { logger } from "firebase-functions";
 import type { Firestore } from "firebase-admin/firestore";
-import { DEFAULT_HEALTH_CONFIG, effectiveHealthConfig, type HealthConfig, type HealthConfigOverrides } from "@aideon-perf/core";
+import {
+  DEFAULT_HEALTH_CONFIG,
+  effectiveHealthConfig,
+  type HealthConfig,
+  type HealthConfigOverrides,
+} from "@aideon-perf/core";
 import { configDocument } from "../config/config-document";
 import { storedHealthConfigConverter, type StoredHealthConfig } from "../stored/config";
 

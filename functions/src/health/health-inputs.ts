@@ -5,7 +5,13 @@
  */
 import { logger } from "firebase-functions";
 import type { Firestore, QueryDocumentSnapshot } from "firebase-admin/firestore";
-import { summarize, type HealthInputs, type HealthStats, type HostHealthInput, type TraceType } from "@aideon-perf/core";
+import {
+  summarize,
+  type HealthInputs,
+  type HealthStats,
+  type HostHealthInput,
+  type TraceType,
+} from "@aideon-perf/core";
 import { COLLECTIONS } from "../firestore";
 import { storedHostConverter, type StoredHost } from "../stored/hosts";
 import { StoredDocumentError } from "../stored/stored-document";
@@ -34,13 +40,17 @@ function readHost(snap: QueryDocumentSnapshot): StoredHost | undefined {
   } catch (e) {
     if (!(e instanceof StoredDocumentError)) throw e;
     // One malformed host must not stop the health checks of the others.
-    logger.warn("host document does not match its stored shape; skipped", { host: snap.id, error: e.message });
+    logger.warn("host document does not match its stored shape; skipped", {
+      host: snap.id,
+      error: e.message,
+    });
     return undefined;
   }
 }
 
 /** The health rules read only the traces that count for health (admission/health-sources.ts). */
-const typeEntries = (delta: Pick<StatsDelta, "health">) => (Object.entries(delta.health) as Array<[TraceType, TraceStats]>).filter(([, s]) => s.count > 0);
+const typeEntries = (delta: Pick<StatsDelta, "health">) =>
+  (Object.entries(delta.health) as Array<[TraceType, TraceStats]>).filter(([, s]) => s.count > 0);
 const healthTotal = (delta: Pick<StatsDelta, "health">) => statsOfTypes({ types: delta.health });
 
 /** Trace statistics of the hour (with the 24 h p95 baselines) in getStats' terms; host counts come later. */

@@ -5,7 +5,13 @@
  */
 import { logger } from "firebase-functions";
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
-import { evaluateHealth, type HealthConfigOverrides, type HealthEvaluation, type HealthResponse, type HealthStats } from "@aideon-perf/core";
+import {
+  evaluateHealth,
+  type HealthConfigOverrides,
+  type HealthEvaluation,
+  type HealthResponse,
+  type HealthStats,
+} from "@aideon-perf/core";
 import { COLLECTIONS } from "../firestore";
 import { storedHealthConverter } from "../stored/health";
 import type { StatsStore } from "../aggregation/stats-store";
@@ -30,13 +36,26 @@ export interface HealthServiceDeps {
   now: () => number;
 }
 
-const response = (r: { status: HealthReport["status"]; issues: string[]; stats: HealthStats; timestampMs: number }): HealthResponse => ({
+const response = (r: {
+  status: HealthReport["status"];
+  issues: string[];
+  stats: HealthStats;
+  timestampMs: number;
+}): HealthResponse => ({
   success: true,
-  health: { status: r.status, issues: r.issues, stats: r.stats, timestamp: new Date(r.timestampMs).toISOString() },
+  health: {
+    status: r.status,
+    issues: r.issues,
+    stats: r.stats,
+    timestamp: new Date(r.timestampMs).toISOString(),
+  },
 });
 
 export function healthService(deps: HealthServiceDeps) {
-  const current = deps.db.collection(COLLECTIONS.health).doc(CURRENT_HEALTH_DOC).withConverter(storedHealthConverter);
+  const current = deps.db
+    .collection(COLLECTIONS.health)
+    .doc(CURRENT_HEALTH_DOC)
+    .withConverter(storedHealthConverter);
 
   /**
    * Stores the report unless a newer evaluation already did (runs may finish out of order), or there is
@@ -63,7 +82,8 @@ export function healthService(deps: HealthServiceDeps) {
     };
     await saveReport(report, observed);
     const alerts = await deps.alerts.reconcile(evaluation.findings, nowMs, config.alert_hold_seconds * 1000);
-    if (alerts.opened + alerts.fired + alerts.resolved + alerts.dropped > 0) logger.info("alerts changed", alerts);
+    if (alerts.opened + alerts.fired + alerts.resolved + alerts.dropped > 0)
+      logger.info("alerts changed", alerts);
     return report;
   }
 

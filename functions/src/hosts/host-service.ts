@@ -50,7 +50,9 @@ export function hostService(deps: HostServiceDeps) {
     },
 
     async revokeAgentKey(req: RevokeAgentKeyRequest) {
-      await revokeKeyRecord(deps.db, keys, req.agent_id, deps.now(), () => errors.agentKeyNotFound(req.agent_id));
+      await revokeKeyRecord(deps.db, keys, req.agent_id, deps.now(), () =>
+        errors.agentKeyNotFound(req.agent_id),
+      );
       return { success: true as const, agent_id: req.agent_id, revoked: true as const };
     },
 
@@ -80,7 +82,9 @@ export function hostService(deps: HostServiceDeps) {
           host_id: host.host_id,
           last_seen: host.last_seen.toDate().toISOString(),
           metrics: sourceMetrics(host.latest),
-          ...(req.series ? { series: await deps.hosts.series(host.host_id, now - SERIES_SPAN_MS[req.series], now) } : {}),
+          ...(req.series
+            ? { series: await deps.hosts.series(host.host_id, now - SERIES_SPAN_MS[req.series], now) }
+            : {}),
         };
       }
       const all = (await deps.hosts.all()).sort((a, b) => b.last_seen.toMillis() - a.last_seen.toMillis());
@@ -89,7 +93,10 @@ export function hostService(deps: HostServiceDeps) {
         host_id: all[0]?.host_id ?? null,
         metrics: all[0] ? sourceMetrics(all[0].latest) : null,
         hosts: Object.fromEntries(
-          all.map((h) => [h.host_id, { last_seen: h.last_seen.toDate().toISOString(), metrics: sourceMetrics(h.latest) }]),
+          all.map((h) => [
+            h.host_id,
+            { last_seen: h.last_seen.toDate().toISOString(), metrics: sourceMetrics(h.latest) },
+          ]),
         ),
       };
     },

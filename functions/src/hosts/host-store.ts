@@ -5,12 +5,24 @@
  * each of these documents takes one write per interval at most: no hot document.
  */
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
-import { bucketKey, DEFAULT_AGENT_INTERVAL_SECONDS, HOUR_MS, type HostMetricsPushRequest, type HostSample } from "@aideon-perf/core";
+import {
+  bucketKey,
+  DEFAULT_AGENT_INTERVAL_SECONDS,
+  HOUR_MS,
+  type HostMetricsPushRequest,
+  type HostSample,
+} from "@aideon-perf/core";
 import { COLLECTIONS } from "../firestore";
 import { storedHostSeriesConverter } from "../stored/host-series";
 import { storedHostConverter, type StoredHost } from "../stored/hosts";
 import { expiryFrom } from "../traces/trace-rules";
-import { clampSampleTime, estimateIntervalSeconds, isReporting, seriesPoint, type SeriesPoint } from "./system-metrics";
+import {
+  clampSampleTime,
+  estimateIntervalSeconds,
+  isReporting,
+  seriesPoint,
+  type SeriesPoint,
+} from "./system-metrics";
 
 /** How long a host's series is kept after its last write (TTL on expire_at). */
 export const HOST_SERIES_RETENTION_DAYS = 8;
@@ -19,7 +31,10 @@ export const HOST_SERIES_RETENTION_DAYS = 8;
 export type HostDoc = Omit<StoredHost, "latest"> & { latest: HostSample };
 
 function fromStored(stored: StoredHost): HostDoc {
-  return { ...stored, latest: { ...stored.latest, timestamp: stored.latest.timestamp.toDate().toISOString() } };
+  return {
+    ...stored,
+    latest: { ...stored.latest, timestamp: stored.latest.timestamp.toDate().toISOString() },
+  };
 }
 
 const seriesId = (hostId: string, ms: number) => `${hostId}_${bucketKey("hour", ms)}`;
@@ -29,12 +44,19 @@ export function hostStore(db: Firestore) {
   const series = db.collection(COLLECTIONS.hostSeries).withConverter(storedHostSeriesConverter);
 
   return {
-    async record(agentId: string, push: HostMetricsPushRequest, nowMs: number): Promise<{ accepted: number; duplicates: number }> {
+    async record(
+      agentId: string,
+      push: HostMetricsPushRequest,
+      nowMs: number,
+    ): Promise<{ accepted: number; duplicates: number }> {
       // Stored and bucketed by server-clamped times: an agent's clock picks no hour outside the skew.
       const clamps = push.samples.map((s) => clampSampleTime(s, nowMs));
       const samples = clamps.map((c) => c.sample);
       const clampedIds = new Set(clamps.filter((c) => c.clampedByMs !== 0).map((c) => c.sample.sample_id));
-      const clampedByMs = clamps.reduce((worst, c) => (Math.abs(c.clampedByMs) > Math.abs(worst) ? c.clampedByMs : worst), 0);
+      const clampedByMs = clamps.reduce(
+        (worst, c) => (Math.abs(c.clampedByMs) > Math.abs(worst) ? c.clampedByMs : worst),
+        0,
+      );
       const byHour = new Map<string, HostSample[]>();
       for (const sample of samples) {
         const id = seriesId(push.host_id, Date.parse(sample.timestamp));
@@ -44,7 +66,9 @@ export function hostStore(db: Firestore) {
         const hostRef = hosts.doc(push.host_id);
         const refs = [...byHour.keys()].map((id) => series.doc(id));
         // One getAll over both collections (plain refs), each snapshot validated by its collection's converter.
-        const [hostSnap, ...bucketSnaps] = await tx.getAll(...[hostRef, ...refs].map((ref) => ref.withConverter(null)));
+        const [hostSnap, ...bucketSnaps] = await tx.getAll(
+          ...[hostRef, ...refs].map((ref) => ref.withConverter(null)),
+        );
         const stored = storedHostConverter.parse(hostSnap!);
         const host = stored && fromStored(stored);
         let accepted = 0;
@@ -72,16 +96,26 @@ export function hostStore(db: Firestore) {
           (a, s) => (!a || Date.parse(s.timestamp) > Date.parse(a.timestamp) ? s : a),
           undefined,
         );
-        const latest = host && newest && Date.parse(host.latest.timestamp) >= Date.parse(newest.timestamp) ? host.latest : (newest ?? host?.latest);
-        const timestamps = [...samples.map((s) => Date.parse(s.timestamp)), ...(host ? [Date.parse(host.latest.timestamp)] : [])];
+        const latest =
+          host && newest && Date.parse(host.latest.timestamp) >= Date.parse(newest.timestamp)
+            ? host.latest
+            : (newest ?? host?.latest);
+        const timestamps = [
+          ...samples.map((s) => Date.parse(s.timestamp)),
+          ...(host ? [Date.parse(host.latest.timestamp)] : []),
+        ];
         tx.set(hostRef, {
           host_id: push.host_id,
           agent_id: agentId,
           last_seen: Timestamp.fromMillis(nowMs),
-          interval_seconds: estimateIntervalSeconds(timestamps, host?.interval_seconds ?? DEFAULT_AGENT_INTERVAL_SECONDS),
+          interval_seconds: estimateIntervalSeconds(
+            timestamps,
+            host?.interval_seconds ?? DEFAULT_AGENT_INTERVAL_SECONDS,
+          ),
           latest: { ...latest!, timestamp: Timestamp.fromMillis(Date.parse(latest!.timestamp)) },
           agent: push.agent,
-          clamped_samples: (host?.clamped_samples ?? 0) + fresh.filter((s) => clampedIds.has(s.sample_id)).length,
+          clamped_samples:
+            (host?.clamped_samples ?? 0) + fresh.filter((s) => clampedIds.has(s.sample_id)).length,
           clamped_by_ms: clampedByMs,
         });
         return { accepted, duplicates: push.samples.length - accepted };
@@ -108,7 +142,8 @@ export function hostStore(db: Firestore) {
     /** A host's series points from `sinceMs` on, oldest first: one document read per hour. */
     async series(hostId: string, sinceMs: number, nowMs: number): Promise<SeriesPoint[]> {
       const ids: string[] = [];
-      for (let h = Math.floor(sinceMs / HOUR_MS) * HOUR_MS; h <= nowMs; h += HOUR_MS) ids.push(seriesId(hostId, h));
+      for (let h = Math.floor(sinceMs / HOUR_MS) * HOUR_MS; h <= nowMs; h += HOUR_MS)
+        ids.push(seriesId(hostId, h));
       // getAll's snapshots are untyped whatever the refs: each is validated by the collection's converter.
       const snaps = await db.getAll(...ids.map((id) => series.doc(id)));
       return snaps

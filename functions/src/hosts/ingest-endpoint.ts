@@ -10,7 +10,9 @@ import { sendJson } from "../rest/http";
 import type { HostService } from "./host-service";
 
 function agentKeyOf(header: string | string[] | undefined): string | undefined {
-  return typeof header === "string" && /^bearer /i.test(header) ? header.slice("bearer ".length).trim() : undefined;
+  return typeof header === "string" && /^bearer /i.test(header)
+    ? header.slice("bearer ".length).trim()
+    : undefined;
 }
 
 export function ingestHostMetricsHandler(hosts: () => HostService) {
@@ -19,7 +21,10 @@ export function ingestHostMetricsHandler(hosts: () => HostService) {
       if (req.method !== "POST") throw apiErrors.methodNotAllowed(req.method ?? "", ["POST"]);
       // The key first: an unauthenticated caller learns nothing about what it sent.
       const agent = await hosts().authenticate(agentKeyOf(req.headers.authorization));
-      const body = parseJsonBody(await readBody(req as BodyRequest, HOST_METRICS_MAX_BODY_BYTES), req.headers["content-type"]);
+      const body = parseJsonBody(
+        await readBody(req as BodyRequest, HOST_METRICS_MAX_BODY_BYTES),
+        req.headers["content-type"],
+      );
       sendJson(res, 200, await hosts().ingest(agent, parseRequest(hostMetricsPushRequestSchema, body)));
     } catch (e) {
       const error = toApiError(e);

@@ -10,9 +10,23 @@ export function sourceMetrics(sample: HostSample) {
     timestamp: sample.timestamp,
     cpu: { percent: sample.cpu.percent, count: sample.cpu.count, load_average: sample.cpu.load_average },
     memory: { ...sample.memory },
-    disk: { percent: sample.disk.percent, free_bytes: sample.disk.free_bytes, total_bytes: sample.disk.total_bytes, mounts: sample.disk.mounts },
+    disk: {
+      percent: sample.disk.percent,
+      free_bytes: sample.disk.free_bytes,
+      total_bytes: sample.disk.total_bytes,
+      mounts: sample.disk.mounts,
+    },
     network: { ...sample.network },
-    ...(sample.process ? { process: { memory_bytes: sample.process.memory_bytes, cpu_percent: sample.process.cpu_percent, pid: sample.process.pid, name: sample.process.name } } : {}),
+    ...(sample.process
+      ? {
+          process: {
+            memory_bytes: sample.process.memory_bytes,
+            cpu_percent: sample.process.cpu_percent,
+            pid: sample.process.pid,
+            name: sample.process.name,
+          },
+        }
+      : {}),
     host: { ...sample.host },
   };
 }
@@ -21,9 +35,15 @@ export function sourceMetrics(sample: HostSample) {
  * The sample with its timestamp clamped to the server's receive time (the core's rule), and how far it
  * was moved. An unmoved sample keeps the agent's own string.
  */
-export function clampSampleTime(sample: HostSample, receivedMs: number): { sample: HostSample; clampedByMs: number } {
+export function clampSampleTime(
+  sample: HostSample,
+  receivedMs: number,
+): { sample: HostSample; clampedByMs: number } {
   const { ms, clampedByMs } = clampClientTime(Date.parse(sample.timestamp), receivedMs);
-  return { sample: clampedByMs === 0 ? sample : { ...sample, timestamp: new Date(ms).toISOString() }, clampedByMs };
+  return {
+    sample: clampedByMs === 0 ? sample : { ...sample, timestamp: new Date(ms).toISOString() },
+    clampedByMs,
+  };
 }
 
 /** One point of a host's time series: what charts and health rules need, a few dozen bytes. */
@@ -36,7 +56,9 @@ export function seriesPoint(sample: HostSample) {
     disk_percent: sample.disk.percent,
     sent_per_second: sample.network.sent_per_second,
     received_per_second: sample.network.received_per_second,
-    ...(sample.process ? { process_cpu_percent: sample.process.cpu_percent, process_memory_bytes: sample.process.memory_bytes } : {}),
+    ...(sample.process
+      ? { process_cpu_percent: sample.process.cpu_percent, process_memory_bytes: sample.process.memory_bytes }
+      : {}),
   };
 }
 export type SeriesPoint = ReturnType<typeof seriesPoint>;
@@ -48,7 +70,8 @@ export function isReporting(lastSeenMs: number, intervalSeconds: number, nowMs: 
   return nowMs - lastSeenMs <= STALE_AFTER_INTERVALS * intervalSeconds * 1000;
 }
 
-const mean = (values: number[]) => (values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length);
+const mean = (values: number[]) =>
+  values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
 
 /** getStats' `system_metrics`: the mean over the hosts still reporting, and how many they are. */
 export function fleetSummary(latest: HostSample[]) {

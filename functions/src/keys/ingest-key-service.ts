@@ -29,7 +29,9 @@ export function ingestKeyService(deps: { db: Firestore; now: () => number }) {
     },
 
     async revoke(req: RevokeIngestKeyRequest) {
-      await revokeKeyRecord(deps.db, keys, req.key_id, deps.now(), () => errors.ingestKeyNotFound(req.key_id));
+      await revokeKeyRecord(deps.db, keys, req.key_id, deps.now(), () =>
+        errors.ingestKeyNotFound(req.key_id),
+      );
       return { success: true as const, key_id: req.key_id, revoked: true as const };
     },
 

@@ -11,7 +11,11 @@ interface KeyRecord {
 }
 
 /** The record a bearer key belongs to, or null for a malformed, unknown, wrong or revoked key (one answer for all). */
-export async function liveKeyRecord<T extends KeyRecord>(keys: CollectionReference<T>, format: SecretKeyFormat, bearer: string | undefined): Promise<{ id: string; record: T } | null> {
+export async function liveKeyRecord<T extends KeyRecord>(
+  keys: CollectionReference<T>,
+  format: SecretKeyFormat,
+  bearer: string | undefined,
+): Promise<{ id: string; record: T } | null> {
   const parsed = bearer ? format.parse(bearer) : null;
   if (!parsed) return null;
   const record = (await keys.doc(parsed.id).get()).data();
@@ -20,7 +24,13 @@ export async function liveKeyRecord<T extends KeyRecord>(keys: CollectionReferen
 }
 
 /** Sets `revoked_at` on the key's record unless already set; throws `missing()` for an unknown id. */
-export async function revokeKeyRecord<T extends KeyRecord>(db: Firestore, keys: CollectionReference<T>, id: string, nowMs: number, missing: () => Error): Promise<void> {
+export async function revokeKeyRecord<T extends KeyRecord>(
+  db: Firestore,
+  keys: CollectionReference<T>,
+  id: string,
+  nowMs: number,
+  missing: () => Error,
+): Promise<void> {
   await db.runTransaction(async (tx) => {
     const ref = keys.doc(id);
     const stored = (await tx.get(ref)).data();

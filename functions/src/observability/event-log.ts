@@ -16,7 +16,19 @@ export const EVENT_LABEL = "aideon_perf_event";
 /** Where entries go: the functions logger (stdout as JSON in Cloud Functions); tests read them here. */
 export const eventLog = { sink: (entry: LogEntry): void => logger.write(entry) };
 
-export function logEvent(event: PerfEvent, severity: LogSeverity, message: string, fields: Record<string, unknown>, labels: Record<string, string>): void {
+export function logEvent(
+  event: PerfEvent,
+  severity: LogSeverity,
+  message: string,
+  fields: Record<string, unknown>,
+  labels: Record<string, string>,
+): void {
   // The entry's own keys last: an event field named like one (an alert's severity) must not replace it.
-  eventLog.sink({ ...fields, severity, message, event, "logging.googleapis.com/labels": { [EVENT_LABEL]: event, ...labels } });
+  eventLog.sink({
+    ...fields,
+    severity,
+    message,
+    event,
+    "logging.googleapis.com/labels": { [EVENT_LABEL]: event, ...labels },
+  });
 }

@@ -10,7 +10,13 @@
 import { createHash } from "node:crypto";
 import { logger } from "firebase-functions";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { LIMITS, parseRequest, recordedTraceSchema, ValidationError, type RecordedTrace } from "@aideon-perf/core";
+import {
+  LIMITS,
+  parseRequest,
+  recordedTraceSchema,
+  ValidationError,
+  type RecordedTrace,
+} from "@aideon-perf/core";
 import type { Principal } from "../admission/principal";
 import { errors } from "../errors";
 import { ingestKeyOf } from "../rest/auth";
@@ -18,7 +24,14 @@ import { readBody, type BodyRequest } from "../rest/body";
 import { ApiError, apiErrors, errorBody, toApiError } from "../rest/errors";
 import { sendJson } from "../rest/http";
 import type { TraceService } from "../traces/trace-service";
-import { decodeExport, encodeResponse, formatOf, inflate, OtlpDecodeError, OtlpTooLargeError } from "./otlp-codec";
+import {
+  decodeExport,
+  encodeResponse,
+  formatOf,
+  inflate,
+  OtlpDecodeError,
+  OtlpTooLargeError,
+} from "./otlp-codec";
 import { spanToTrace } from "./span-to-trace";
 
 export const OTLP_TRACES_PATH = "/api/v1/otlp/v1/traces";
@@ -38,11 +51,15 @@ export interface OtlpResult {
 }
 
 /** The payload's spans as traces, the rest counted with the first reason. */
-function tracesOf(bytes: Buffer, format: "protobuf" | "json"): { traces: RecordedTrace[]; rejected: number; message: string } {
+function tracesOf(
+  bytes: Buffer,
+  format: "protobuf" | "json",
+): { traces: RecordedTrace[]; rejected: number; message: string } {
   const traces: RecordedTrace[] = [];
   const reasons: string[] = [];
   for (const decoded of decodeExport(bytes, format)) {
-    const mapped = "rejected" in decoded ? decoded : spanToTrace(decoded.span, decoded.resource?.attributes ?? []);
+    const mapped =
+      "rejected" in decoded ? decoded : spanToTrace(decoded.span, decoded.resource?.attributes ?? []);
     if ("rejected" in mapped) {
       reasons.push(mapped.rejected);
       continue;
@@ -58,12 +75,20 @@ function tracesOf(bytes: Buffer, format: "protobuf" | "json"): { traces: Recorde
 }
 
 /** Decodes, maps and records one export; throws what the handler answers as an error. */
-export async function receiveExport(principal: Principal, bytes: Buffer, format: "protobuf" | "json", deps: OtlpReceiverDeps): Promise<OtlpResult> {
+export async function receiveExport(
+  principal: Principal,
+  bytes: Buffer,
+  format: "protobuf" | "json",
+  deps: OtlpReceiverDeps,
+): Promise<OtlpResult> {
   const { traces, rejected, message } = tracesOf(bytes, format);
   const payloadId = createHash("sha256").update(bytes).digest("hex").slice(0, 40);
   for (let start = 0; start < traces.length; start += LIMITS.MAX_TRACES_PER_BATCH) {
     // Each trace was parsed by recordedTraceSchema above and the id is ours: no second validation pass.
-    const batch = { batch_id: `otlp-${payloadId}-${start / LIMITS.MAX_TRACES_PER_BATCH}`, traces: traces.slice(start, start + LIMITS.MAX_TRACES_PER_BATCH) };
+    const batch = {
+      batch_id: `otlp-${payloadId}-${start / LIMITS.MAX_TRACES_PER_BATCH}`,
+      traces: traces.slice(start, start + LIMITS.MAX_TRACES_PER_BATCH),
+    };
     await deps.traces().recordTraces(principal, batch);
   }
   return { accepted: traces.length, rejected, message };
@@ -85,13 +110,23 @@ export function otlpTracesHandler(deps: OtlpReceiverDeps) {
       const principal = await deps.authenticate(key);
       const format = formatOf(req.headers["content-type"]);
       if (!format) {
-        throw new ApiError(415, "unsupported-media-type", "Send Content-Type: application/x-protobuf or application/json (OTLP/HTTP).");
+        throw new ApiError(
+          415,
+          "unsupported-media-type",
+          "Send Content-Type: application/x-protobuf or application/json (OTLP/HTTP).",
+        );
       }
       const raw = await readBody(req as BodyRequest, OTLP_MAX_BODY_BYTES);
       const bytes = inflate(raw, req.headers["content-encoding"], OTLP_MAX_BODY_BYTES);
       const result = await receiveExport(principal, bytes, format, deps);
       // The exporter sees rejections in partial_success; the project sees them here.
-      if (result.rejected > 0) logger.warn("otlp spans rejected", { principal: principal.id, accepted: result.accepted, rejected: result.rejected, reason: result.message });
+      if (result.rejected > 0)
+        logger.warn("otlp spans rejected", {
+          principal: principal.id,
+          accepted: result.accepted,
+          rejected: result.rejected,
+          reason: result.message,
+        });
       const body = encodeResponse(format, result.rejected, result.message);
       res.statusCode = 200;
       res.setHeader("Content-Type", format === "json" ? "application/json" : "application/x-protobuf");

@@ -59,6 +59,13 @@ export type KeyValue = z.output<typeof keyValueSchema>;
 export type ExportTraceRequest = z.output<typeof exportTraceRequestSchema>;
 
 /** OTLP span kinds (opentelemetry.proto.trace.v1.Span.SpanKind). */
-export const SPAN_KIND = { UNSPECIFIED: 0, INTERNAL: 1, SERVER: 2, CLIENT: 3, PRODUCER: 4, CONSUMER: 5 } as const;
+export const SPAN_KIND = {
+  UNSPECIFIED: 0,
+  INTERNAL: 1,
+  SERVER: 2,
+  CLIENT: 3,
+  PRODUCER: 4,
+  CONSUMER: 5,
+} as const;
 /** OTLP status code ERROR (opentelemetry.proto.trace.v1.Status.StatusCode). */
 export const STATUS_CODE_ERROR = 2;

@@ -22,7 +22,13 @@ const DB_SYSTEM = ["db.system.name", "db.system"];
 const PEER_HOST = ["server.address", "net.peer.name", "http.host"];
 const URL = ["url.full", "http.url"];
 
-const KIND_NAMES: Record<number, string> = { 1: "internal", 2: "server", 3: "client", 4: "producer", 5: "consumer" };
+const KIND_NAMES: Record<number, string> = {
+  1: "internal",
+  2: "server",
+  3: "client",
+  4: "producer",
+  5: "consumer",
+};
 
 /** The scalar a value holds, or undefined for arrays, maps, bytes and empty values. */
 function scalarOf(value: AnyValue | undefined): Scalar | undefined {
@@ -33,7 +39,8 @@ function scalarOf(value: AnyValue | undefined): Scalar | undefined {
     const n = Number(value.intValue);
     return Number.isFinite(n) ? n : undefined;
   }
-  if (value.doubleValue !== undefined) return Number.isFinite(value.doubleValue) ? value.doubleValue : undefined;
+  if (value.doubleValue !== undefined)
+    return Number.isFinite(value.doubleValue) ? value.doubleValue : undefined;
   return undefined;
 }
 
@@ -65,18 +72,25 @@ function classify(span: OtlpSpan, attrs: ReadonlyMap<string, Scalar>): { type: T
     return { type: "EXTERNAL_API", name: host !== undefined ? `${method} ${host}` : span.name };
   }
   if (firstOf(attrs, DB_SYSTEM) !== undefined) return { type: "DATABASE_QUERY", name: span.name };
-  if ([...attrs.keys()].some((k) => k.startsWith("gen_ai."))) return { type: "AI_GENERATION", name: span.name };
+  if ([...attrs.keys()].some((k) => k.startsWith("gen_ai.")))
+    return { type: "AI_GENERATION", name: span.name };
   return { type: "CUSTOM_TRACE", name: span.name };
 }
 
 /** An OTLP key as one of ours: letters, digits and underscores, at most 40 characters. */
-const attributeKey = (key: string): string => key.replace(/[^A-Za-z0-9_]/g, "_").slice(0, LIMITS.ATTRIBUTE_KEY_MAX_LENGTH);
-const attributeValue = (v: Scalar): Scalar => (typeof v === "string" ? v.slice(0, LIMITS.ATTRIBUTE_VALUE_MAX_LENGTH) : v);
+const attributeKey = (key: string): string =>
+  key.replace(/[^A-Za-z0-9_]/g, "_").slice(0, LIMITS.ATTRIBUTE_KEY_MAX_LENGTH);
+const attributeValue = (v: Scalar): Scalar =>
+  typeof v === "string" ? v.slice(0, LIMITS.ATTRIBUTE_VALUE_MAX_LENGTH) : v;
 /** Keys that would read as Firestore-reserved (__x__) are not kept. */
 const usableKey = (key: string): boolean => key !== "" && !/^__.*__$/.test(key);
 
 /** Ids, service and the attributes the type and name came from, ahead of the span's others. */
-function namedAttributes(span: OtlpSpan, attrs: ReadonlyMap<string, Scalar>, serviceName: Scalar | undefined): Array<[string, Scalar | undefined]> {
+function namedAttributes(
+  span: OtlpSpan,
+  attrs: ReadonlyMap<string, Scalar>,
+  serviceName: Scalar | undefined,
+): Array<[string, Scalar | undefined]> {
   const isHttp = firstOf(attrs, METHOD) !== undefined;
   return [
     ["trace_id", span.traceId],
@@ -99,7 +113,8 @@ const CONSUMED = new Set([...METHOD, ...STATUS, ...DB_SYSTEM, "http.route"]);
 export type SpanMapping = { trace: RecordedTraceInput } | { rejected: string };
 
 export function spanToTrace(span: OtlpSpan, resource: readonly KeyValue[]): SpanMapping {
-  if (span.endTimeUnixNano < span.startTimeUnixNano) return { rejected: `span ${span.spanId}: ends before it starts` };
+  if (span.endTimeUnixNano < span.startTimeUnixNano)
+    return { rejected: `span ${span.spanId}: ends before it starts` };
   const attrs = new Map<string, Scalar>();
   let dropped = 0;
   for (const { key, value } of span.attributes) {
@@ -112,7 +127,8 @@ export function spanToTrace(span: OtlpSpan, resource: readonly KeyValue[]): Span
 
   const kept: Record<string, Scalar> = {};
   const room = LIMITS.MAX_ATTRIBUTES - 1; // one left for dropped_attributes
-  for (const [key, value] of namedAttributes(span, attrs, serviceName)) if (value !== undefined) kept[key] = attributeValue(value);
+  for (const [key, value] of namedAttributes(span, attrs, serviceName))
+    if (value !== undefined) kept[key] = attributeValue(value);
   for (const [otlpKey, value] of attrs) {
     if (CONSUMED.has(otlpKey)) continue;
     const key = attributeKey(otlpKey);

@@ -49,12 +49,20 @@ export function dashboardService(deps: DashboardDeps) {
   async function durationsByType(now: number): Promise<Widget<"durations-by-type">["data"]["windows"]> {
     const reads = await Promise.all(DASHBOARD_SERIES_WINDOWS.map((w) => deps.store.readWindow(w, now)));
     const byType = (types: Partial<Record<TraceType, TraceStats>>) =>
-      Object.fromEntries(Object.entries(types).flatMap(([type, s]) => (s.count > 0 ? [[type, percentiles(s)]] : [])));
-    return Object.fromEntries(DASHBOARD_SERIES_WINDOWS.map((w, i) => [w, byType(reads[i]!.types)])) as Widget<"durations-by-type">["data"]["windows"];
+      Object.fromEntries(
+        Object.entries(types).flatMap(([type, s]) => (s.count > 0 ? [[type, percentiles(s)]] : [])),
+      );
+    return Object.fromEntries(
+      DASHBOARD_SERIES_WINDOWS.map((w, i) => [w, byType(reads[i]!.types)]),
+    ) as Widget<"durations-by-type">["data"]["windows"];
   }
 
   /** The most recently seen names of each type with traffic in the window, one name read each. */
-  async function nameRows(window: StatsWindow, types: TraceType[], now: number): Promise<Widget<"trace-names">["data"]> {
+  async function nameRows(
+    window: StatsWindow,
+    types: TraceType[],
+    now: number,
+  ): Promise<Widget<"trace-names">["data"]> {
     const names = (await Promise.all(types.map((t) => deps.store.names(t, DASHBOARD_NAMES_PER_TYPE)))).flat();
     return Promise.all(
       names.map(async (n) => {
@@ -102,16 +110,37 @@ export function dashboardService(deps: DashboardDeps) {
       const widgets: DashboardWidget[] = [
         // The source's three, verbatim.
         { id: "total-traces", type: "metric", title: "Total Traces", value: stats.total_traces },
-        { id: "average-durations", type: "chart", title: "Average Response Times", data: stats.average_durations },
-        { id: "cpu-gauge", type: "gauge", title: "System CPU Usage", value: stats.system_metrics.cpu.percent },
+        {
+          id: "average-durations",
+          type: "chart",
+          title: "Average Response Times",
+          data: stats.average_durations,
+        },
+        {
+          id: "cpu-gauge",
+          type: "gauge",
+          title: "System CPU Usage",
+          value: stats.system_metrics.cpu.percent,
+        },
         { id: "active-traces", type: "metric", title: "Active Traces", value: stats.active_traces },
         { id: "abandoned-traces", type: "metric", title: "Abandoned Traces", value: stats.abandoned_traces },
-        { id: "slow-operations-count", type: "metric", title: "Slow Operations", value: stats.slow_operations_count },
+        {
+          id: "slow-operations-count",
+          type: "metric",
+          title: "Slow Operations",
+          value: stats.slow_operations_count,
+        },
         { id: "durations-by-type", type: "chart", title: "Durations by Type", data: { windows, thresholds } },
         { id: "trace-names", type: "table", title: "Trace Names", data: names },
         { id: "slow-operations", type: "list", title: "Recent Slow Operations", data: slow.slow_operations },
         { id: "hosts", type: "table", title: "Hosts", data: hostRows(hosts, now) },
-        { id: "health", type: "status", title: "Health", value: health.health.status, data: { issues: health.health.issues, timestamp: health.health.timestamp } },
+        {
+          id: "health",
+          type: "status",
+          title: "Health",
+          value: health.health.status,
+          data: { issues: health.health.issues, timestamp: health.health.timestamp },
+        },
         { id: "alerts", type: "list", title: "Alerts", data: alerts.alerts },
         { id: "thresholds", type: "config", title: "Thresholds", data: thresholds },
         { id: "health-settings", type: "config", title: "Health Settings", data: healthConfig },

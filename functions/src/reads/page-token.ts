@@ -22,7 +22,12 @@ const MAX_TIMESTAMP_MS = 253_402_300_799_999;
 export function decodePageToken(token: string): PageCursor {
   try {
     const [timestampMs, id] = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as unknown[];
-    if (Number.isSafeInteger(timestampMs) && (timestampMs as number) >= 0 && (timestampMs as number) <= MAX_TIMESTAMP_MS && isDocumentId(id)) {
+    if (
+      Number.isSafeInteger(timestampMs) &&
+      (timestampMs as number) >= 0 &&
+      (timestampMs as number) <= MAX_TIMESTAMP_MS &&
+      isDocumentId(id)
+    ) {
       return { timestampMs: timestampMs as number, id };
     }
   } catch {
@@ -46,7 +51,9 @@ function isDocumentId(id: unknown): id is string {
 
 /** Whether `item` comes after `cursor` in newest-first order (document id descending breaks ties). */
 export function isAfter(item: PageCursor, cursor: PageCursor): boolean {
-  return item.timestampMs < cursor.timestampMs || (item.timestampMs === cursor.timestampMs && item.id < cursor.id);
+  return (
+    item.timestampMs < cursor.timestampMs || (item.timestampMs === cursor.timestampMs && item.id < cursor.id)
+  );
 }
 
 /**
@@ -71,6 +78,8 @@ export async function newestFirstPage<T>(
   const more = snap.docs.length > limit && last !== undefined;
   return {
     docs,
-    nextPageToken: more ? encodePageToken({ timestampMs: (last.get(timeField) as Timestamp).toMillis(), id: last.id }) : null,
+    nextPageToken: more
+      ? encodePageToken({ timestampMs: (last.get(timeField) as Timestamp).toMillis(), id: last.id })
+      : null,
   };
 }

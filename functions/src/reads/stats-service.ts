@@ -59,7 +59,9 @@ export function statsService(deps: StatsServiceDeps) {
         activeTraces(),
         deps.reportingHosts(now),
       ]);
-      const entries = (Object.entries(delta.types) as Array<[TraceType, TraceStats]>).filter(([, s]) => s.count > 0);
+      const entries = (Object.entries(delta.types) as Array<[TraceType, TraceStats]>).filter(
+        ([, s]) => s.count > 0,
+      );
       const total = statsOfTypes(delta);
       return {
         success: true as const,
@@ -97,7 +99,11 @@ export function statsService(deps: StatsServiceDeps) {
       return {
         success: true as const,
         trace_type: req.trace_type,
-        names: names.map((n) => ({ name: n.name, first_seen: n.first_seen.toDate().toISOString(), last_seen: n.last_seen.toDate().toISOString() })),
+        names: names.map((n) => ({
+          name: n.name,
+          first_seen: n.first_seen.toDate().toISOString(),
+          last_seen: n.last_seen.toDate().toISOString(),
+        })),
       };
     },
 
@@ -117,18 +123,30 @@ export function statsService(deps: StatsServiceDeps) {
       ]);
       const items = [
         ...stored.docs.map((d) => ({ id: d.id, op: d.data() })),
-        ...all.live.map((l) => ({ id: l.id, op: slowOperation(l.trace_type, l.sample, deps.retentionDays()) })),
+        ...all.live.map((l) => ({
+          id: l.id,
+          op: slowOperation(l.trace_type, l.sample, deps.retentionDays()),
+        })),
       ]
         .filter(({ id, op }) => !cursor || isAfter({ timestampMs: op.timestamp.toMillis(), id }, cursor))
-        .sort((a, b) => b.op.timestamp.toMillis() - a.op.timestamp.toMillis() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+        .sort(
+          (a, b) =>
+            b.op.timestamp.toMillis() - a.op.timestamp.toMillis() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+        );
       const page = items.slice(0, req.limit);
       const last = page[page.length - 1];
       const more = items.length > req.limit || stored.nextPageToken !== null;
       return {
         success: true as const,
-        slow_operations: page.map(({ op }) => ({ timestamp: op.timestamp.toDate().toISOString(), message: op.message, type: op.type, context: op.context })),
+        slow_operations: page.map(({ op }) => ({
+          timestamp: op.timestamp.toDate().toISOString(),
+          message: op.message,
+          type: op.type,
+          context: op.context,
+        })),
         total_count: statsOfTypes(all, req.trace_type).slow,
-        next_page_token: more && last ? encodePageToken({ timestampMs: last.op.timestamp.toMillis(), id: last.id }) : null,
+        next_page_token:
+          more && last ? encodePageToken({ timestampMs: last.op.timestamp.toMillis(), id: last.id }) : null,
       };
     },
   };

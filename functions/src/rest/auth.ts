@@ -22,7 +22,8 @@ export interface Caller {
 export type AuthenticateIngestKey = (key: string) => Promise<Principal>;
 
 /** Whether an Authorization header carries an ingest key (keys/ingest-key-service.ts) rather than an ID token. */
-export const isIngestKeyHeader = (header: string | string[] | undefined): header is string => typeof header === "string" && /^bearer aik_/i.test(header);
+export const isIngestKeyHeader = (header: string | string[] | undefined): header is string =>
+  typeof header === "string" && /^bearer aik_/i.test(header);
 
 /** The ingest key of an Authorization header, or undefined when it carries none. */
 export const ingestKeyOf = (header: string | string[] | undefined): string | undefined =>
@@ -57,7 +58,9 @@ export function bearerToken(header: string | string[] | undefined): string {
  * The production verifier: verifyIdToken with checkRevoked, so that a user whose refresh tokens were
  * revoked (`npm run admin -- revoke`) or who was disabled is refused at once, not when the token expires.
  */
-export function revocationCheckingVerifier(auth: () => { verifyIdToken(token: string, checkRevoked: boolean): ReturnType<VerifyIdToken> }): VerifyIdToken {
+export function revocationCheckingVerifier(
+  auth: () => { verifyIdToken(token: string, checkRevoked: boolean): ReturnType<VerifyIdToken> },
+): VerifyIdToken {
   return (token) => auth().verifyIdToken(token, true);
 }
 

@@ -32,7 +32,10 @@ export const API_CONFIG_DEFAULTS = Object.freeze({
 
 const origin = z
   .string()
-  .regex(/^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/, 'must be "*" or an origin such as https://app.example.com (no path)');
+  .regex(
+    /^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/,
+    'must be "*" or an origin such as https://app.example.com (no path)',
+  );
 
 const envSchema = z.object({
   API_MAX_BODY_BYTES: wholeNumberSetting(1_024, 32 * 1_048_576, API_CONFIG_DEFAULTS.API_MAX_BODY_BYTES),
@@ -42,7 +45,12 @@ const envSchema = z.object({
   API_CORS_ORIGINS: z
     .string()
     .optional()
-    .transform((list) => (list ?? API_CONFIG_DEFAULTS.API_CORS_ORIGINS).split(",").map((o) => o.trim()).filter((o) => o !== ""))
+    .transform((list) =>
+      (list ?? API_CONFIG_DEFAULTS.API_CORS_ORIGINS)
+        .split(",")
+        .map((o) => o.trim())
+        .filter((o) => o !== ""),
+    )
     .pipe(z.array(origin)),
 });
 
@@ -52,7 +60,11 @@ export function apiConfigFromEnv(env: Readonly<Record<string, string | undefined
   const parsed = readSettings(envSchema, env);
   return {
     maxBodyBytes: parsed.API_MAX_BODY_BYTES,
-    rateLimit: { limit: parsed.API_RATE_LIMIT, windowMs: parsed.API_RATE_WINDOW_SECONDS * 1000, leaseSize: parsed.API_RATE_LEASE },
+    rateLimit: {
+      limit: parsed.API_RATE_LIMIT,
+      windowMs: parsed.API_RATE_WINDOW_SECONDS * 1000,
+      leaseSize: parsed.API_RATE_LEASE,
+    },
     cors: { allowedOrigins: parsed.API_CORS_ORIGINS.map((o) => o.toLowerCase()) },
   };
 }

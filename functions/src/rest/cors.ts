@@ -20,11 +20,19 @@ export function originAllowed(origin: string | undefined, config: CorsConfig): o
 export function corsHeaders(origin: string | undefined, config: CorsConfig): Record<string, string> {
   if (config.allowedOrigins.length === 0) return {};
   if (!originAllowed(origin, config)) return { Vary: "Origin" };
-  return { "Access-Control-Allow-Origin": origin, "Access-Control-Expose-Headers": "Retry-After", Vary: "Origin" };
+  return {
+    "Access-Control-Allow-Origin": origin,
+    "Access-Control-Expose-Headers": "Retry-After",
+    Vary: "Origin",
+  };
 }
 
 /** Headers for a preflight (OPTIONS): none when the origin is not allowed, so the browser stops there. */
-export function preflightHeaders(origin: string | undefined, config: CorsConfig, allowMethods: readonly string[]): Record<string, string> {
+export function preflightHeaders(
+  origin: string | undefined,
+  config: CorsConfig,
+  allowMethods: readonly string[],
+): Record<string, string> {
   if (!originAllowed(origin, config)) return config.allowedOrigins.length === 0 ? {} : { Vary: "Origin" };
   return {
     "Access-Control-Allow-Origin": origin,

@@ -11,24 +11,26 @@ import { ValidationError, type ApiErrorResponse } from "@aideon-perf/core";
  * HttpsError code -> HTTP status. Google's canonical mapping, except failed-precondition: the services
  * use it for "the trace is no longer active", a conflict with the resource's state, hence 409.
  */
-export const HTTP_STATUS_BY_CODE: Readonly<Record<Exclude<FunctionsErrorCode, "ok">, number>> = Object.freeze({
-  "invalid-argument": 400,
-  "out-of-range": 400,
-  unauthenticated: 401,
-  "permission-denied": 403,
-  "not-found": 404,
-  "failed-precondition": 409,
-  "already-exists": 409,
-  aborted: 409,
-  "resource-exhausted": 429,
-  cancelled: 499,
-  unknown: 500,
-  internal: 500,
-  "data-loss": 500,
-  unimplemented: 501,
-  unavailable: 503,
-  "deadline-exceeded": 504,
-});
+export const HTTP_STATUS_BY_CODE: Readonly<Record<Exclude<FunctionsErrorCode, "ok">, number>> = Object.freeze(
+  {
+    "invalid-argument": 400,
+    "out-of-range": 400,
+    unauthenticated: 401,
+    "permission-denied": 403,
+    "not-found": 404,
+    "failed-precondition": 409,
+    "already-exists": 409,
+    aborted: 409,
+    "resource-exhausted": 429,
+    cancelled: 499,
+    unknown: 500,
+    internal: 500,
+    "data-loss": 500,
+    unimplemented: 501,
+    unavailable: 503,
+    "deadline-exceeded": 504,
+  },
+);
 
 /** gRPC status codes the Firestore client may surface unhandled, answered as retryable. */
 const GRPC_DEADLINE_EXCEEDED = 4;
@@ -55,19 +57,32 @@ export class ApiError extends Error {
 
 const MAX_ECHO = 100;
 /** Request values quoted in messages are cut short; they are JSON-encoded, so never markup. */
-const quoted = (value: string) => JSON.stringify(value.length > MAX_ECHO ? `${value.slice(0, MAX_ECHO)}...` : value);
+const quoted = (value: string) =>
+  JSON.stringify(value.length > MAX_ECHO ? `${value.slice(0, MAX_ECHO)}...` : value);
 
 /** The errors only the HTTP layer has, as named constructors. */
 export const apiErrors = {
   routeNotFound: (path: string) =>
-    new ApiError(404, "not-found", `No endpoint at ${quoted(path)}. The API is described at GET /api/v1/performance/openapi.json.`),
+    new ApiError(
+      404,
+      "not-found",
+      `No endpoint at ${quoted(path)}. The API is described at GET /api/v1/performance/openapi.json.`,
+    ),
   methodNotAllowed: (method: string, allow: readonly string[]) =>
-    new ApiError(405, "method-not-allowed", `${quoted(method)} is not allowed here; use ${allow.join(", ")}.`, undefined, {
-      Allow: allow.join(", "),
-    }),
+    new ApiError(
+      405,
+      "method-not-allowed",
+      `${quoted(method)} is not allowed here; use ${allow.join(", ")}.`,
+      undefined,
+      {
+        Allow: allow.join(", "),
+      },
+    ),
   /** The rest of the body is left unread, so the connection cannot be reused. */
   payloadTooLarge: (maxBytes: number) =>
-    new ApiError(413, "payload-too-large", `The request body is larger than ${maxBytes} bytes.`, undefined, { Connection: "close" }),
+    new ApiError(413, "payload-too-large", `The request body is larger than ${maxBytes} bytes.`, undefined, {
+      Connection: "close",
+    }),
   unsupportedMediaType: (contentType: string | undefined) =>
     new ApiError(
       415,
@@ -79,21 +94,52 @@ export const apiErrors = {
       "WWW-Authenticate": 'Bearer realm="aideon-perf"',
     }),
   invalidToken: () =>
-    new ApiError(401, "unauthenticated", "The ID token is invalid, expired or revoked; sign in again.", undefined, {
-      "WWW-Authenticate": 'Bearer realm="aideon-perf", error="invalid_token"',
-    }),
+    new ApiError(
+      401,
+      "unauthenticated",
+      "The ID token is invalid, expired or revoked; sign in again.",
+      undefined,
+      {
+        "WWW-Authenticate": 'Bearer realm="aideon-perf", error="invalid_token"',
+      },
+    ),
   revokedToken: () =>
-    new ApiError(401, "unauthenticated", "The ID token was revoked (its user was signed out or disabled); sign in again.", undefined, {
-      "WWW-Authenticate": 'Bearer realm="aideon-perf", error="invalid_token", error_description="token revoked"',
-    }),
-  appCheckMissing: () => new ApiError(401, "unauthenticated", "Send X-Firebase-AppCheck: <App Check token> (this project enforces App Check)."),
+    new ApiError(
+      401,
+      "unauthenticated",
+      "The ID token was revoked (its user was signed out or disabled); sign in again.",
+      undefined,
+      {
+        "WWW-Authenticate":
+          'Bearer realm="aideon-perf", error="invalid_token", error_description="token revoked"',
+      },
+    ),
+  appCheckMissing: () =>
+    new ApiError(
+      401,
+      "unauthenticated",
+      "Send X-Firebase-AppCheck: <App Check token> (this project enforces App Check).",
+    ),
   appCheckInvalid: () => new ApiError(401, "unauthenticated", "The App Check token is invalid or expired."),
   authUnavailable: (cause?: unknown) =>
-    new ApiError(503, "unavailable", "ID tokens cannot be verified right now; retry shortly.", undefined, { "Retry-After": "5" }, { cause }),
+    new ApiError(
+      503,
+      "unavailable",
+      "ID tokens cannot be verified right now; retry shortly.",
+      undefined,
+      { "Retry-After": "5" },
+      { cause },
+    ),
   rateLimited: (retryAfterSeconds: number) =>
-    new ApiError(429, "resource-exhausted", `Too many recording requests; retry in ${retryAfterSeconds} s.`, undefined, {
-      "Retry-After": String(retryAfterSeconds),
-    }),
+    new ApiError(
+      429,
+      "resource-exhausted",
+      `Too many recording requests; retry in ${retryAfterSeconds} s.`,
+      undefined,
+      {
+        "Retry-After": String(retryAfterSeconds),
+      },
+    ),
 };
 
 /** Any thrown value as an answer. Unknown errors become a bare 500: never a message or stack trace. */
@@ -104,20 +150,47 @@ export function toApiError(e: unknown): ApiError {
     const field = (e.details as { field?: unknown } | undefined)?.field;
     const status = HTTP_STATUS_BY_CODE[e.code];
     // A 5xx HttpsError is the service's own failure: its message is not meant for callers.
-    if (status >= 500) return new ApiError(status, e.code, status === 503 ? "Unavailable; retry shortly." : "Internal error.", undefined, {}, { cause: e });
+    if (status >= 500)
+      return new ApiError(
+        status,
+        e.code,
+        status === 503 ? "Unavailable; retry shortly." : "Internal error.",
+        undefined,
+        {},
+        { cause: e },
+      );
     // A quota refusal says when to come back (admission.ts); HTTP says it in Retry-After.
     const retryAfter = (e.details as { retry_after_seconds?: unknown } | undefined)?.retry_after_seconds;
-    const headers: Record<string, string> = typeof retryAfter === "number" ? { "Retry-After": String(retryAfter) } : {};
+    const headers: Record<string, string> =
+      typeof retryAfter === "number" ? { "Retry-After": String(retryAfter) } : {};
     return new ApiError(status, e.code, e.message, typeof field === "string" ? field : undefined, headers);
   }
   const grpc = (e as { code?: unknown } | null)?.code;
   if (grpc === GRPC_UNAVAILABLE || grpc === GRPC_ABORTED || grpc === GRPC_RESOURCE_EXHAUSTED) {
-    return new ApiError(503, "unavailable", "The database is busy; retry shortly.", undefined, { "Retry-After": "1" }, { cause: e });
+    return new ApiError(
+      503,
+      "unavailable",
+      "The database is busy; retry shortly.",
+      undefined,
+      { "Retry-After": "1" },
+      { cause: e },
+    );
   }
-  if (grpc === GRPC_DEADLINE_EXCEEDED) return new ApiError(504, "deadline-exceeded", "The database did not answer in time; retry.", undefined, {}, { cause: e });
+  if (grpc === GRPC_DEADLINE_EXCEEDED)
+    return new ApiError(
+      504,
+      "deadline-exceeded",
+      "The database did not answer in time; retry.",
+      undefined,
+      {},
+      { cause: e },
+    );
   return new ApiError(500, "internal", "Internal error.", undefined, {}, { cause: e });
 }
 
 export function errorBody(e: ApiError): ApiErrorResponse {
-  return { success: false, error: { code: e.code, message: e.message, ...(e.field !== undefined ? { field: e.field } : {}) } };
+  return {
+    success: false,
+    error: { code: e.code, message: e.message, ...(e.field !== undefined ? { field: e.field } : {}) },
+  };
 }

@@ -64,12 +64,20 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
     }
   }
 
-  async function respond(req: BodyRequest, route: Route, config: ApiConfig, limiter: RateLimiter): Promise<unknown> {
+  async function respond(
+    req: BodyRequest,
+    route: Route,
+    config: ApiConfig,
+    limiter: RateLimiter,
+  ): Promise<unknown> {
     let caller: Caller | undefined;
     if (route.access !== "public") {
       // A backend with an ingest key has no App Check token to send: the key is its attestation.
-      if (deps.appCheck.required && !isIngestKeyHeader(req.headers.authorization)) await checkAppCheck(req.headers["x-firebase-appcheck"]);
-      caller = await authenticate(req.headers.authorization, deps.verifyIdToken, (key) => deps.services().ingestKeys.authenticate(key));
+      if (deps.appCheck.required && !isIngestKeyHeader(req.headers.authorization))
+        await checkAppCheck(req.headers["x-firebase-appcheck"]);
+      caller = await authenticate(req.headers.authorization, deps.verifyIdToken, (key) =>
+        deps.services().ingestKeys.authenticate(key),
+      );
       if (caller.ingestKey && route.access !== "signed-in") throw errors.ingestKeyRecordsOnly();
       if (route.access === "admin" && !caller.admin) throw errors.notAdmin();
     }
@@ -98,7 +106,10 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
         case "method-not-allowed":
           throw apiErrors.methodNotAllowed(req.method ?? "", match.allow);
         case "options":
-          sendEmpty(res, 204, { Allow: match.allow.join(", "), ...preflightHeaders(origin, config.cors, match.allow) });
+          sendEmpty(res, 204, {
+            Allow: match.allow.join(", "),
+            ...preflightHeaders(origin, config.cors, match.allow),
+          });
           return;
         case "route":
           sendJson(res, 200, await respond(req, match.route, config, limiter), cors);

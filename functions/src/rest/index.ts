@@ -39,7 +39,10 @@ export function defaultApiDeps(): ApiDeps {
 }
 
 const handler = createApiHandler(defaultApiDeps());
-const otlp = otlpTracesHandler({ authenticate: (key) => services().ingestKeys.authenticate(key), traces: () => services().traces });
+const otlp = otlpTracesHandler({
+  authenticate: (key) => services().ingestKeys.authenticate(key),
+  traces: () => services().traces,
+});
 const isOtlp = (url: string | undefined): boolean => (url ?? "").split("?")[0] === OTLP_TRACES_PATH;
 
 /**
@@ -48,4 +51,6 @@ const isOtlp = (url: string | undefined): boolean => (url ?? "").split("?")[0] =
  * and answers preflights itself, so the emulator would behave unlike production.
  * The 10 s benchmark cap leaves ample room in the timeout.
  */
-export const api = onRequest({ cors: false, timeoutSeconds: 60 }, (req, res) => (isOtlp(req.url) ? otlp(req, res) : handler(req, res)));
+export const api = onRequest({ cors: false, timeoutSeconds: 60 }, (req, res) =>
+  isOtlp(req.url) ? otlp(req, res) : handler(req, res),
+);

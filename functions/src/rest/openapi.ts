@@ -50,7 +50,10 @@ function errorStatuses(route: Route): number[] {
 }
 
 function queryParameters(schema: z.ZodType) {
-  const described = jsonSchema(schema, "input") as { properties?: Record<string, JsonSchema>; required?: string[] };
+  const described = jsonSchema(schema, "input") as {
+    properties?: Record<string, JsonSchema>;
+    required?: string[];
+  };
   return Object.entries(described.properties ?? {}).map(([name, property]) => ({
     name,
     in: "query",
@@ -69,11 +72,24 @@ function operation(route: Route) {
     security: route.access === "public" ? [] : [{ firebaseIdToken: [] }],
     ...(route.input?.from === "query" ? { parameters: queryParameters(route.input.schema) } : {}),
     ...(route.input?.from === "body"
-      ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(route.input.schema, "input") } } } }
+      ? {
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: jsonSchema(route.input.schema, "input") } },
+          },
+        }
       : {}),
     responses: {
-      "200": { description: "Success", content: { "application/json": { schema: jsonSchema(route.response, "output") } } },
-      ...Object.fromEntries(errorStatuses(route).map((status) => [String(status), { ...errorRef, description: STATUS_TEXT[status] }])),
+      "200": {
+        description: "Success",
+        content: { "application/json": { schema: jsonSchema(route.response, "output") } },
+      },
+      ...Object.fromEntries(
+        errorStatuses(route).map((status) => [
+          String(status),
+          { ...errorRef, description: STATUS_TEXT[status] },
+        ]),
+      ),
       default: errorRef,
     },
   };
@@ -105,7 +121,12 @@ export function openApiDocument(routes: readonly Route[]): OpenApiDocument {
     paths,
     components: {
       securitySchemes: {
-        firebaseIdToken: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "A Firebase Auth ID token" },
+        firebaseIdToken: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description: "A Firebase Auth ID token",
+        },
       },
       responses: {
         Error: {

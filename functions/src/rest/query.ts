@@ -6,12 +6,17 @@
  */
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-export function queryInput(search: URLSearchParams, numeric: readonly string[] = []): Record<string, unknown> {
+export function queryInput(
+  search: URLSearchParams,
+  numeric: readonly string[] = [],
+): Record<string, unknown> {
   // fromEntries defines own properties: assigning input["__proto__"] would set the object's prototype
   // (to the array of a repeated ?__proto__=) instead of adding a key the schema rejects by name.
   return Object.fromEntries(
     [...new Set(search.keys())].map((key) => {
-      const values = search.getAll(key).map((v) => (numeric.includes(key) && NUMBER.test(v.trim()) ? Number(v) : v));
+      const values = search
+        .getAll(key)
+        .map((v) => (numeric.includes(key) && NUMBER.test(v.trim()) ? Number(v) : v));
       return [key, values.length === 1 ? values[0] : values];
     }),
   );

@@ -50,7 +50,6 @@ export function windowIndex(nowMs: number, windowMs: number): number {
   return Math.floor(nowMs / windowMs);
 }
 
-
 /** Hashed: uids may hold characters a document id may not, and need not appear in ids. */
 export function rateLimitDocId(uid: string, window: number): string {
   return `${createHash("sha256").update(uid).digest("hex").slice(0, 32)}-${window}`;
@@ -64,7 +63,10 @@ export interface LeaseStore {
 export function firestoreLeaseStore(db: Firestore, windowMs: number): LeaseStore {
   return {
     lease: (uid, window, grantFor) => {
-      const ref = db.collection(RATE_LIMITS_COLLECTION).doc(rateLimitDocId(uid, window)).withConverter(storedRateLimitConverter);
+      const ref = db
+        .collection(RATE_LIMITS_COLLECTION)
+        .doc(rateLimitDocId(uid, window))
+        .withConverter(storedRateLimitConverter);
       return db.runTransaction(async (tx) => {
         const used = (await tx.get(ref)).data()?.count ?? 0;
         const grant = grantFor(used);
@@ -87,7 +89,11 @@ export interface RateLimiter {
   take(uid: string): Promise<void>;
 }
 
-export function rateLimiter(plan: RateLimitPlan, store: LeaseStore, now: () => number = Date.now): RateLimiter {
+export function rateLimiter(
+  plan: RateLimitPlan,
+  store: LeaseStore,
+  now: () => number = Date.now,
+): RateLimiter {
   /** This instance's unspent lease per user, for one window. */
   const leases = new Map<string, { window: number; remaining: number; spent: boolean }>();
   /** One lease transaction per user at a time; concurrent requests wait for it. */

@@ -21,7 +21,11 @@ export type RouteMatch<R extends RouteKey> =
   | { kind: "method-not-allowed"; allow: string[] }
   | { kind: "not-found" };
 
-export function matchRoute<R extends RouteKey>(routes: readonly R[], method: string | undefined, pathname: string): RouteMatch<R> {
+export function matchRoute<R extends RouteKey>(
+  routes: readonly R[],
+  method: string | undefined,
+  pathname: string,
+): RouteMatch<R> {
   if (!pathname.startsWith(API_PREFIX)) return { kind: "not-found" };
   const path = pathname.slice(API_PREFIX.length);
   const atPath = routes.filter((r) => r.path === path);

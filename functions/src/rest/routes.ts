@@ -75,8 +75,13 @@ export interface Route {
   run(caller: Caller | undefined, input: unknown): Promise<unknown>;
 }
 
-interface RouteSpec<I extends z.ZodType | undefined, O extends z.ZodType> extends Omit<Route, "input" | "run" | "response" | "rateLimited" | "serviceErrors"> {
-  input?: I extends z.ZodType ? { from: "body"; schema: I } | { from: "query"; schema: I; numeric?: readonly string[] } : undefined;
+interface RouteSpec<I extends z.ZodType | undefined, O extends z.ZodType> extends Omit<
+  Route,
+  "input" | "run" | "response" | "rateLimited" | "serviceErrors"
+> {
+  input?: I extends z.ZodType
+    ? { from: "body"; schema: I } | { from: "query"; schema: I; numeric?: readonly string[] }
+    : undefined;
   response: O;
   rateLimited?: boolean;
   serviceErrors?: readonly number[];
@@ -89,7 +94,8 @@ function route<I extends z.ZodType | undefined, O extends z.ZodType>(spec: Route
     ...spec,
     rateLimited: spec.rateLimited ?? false,
     serviceErrors: spec.serviceErrors ?? [],
-    run: async (caller, input) => spec.run(caller as Caller, input as I extends z.ZodType ? z.output<I> : undefined),
+    run: async (caller, input) =>
+      spec.run(caller as Caller, input as I extends z.ZodType ? z.output<I> : undefined),
   } as Route;
 }
 
@@ -132,7 +138,8 @@ export function apiRoutes(deps: RouteDeps): Route[] {
       operationId: "stopTrace",
       tag: "Traces",
       summary: "Stop a trace; the duration is measured in seconds with the server clock",
-      description: "Attributes and metrics are merged into those given before. Only the user who started a trace may stop it; a trace stops once (409 after).",
+      description:
+        "Attributes and metrics are merged into those given before. Only the user who started a trace may stop it; a trace stops once (409 after).",
       access: "signed-in",
       rateLimited: true,
       input: { from: "body", schema: stopTraceRequestSchema },
@@ -182,7 +189,8 @@ export function apiRoutes(deps: RouteDeps): Route[] {
       path: "trace-summary",
       operationId: "getTraceSummary",
       tag: "Analytics",
-      summary: "Count, average, min, max and p50/p95/p99 durations of a type (or all types, or one named trace)",
+      summary:
+        "Count, average, min, max and p50/p95/p99 durations of a type (or all types, or one named trace)",
       access: "admin",
       input: { from: "query", schema: traceSummaryRequestSchema },
       response: traceSummaryResponseSchema,
@@ -194,7 +202,8 @@ export function apiRoutes(deps: RouteDeps): Route[] {
       operationId: "getTraceNames",
       tag: "Analytics",
       summary: "The names of a trace type aggregated recently (the name registry), most recently seen first",
-      description: "Same as the getTraceNames callable. Lists (other) when names of the type went past the per-type budget.",
+      description:
+        "Same as the getTraceNames callable. Lists (other) when names of the type went past the per-type budget.",
       access: "admin",
       input: { from: "query", schema: traceNamesRequestSchema, numeric: ["limit"] },
       response: traceNamesResponseSchema,
@@ -216,7 +225,8 @@ export function apiRoutes(deps: RouteDeps): Route[] {
       path: "system-metrics",
       operationId: "getSystemMetrics",
       tag: "Analytics",
-      summary: "Host metrics pushed by the agents: one host (?host=) with its time series (?series=hour|24h), or every host",
+      summary:
+        "Host metrics pushed by the agents: one host (?host=) with its time series (?series=hour|24h), or every host",
       description: "Same as the getSystemMetrics callable. 404 for a host that never reported.",
       access: "admin",
       input: { from: "query", schema: systemMetricsRequestSchema },
@@ -229,7 +239,8 @@ export function apiRoutes(deps: RouteDeps): Route[] {
       path: "health",
       operationId: "getHealth",
       tag: "Analytics",
-      summary: "The health status (healthy, warning, critical) and its issues, as last evaluated by the scheduled evaluateHealth",
+      summary:
+        "The health status (healthy, warning, critical) and its issues, as last evaluated by the scheduled evaluateHealth",
       description: "Same as the getHealth callable.",
       access: "admin",
       input: { from: "query", schema: healthRequestSchema },
@@ -241,8 +252,10 @@ export function apiRoutes(deps: RouteDeps): Route[] {
       path: "dashboard",
       operationId: "getDashboard",
       tag: "Analytics",
-      summary: "The dashboard's widgets ({id, type, title, value | data}), the source's three first: what /dashboard/ on Hosting shows",
-      description: "Same as the getDashboard callable; built from the same reads as stats, trace-summary, slow-operations, system-metrics, health and thresholds.",
+      summary:
+        "The dashboard's widgets ({id, type, title, value | data}), the source's three first: what /dashboard/ on Hosting shows",
+      description:
+        "Same as the getDashboard callable; built from the same reads as stats, trace-summary, slow-operations, system-metrics, health and thresholds.",
       access: "admin",
       input: { from: "query", schema: dashboardRequestSchema },
       response: dashboardResponseSchema,
@@ -263,8 +276,10 @@ export function apiRoutes(deps: RouteDeps): Route[] {
       path: "thresholds",
       operationId: "getThresholds",
       tag: "Configuration",
-      summary: "The effective thresholds per type, in seconds: the defaults with the admins' overrides applied",
-      description: "Read through the same 30 s cache the aggregation uses: a change made on another instance shows within 30 s.",
+      summary:
+        "The effective thresholds per type, in seconds: the defaults with the admins' overrides applied",
+      description:
+        "Read through the same 30 s cache the aggregation uses: a change made on another instance shows within 30 s.",
       access: "admin",
       response: thresholdsResponseSchema,
       run: async () => ({ success: true as const, thresholds: await s().thresholds.get() }),
@@ -279,7 +294,10 @@ export function apiRoutes(deps: RouteDeps): Route[] {
       access: "admin",
       input: { from: "body", schema: setThresholdsRequestSchema },
       response: thresholdsResponseSchema,
-      run: async (_caller, req) => ({ success: true as const, thresholds: await s().thresholds.set(req.thresholds) }),
+      run: async (_caller, req) => ({
+        success: true as const,
+        thresholds: await s().thresholds.set(req.thresholds),
+      }),
     }),
     route({
       method: "POST",

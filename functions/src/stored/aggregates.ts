@@ -37,7 +37,10 @@ const nameStatsFields = { name: storedTraceNameSchema, trace_type: traceTypeSche
 const nameStatsSchema = z.object(nameStatsFields);
 
 /** A name's slow samples in a shard, kept apart from its statistics (see aggregation/shard-layout.ts). */
-export const storedSlowSamplesSchema = z.object({ trace_type: traceTypeSchema, samples: z.array(slowSampleSchema) });
+export const storedSlowSamplesSchema = z.object({
+  trace_type: traceTypeSchema,
+  samples: z.array(slowSampleSchema),
+});
 
 const typesSchema = z.partialRecord(traceTypeSchema, traceStatsSchema);
 

@@ -8,7 +8,14 @@ import { alertSchema } from "@aideon-perf/core";
 import { storedConverter, timestampSchema } from "./stored-document";
 
 /** A health rule's finding (the core's HealthFinding), as stored in alerts, notifications and perf_health. */
-export const storedFindingSchema = alertSchema.pick({ rule: true, subject: true, severity: true, message: true, value: true, threshold: true });
+export const storedFindingSchema = alertSchema.pick({
+  rule: true,
+  subject: true,
+  severity: true,
+  message: true,
+  value: true,
+  threshold: true,
+});
 
 export const storedAlertSchema = z.object({
   ...storedFindingSchema.shape,

@@ -20,7 +20,8 @@ export function storedBytes(value: unknown): number {
   if (Array.isArray(value)) return value.reduce((sum: number, v) => sum + storedBytes(v), 0);
   if (typeof value === "object") {
     let size = 0;
-    for (const [key, v] of Object.entries(value)) if (v !== undefined) size += stringBytes(key) + storedBytes(v);
+    for (const [key, v] of Object.entries(value))
+      if (v !== undefined) size += stringBytes(key) + storedBytes(v);
     return size;
   }
   throw new TypeError(`no Firestore storage size for a ${typeof value}`);

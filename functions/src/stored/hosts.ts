@@ -1,6 +1,11 @@
 /** `perf_hosts`: one document per host, at its host id: its latest sample, when it was seen, its push interval. */
 import * as z from "zod";
-import { hostIdSchema, hostMetricsPushRequestSchema, hostSampleSchema, revokeAgentKeyRequestSchema } from "@aideon-perf/core";
+import {
+  hostIdSchema,
+  hostMetricsPushRequestSchema,
+  hostSampleSchema,
+  revokeAgentKeyRequestSchema,
+} from "@aideon-perf/core";
 import { storedConverter, timestampSchema } from "./stored-document";
 
 /** A host sample as pushed, but its timestamp stored as a Firestore Timestamp (queryable, typed). */

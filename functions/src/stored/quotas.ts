@@ -11,7 +11,14 @@ const count = z.number().int().min(0);
 const principalFields = { principal: z.string(), principal_kind: z.enum(PRINCIPAL_KINDS) };
 
 export const storedQuotaSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("principal_minute"), ...principalFields, window_start: timestampSchema, used: count, leases: count, expire_at: timestampSchema }),
+  z.object({
+    kind: z.literal("principal_minute"),
+    ...principalFields,
+    window_start: timestampSchema,
+    used: count,
+    leases: count,
+    expire_at: timestampSchema,
+  }),
   z.object({
     kind: z.literal("principal_day"),
     ...principalFields,
@@ -23,10 +30,24 @@ export const storedQuotaSchema = z.discriminatedUnion("kind", [
     refusal_writes: count.optional(),
     expire_at: timestampSchema,
   }),
-  z.object({ kind: z.literal("project_minute"), window_start: timestampSchema, shard: count, used: count, leases: count, expire_at: timestampSchema }),
+  z.object({
+    kind: z.literal("project_minute"),
+    window_start: timestampSchema,
+    shard: count,
+    used: count,
+    leases: count,
+    expire_at: timestampSchema,
+  }),
   z.object({ kind: z.literal("project_day"), day: z.string(), refused: count, expire_at: timestampSchema }),
   /** A capped principal's hour of health contributions (admission/health-sources.ts). */
-  z.object({ kind: z.literal("principal_health_hour"), ...principalFields, window_start: timestampSchema, traces: count, slow: count, expire_at: timestampSchema }),
+  z.object({
+    kind: z.literal("principal_health_hour"),
+    ...principalFields,
+    window_start: timestampSchema,
+    traces: count,
+    slow: count,
+    expire_at: timestampSchema,
+  }),
 ]);
 
 export type StoredQuota = z.output<typeof storedQuotaSchema>;

@@ -3,7 +3,12 @@
  * writers must produce, and every read validates, so a document that drifted from the shape fails
  * loudly by collection, document and field instead of flowing on through a cast.
  */
-import { Timestamp, type DocumentSnapshot, type FirestoreDataConverter, type QueryDocumentSnapshot } from "firebase-admin/firestore";
+import {
+  Timestamp,
+  type DocumentSnapshot,
+  type FirestoreDataConverter,
+  type QueryDocumentSnapshot,
+} from "firebase-admin/firestore";
 import * as z from "zod";
 
 /** Firestore returns every stored Date as a Timestamp; writers store Timestamps so reads and writes agree. */
@@ -35,10 +40,13 @@ export interface StoredConverter<T> extends FirestoreDataConverter<T> {
 }
 
 /** The converter of one collection's documents: written as the schema's type, read back validated. */
-export function storedConverter<S extends z.ZodType<Record<string, unknown>>>(schema: S): StoredConverter<z.output<S>> {
+export function storedConverter<S extends z.ZodType<Record<string, unknown>>>(
+  schema: S,
+): StoredConverter<z.output<S>> {
   return {
     toFirestore: (doc) => doc,
     fromFirestore: (snapshot) => parseStored(schema, snapshot),
-    parse: (snapshot) => (snapshot.exists ? parseStored(schema, snapshot as QueryDocumentSnapshot) : undefined),
+    parse: (snapshot) =>
+      snapshot.exists ? parseStored(schema, snapshot as QueryDocumentSnapshot) : undefined,
   };
 }

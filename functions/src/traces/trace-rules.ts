@@ -29,8 +29,12 @@ export function mergeWithinLimit<V>(
   return merged;
 }
 
-export const mergeAttributes = <V>(existing: Record<string, V> | undefined, added: Record<string, V> | undefined) =>
-  mergeWithinLimit(existing, added, LIMITS.MAX_ATTRIBUTES, "attributes");
+export const mergeAttributes = <V>(
+  existing: Record<string, V> | undefined,
+  added: Record<string, V> | undefined,
+) => mergeWithinLimit(existing, added, LIMITS.MAX_ATTRIBUTES, "attributes");
 
-export const mergeMetrics = (existing: Record<string, number> | undefined, added: Record<string, number> | undefined) =>
-  mergeWithinLimit(existing, added, LIMITS.MAX_METRICS, "metrics");
+export const mergeMetrics = (
+  existing: Record<string, number> | undefined,
+  added: Record<string, number> | undefined,
+) => mergeWithinLimit(existing, added, LIMITS.MAX_METRICS, "metrics");

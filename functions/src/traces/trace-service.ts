@@ -46,7 +46,10 @@ const ALREADY_EXISTS = 6;
 export function traceService(deps: TraceServiceDeps) {
   const traces = () => deps.db.collection(COLLECTIONS.traces).withConverter(storedTraceConverter);
   const batchChunk = (key: string, index: number) =>
-    deps.db.collection(COLLECTIONS.traceBatches).doc(chunkDocumentId(key, index)).withConverter(storedTraceBatchConverter);
+    deps.db
+      .collection(COLLECTIONS.traceBatches)
+      .doc(chunkDocumentId(key, index))
+      .withConverter(storedTraceBatchConverter);
 
   /** Reads a server-tracked trace for a change by its owner, inside the caller's transaction. */
   async function activeTraceOf(tx: Transaction, uid: string, traceId: string) {
@@ -128,7 +131,10 @@ export function traceService(deps: TraceServiceDeps) {
       const key = batchKey(uid, req.batch_id);
       const receivedMs = deps.now();
       const thresholds = await deps.thresholds();
-      const counts = await deps.healthFlags(principal, req.traces.map((t) => isSlow(t.duration, thresholds[t.trace_type])));
+      const counts = await deps.healthFlags(
+        principal,
+        req.traces.map((t) => isSlow(t.duration, thresholds[t.trace_type])),
+      );
       const stored = req.traces.map((t, i): StoredBatchTrace => {
         const start = clampClientTime(t.start_time, receivedMs);
         return {
@@ -168,7 +174,12 @@ export function traceService(deps: TraceServiceDeps) {
         if ((e as { code?: unknown }).code !== ALREADY_EXISTS) throw e;
         // The earlier call's count is what is stored; report that, not this retry's.
         const first = await batchChunk(key, 0).get();
-        return { success: true, batch_id: req.batch_id, accepted: first.data()?.trace_count ?? 0, duplicate: true };
+        return {
+          success: true,
+          batch_id: req.batch_id,
+          accepted: first.data()?.trace_count ?? 0,
+          duplicate: true,
+        };
       }
     },
   };

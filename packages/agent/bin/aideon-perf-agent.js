@@ -5,7 +5,9 @@
 try {
   require.resolve("../dist/cli.js");
 } catch {
-  process.stderr.write("aideon-perf-agent is not built: run `npm run build --workspace @aideon-perf/agent`\n");
+  process.stderr.write(
+    "aideon-perf-agent is not built: run `npm run build --workspace @aideon-perf/agent`\n",
+  );
   process.exit(1);
 }
 require("../dist/cli.js");

@@ -1,21 +1,21 @@
 /** aideon-perf-agent: options -> one of help, version, --once, or the agent until SIGTERM / SIGINT. */
-import { readFileSync } from 'node:fs';
-import os from 'node:os';
-import { version } from '../package.json';
-import { HostAgent } from './agent';
-import { Collector } from './collector';
-import { ConfigError, resolveCommand, type AgentConfig } from './config';
-import { dryRunTransport } from './dry-run';
-import { EXIT } from './exit-codes';
-import { helpText } from './help';
-import { httpTransport, type Transport } from './http-transport';
-import { lineLog } from './log';
-import { messages } from './messages';
-import { runOnce } from './run-once';
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import { version } from "../package.json";
+import { HostAgent } from "./agent";
+import { Collector } from "./collector";
+import { ConfigError, resolveCommand, type AgentConfig } from "./config";
+import { dryRunTransport } from "./dry-run";
+import { EXIT } from "./exit-codes";
+import { helpText } from "./help";
+import { httpTransport, type Transport } from "./http-transport";
+import { lineLog } from "./log";
+import { messages } from "./messages";
+import { runOnce } from "./run-once";
 
 async function main(): Promise<number> {
   // What `ps` and /proc/<pid>/comm show (cut to 15 characters there).
-  process.title = 'aideon-perf-agent';
+  process.title = "aideon-perf-agent";
   let command;
   try {
     command = resolveCommand({
@@ -23,15 +23,15 @@ async function main(): Promise<number> {
       env: process.env,
       hostname: os.hostname(),
       platform: process.platform,
-      readFile: (path) => readFileSync(path, 'utf8'),
+      readFile: (path) => readFileSync(path, "utf8"),
     });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`aideon-perf-agent: ${error.message}\n`);
     return EXIT.usage;
   }
-  if (command.kind === 'help') return print(helpText(version));
-  if (command.kind === 'version') return print(`${version}\n`);
+  if (command.kind === "help") return print(helpText(version));
+  if (command.kind === "version") return print(`${version}\n`);
 
   const { config } = command;
   const log = lineLog((line) => process.stderr.write(line), config.key);
@@ -48,8 +48,8 @@ async function main(): Promise<number> {
     send,
     log,
   });
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void agent.close(signal));
-  log('info', messages.started(config, version));
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => void agent.close(signal));
+  log("info", messages.started(config, version));
   agent.start();
   return agent.done;
 }
@@ -75,7 +75,9 @@ function print(text: string): number {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`aideon-perf-agent: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `aideon-perf-agent: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(EXIT.failed);
   },
 );

@@ -10,28 +10,28 @@
  * Other platforms use si.networkStats() for the network, which spawns there too.
  * systeminformation's modules are loaded one by one: its index loads all twenty (about 10 MB of RSS).
  */
-import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import os from 'node:os';
-import type { HostSample } from '@aideon-perf/core';
-import { fsSize } from 'systeminformation/lib/filesystem';
-import { mem } from 'systeminformation/lib/memory';
-import { osInfo } from 'systeminformation/lib/osinfo';
-import { ratePerSecond, type CounterReading } from './counter-rate';
-import { clampPercent, cpuPercent, cpuTicks, round2, type CpuTicks } from './cpu-usage';
-import { diskFromFilesystems } from './filesystems';
-import type { Log } from './log';
-import { messages } from './messages';
-import { parseNetDev, type NetworkTotals } from './proc-files';
-import { WatchedProcess, type ProcessTarget } from './watched-process';
+import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import os from "node:os";
+import type { HostSample } from "@aideon-perf/core";
+import { fsSize } from "systeminformation/lib/filesystem";
+import { mem } from "systeminformation/lib/memory";
+import { osInfo } from "systeminformation/lib/osinfo";
+import { ratePerSecond, type CounterReading } from "./counter-rate";
+import { clampPercent, cpuPercent, cpuTicks, round2, type CpuTicks } from "./cpu-usage";
+import { diskFromFilesystems } from "./filesystems";
+import type { Log } from "./log";
+import { messages } from "./messages";
+import { parseNetDev, type NetworkTotals } from "./proc-files";
+import { WatchedProcess, type ProcessTarget } from "./watched-process";
 
 const DISK_REFRESH_MS = 5 * 60_000;
-const IS_LINUX = process.platform === 'linux';
+const IS_LINUX = process.platform === "linux";
 
 export class Collector {
   private cpu: CpuTicks;
   private network: { sent: CounterReading; received: CounterReading } | undefined;
-  private disk: { value: HostSample['disk']; atMs: number } | undefined;
+  private disk: { value: HostSample["disk"]; atMs: number } | undefined;
   private diskRefresh: Promise<void> | undefined;
   private readonly watched: WatchedProcess | undefined;
   /** The watched process's pid at the last sample (null: not running; undefined: not looked yet), so finding and losing it are logged once. */
@@ -50,7 +50,7 @@ export class Collector {
   /** Reads what is fixed and takes the first counter readings, so the first sample has rates. */
   static async create(watch: ProcessTarget | undefined, log: Log): Promise<Collector> {
     const info = await osInfo().catch(() => undefined);
-    const osName = `${info?.distro ?? ''} ${info?.release ?? ''}`.trim() || os.type();
+    const osName = `${info?.distro ?? ""} ${info?.release ?? ""}`.trim() || os.type();
     const collector = new Collector(osName, watch, log);
     await collector.readNetwork();
     return collector;
@@ -70,7 +70,8 @@ export class Collector {
       timestamp: new Date().toISOString(),
       cpu: { percent, count: cpus.length, load_average: [load1, load5, load15] },
       memory: {
-        percent: memory.total > 0 ? clampPercent((100 * (memory.total - memory.available)) / memory.total) : 0,
+        percent:
+          memory.total > 0 ? clampPercent((100 * (memory.total - memory.available)) / memory.total) : 0,
         available_bytes: Math.min(memory.available, memory.total),
         total_bytes: memory.total,
       },
@@ -88,12 +89,17 @@ export class Collector {
     };
   }
 
-  private async readWatched(uptime: number): Promise<HostSample['process']> {
+  private async readWatched(uptime: number): Promise<HostSample["process"]> {
     if (!this.watched) return undefined;
     const sample = await this.watched.read(Date.now(), uptime);
     const pid = sample?.pid ?? null;
     if (pid !== this.watchedPid) {
-      this.log(sample ? 'info' : 'warn', sample ? messages.processFound(sample.name, sample.pid) : messages.processMissing(this.watched.target));
+      this.log(
+        sample ? "info" : "warn",
+        sample
+          ? messages.processFound(sample.name, sample.pid)
+          : messages.processMissing(this.watched.target),
+      );
       this.watchedPid = pid;
     }
     return sample;
@@ -103,11 +109,11 @@ export class Collector {
    * The last disk reading; a due refresh runs in the background, so a slow or hung `df` (a dead network
    * mount) delays no sample but the very first, which has nothing to reuse.
    */
-  private async readDisk(): Promise<HostSample['disk']> {
+  private async readDisk(): Promise<HostSample["disk"]> {
     const due = !this.disk || Date.now() - this.disk.atMs >= DISK_REFRESH_MS;
     if (due) this.diskRefresh ??= this.refreshDisk().finally(() => (this.diskRefresh = undefined));
     if (!this.disk) await this.diskRefresh;
-    if (!this.disk) throw new Error('no disk found: si.fsSize() listed no filesystem');
+    if (!this.disk) throw new Error("no disk found: si.fsSize() listed no filesystem");
     return this.disk.value;
   }
 
@@ -118,9 +124,11 @@ export class Collector {
     if (value) this.disk = { value, atMs };
   }
 
-  private async readNetwork(): Promise<HostSample['network']> {
+  private async readNetwork(): Promise<HostSample["network"]> {
     const atMs = Date.now();
-    const totals = IS_LINUX ? parseNetDev(await readFile('/proc/net/dev', 'utf8')) : await networkTotalsFromSi();
+    const totals = IS_LINUX
+      ? parseNetDev(await readFile("/proc/net/dev", "utf8"))
+      : await networkTotalsFromSi();
     const sent = { value: totals.bytesSent, atMs };
     const received = { value: totals.bytesReceived, atMs };
     const previous = this.network;
@@ -136,8 +144,8 @@ export class Collector {
 
 /** Loaded only where it is used: Linux never needs it. */
 async function networkTotalsFromSi(): Promise<NetworkTotals> {
-  const { networkStats } = await import('systeminformation/lib/network');
-  const interfaces = await networkStats('*');
+  const { networkStats } = await import("systeminformation/lib/network");
+  const interfaces = await networkStats("*");
   const external = interfaces.filter((entry) => !/^lo\d*$|loopback/i.test(entry.iface));
   return {
     bytesReceived: external.reduce((sum, entry) => sum + (entry.rx_bytes || 0), 0),

@@ -3,7 +3,7 @@
  * Not si.currentLoad(): on Linux it runs `cat /proc/stat | grep cpu` through execSync every call,
  * a process spawn that blocks the event loop.
  */
-import type { CpuInfo } from 'node:os';
+import type { CpuInfo } from "node:os";
 
 export interface CpuTicks {
   busy: number;

@@ -1,12 +1,16 @@
 /** --help text, generated from the option table so it cannot drift from what is parsed. */
-import { DEFAULT_AGENT_INTERVAL_SECONDS } from '@aideon-perf/core';
-import { FLUSH_BOUND_MS } from './agent';
-import { ALLOW_FAST_ENV, CONFIG_FILE_OPTION, FAST_INTERVAL_MIN_SECONDS, OPTIONS } from './config';
-import { EXIT } from './exit-codes';
+import { DEFAULT_AGENT_INTERVAL_SECONDS } from "@aideon-perf/core";
+import { FLUSH_BOUND_MS } from "./agent";
+import { ALLOW_FAST_ENV, CONFIG_FILE_OPTION, FAST_INTERVAL_MIN_SECONDS, OPTIONS } from "./config";
+import { EXIT } from "./exit-codes";
 
 export function helpText(version: string): string {
   const options = Object.values(OPTIONS).map((spec) =>
-    [`  --${spec.flag} ${spec.metavar}`, `      ${spec.help}`, `      env ${spec.env.join(' or ')}; config file "${spec.file}"`].join('\n'),
+    [
+      `  --${spec.flag} ${spec.metavar}`,
+      `      ${spec.help}`,
+      `      env ${spec.env.join(" or ")}; config file "${spec.file}"`,
+    ].join("\n"),
   );
   return `aideon-perf-agent ${version}: pushes this host's CPU, memory, disk, network and (optionally) one
 process's metrics to aideon-perf's ingestHostMetrics function, every ${DEFAULT_AGENT_INTERVAL_SECONDS} s by default.
@@ -14,7 +18,7 @@ process's metrics to aideon-perf's ingestHostMetrics function, every ${DEFAULT_A
 Usage: aideon-perf-agent [options]
 
 Options (precedence: flags > environment > config file > defaults):
-${options.join('\n')}
+${options.join("\n")}
   --config PATH
       JSON config file with the keys above, e.g. {"endpoint": "https://...", "key_file": "/etc/aideon-perf/key"}.
       env ${CONFIG_FILE_OPTION.env}

@@ -10,11 +10,15 @@ export function parseNetDev(text: string): NetworkTotals {
   let bytesReceived = 0;
   let bytesSent = 0;
   // Two header lines, then `  eth0: rx_bytes rx_packets ... (8 receive columns) tx_bytes ...`.
-  for (const line of text.split('\n').slice(2)) {
-    const colon = line.indexOf(':');
+  for (const line of text.split("\n").slice(2)) {
+    const colon = line.indexOf(":");
     if (colon < 0) continue;
-    if (line.slice(0, colon).trim() === 'lo') continue;
-    const columns = line.slice(colon + 1).trim().split(/\s+/).map(Number);
+    if (line.slice(0, colon).trim() === "lo") continue;
+    const columns = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     bytesReceived += columns[0] ?? 0;
     bytesSent += columns[8] ?? 0;
   }
@@ -35,11 +39,11 @@ export interface ProcessStat {
  * fields are counted from the last ')'.
  */
 export function parseProcessStat(text: string): ProcessStat {
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  if (open < 0 || close < open) throw new Error('unexpected /proc/<pid>/stat format');
+  const open = text.indexOf("(");
+  const close = text.lastIndexOf(")");
+  if (open < 0 || close < open) throw new Error("unexpected /proc/<pid>/stat format");
   // After ')': state is field 3, utime 14, stime 15, starttime 22 (1-based, proc(5)).
-  const fields = text.slice(close + 2).split(' ');
+  const fields = text.slice(close + 2).split(" ");
   const field = (n: number) => Number(fields[n - 3]);
   return { name: text.slice(open + 1, close), cpuTicks: field(14) + field(15), startTicks: field(22) };
 }

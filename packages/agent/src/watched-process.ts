@@ -3,10 +3,10 @@
  * Not si.processLoad() (runs `ps` each call) nor si.processes() (about 0.3 s of CPU).
  * A process given by name is looked up once and again only after it exits (a restart gets a new pid).
  */
-import { readdir, readFile } from 'node:fs/promises';
-import type { HostSample } from '@aideon-perf/core';
-import { round2 } from './cpu-usage';
-import { parseProcessStat, parseVmRssBytes } from './proc-files';
+import { readdir, readFile } from "node:fs/promises";
+import type { HostSample } from "@aideon-perf/core";
+import { round2 } from "./cpu-usage";
+import { parseProcessStat, parseVmRssBytes } from "./proc-files";
 
 /** USER_HZ, the unit of /proc tick counts: 100 on every Linux architecture Node supports. */
 const TICKS_PER_SECOND = 100;
@@ -15,7 +15,7 @@ const COMM_MAX_LENGTH = 15;
 
 export type ProcessTarget = { pid: number } | { name: string };
 
-type ProcessSample = NonNullable<HostSample['process']>;
+type ProcessSample = NonNullable<HostSample["process"]>;
 
 export class WatchedProcess {
   private pid: number | undefined;
@@ -25,7 +25,7 @@ export class WatchedProcess {
     readonly target: ProcessTarget,
     private readonly cpuCount: number,
   ) {
-    this.pid = 'pid' in target ? target.pid : undefined;
+    this.pid = "pid" in target ? target.pid : undefined;
   }
 
   /** The process's sample, or undefined while it is not running. */
@@ -36,10 +36,13 @@ export class WatchedProcess {
     let stat;
     let rss;
     try {
-      [stat, rss] = await Promise.all([readFile(`/proc/${pid}/stat`, 'utf8'), readFile(`/proc/${pid}/status`, 'utf8')]);
+      [stat, rss] = await Promise.all([
+        readFile(`/proc/${pid}/stat`, "utf8"),
+        readFile(`/proc/${pid}/status`, "utf8"),
+      ]);
     } catch {
       // Gone: look the name up again next time.
-      if ('name' in this.target) this.pid = undefined;
+      if ("name" in this.target) this.pid = undefined;
       return undefined;
     }
     const { name, cpuTicks, startTicks } = parseProcessStat(stat);
@@ -49,7 +52,8 @@ export class WatchedProcess {
         ? { cpuTicks: this.previous.cpuTicks, seconds: (nowMs - this.previous.atMs) / 1_000 }
         : { cpuTicks: 0, seconds: uptimeSeconds - startTicks / TICKS_PER_SECOND };
     this.previous = { pid, cpuTicks, atMs: nowMs };
-    const percent = since.seconds > 0 ? (100 * (cpuTicks - since.cpuTicks)) / TICKS_PER_SECOND / since.seconds : 0;
+    const percent =
+      since.seconds > 0 ? (100 * (cpuTicks - since.cpuTicks)) / TICKS_PER_SECOND / since.seconds : 0;
     return {
       pid,
       name: name || String(pid),
@@ -60,14 +64,14 @@ export class WatchedProcess {
 
   /** Lowest pid whose comm is the name (for a daemon, normally its parent). */
   private async findPid(): Promise<number | undefined> {
-    if (!('name' in this.target)) return undefined;
+    if (!("name" in this.target)) return undefined;
     const wanted = this.target.name.slice(0, COMM_MAX_LENGTH);
-    const pids = (await readdir('/proc'))
+    const pids = (await readdir("/proc"))
       .filter((entry) => /^\d+$/.test(entry))
       .map(Number)
       .sort((a, b) => a - b);
     for (const pid of pids) {
-      const comm = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '');
+      const comm = await readFile(`/proc/${pid}/comm`, "utf8").catch(() => "");
       if (comm.trimEnd() === wanted) return pid;
     }
     return undefined;

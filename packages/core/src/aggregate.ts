@@ -3,7 +3,7 @@
  * merge exactly in any order; the sum is a float, so it merges in any order up to rounding.
  */
 
-import { emptySketch, sketchAdd, sketchMerge, sketchQuantile, type SketchData } from './sketch';
+import { emptySketch, sketchAdd, sketchMerge, sketchQuantile, type SketchData } from "./sketch";
 
 export interface DurationAggregate {
   count: number;

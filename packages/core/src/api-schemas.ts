@@ -4,17 +4,17 @@
  * from the request schemas (z.toJSONSchema), and the tests hold real responses to them, so the document
  * cannot drift from what the API answers.
  */
-import * as z from 'zod';
-import { alertSchema } from './health-api-schemas';
-import { healthConfigSchema } from './health-rules';
-import { METRIC_TYPES, TRACE_TYPES, type TraceType } from './metric-types';
-import { traceTypeSchema } from './schemas';
-import { windowSchema } from './time-buckets';
+import * as z from "zod";
+import { alertSchema } from "./health-api-schemas";
+import { healthConfigSchema } from "./health-rules";
+import { METRIC_TYPES, TRACE_TYPES, type TraceType } from "./metric-types";
+import { traceTypeSchema } from "./schemas";
+import { windowSchema } from "./time-buckets";
 
 // ---------------------------------------------------------------------------------------------------
 // Benchmark request
 
-export const BENCHMARK_TEST_TYPES = ['cpu', 'memory', 'firestore'] as const;
+export const BENCHMARK_TEST_TYPES = ["cpu", "memory", "firestore"] as const;
 export type BenchmarkTestType = (typeof BENCHMARK_TEST_TYPES)[number];
 /** A benchmark runs inside a function instance, so it is kept short. */
 export const BENCHMARK_MAX_DURATION_SECONDS = 10;
@@ -25,7 +25,7 @@ export const benchmarkRequestSchema = z.strictObject({
   /** Seconds, like the source's `"duration": 2.0`. */
   duration: z
     .number()
-    .gt(0, 'must be greater than 0 seconds')
+    .gt(0, "must be greater than 0 seconds")
     .max(BENCHMARK_MAX_DURATION_SECONDS, `must be at most ${BENCHMARK_MAX_DURATION_SECONDS} seconds`)
     .default(BENCHMARK_DEFAULT_DURATION_SECONDS),
 });
@@ -176,23 +176,27 @@ const benchmarkCommon = {
   actual_duration: z.number(),
 };
 
-export const benchmarkResultSchema = z.discriminatedUnion('test_type', [
+export const benchmarkResultSchema = z.discriminatedUnion("test_type", [
   z.strictObject({
-    test_type: z.literal('cpu'),
+    test_type: z.literal("cpu"),
     ...benchmarkCommon,
     /** Iterations of a fixed arithmetic loop completed in actual_duration. */
     result: count,
     details: z.strictObject({ iterations: count, iterations_per_second: z.number().min(0) }),
   }),
   z.strictObject({
-    test_type: z.literal('memory'),
+    test_type: z.literal("memory"),
     ...benchmarkCommon,
     /** Bytes allocated and touched per second. */
     result: z.number().min(0),
-    details: z.strictObject({ bytes_allocated: count, bytes_per_second: z.number().min(0), chunk_bytes: count }),
+    details: z.strictObject({
+      bytes_allocated: count,
+      bytes_per_second: z.number().min(0),
+      chunk_bytes: count,
+    }),
   }),
   z.strictObject({
-    test_type: z.literal('firestore'),
+    test_type: z.literal("firestore"),
     ...benchmarkCommon,
     /** Write + read round trips on a scratch document completed in actual_duration. */
     result: count,
@@ -214,7 +218,7 @@ export const benchmarkResponseSchema = z.strictObject({ success, benchmark: benc
 // data-widget attribute); durations are seconds, percentages 0-100.
 
 /** Windows whose per-type percentiles the dashboard charts (the all-time window is the request's). */
-export const DASHBOARD_SERIES_WINDOWS = ['hour', '24h', '7d'] as const;
+export const DASHBOARD_SERIES_WINDOWS = ["hour", "24h", "7d"] as const;
 /** Names per type in the names table: the most recently seen ones, each one name read. */
 export const DASHBOARD_NAMES_PER_TYPE = 10;
 export const DASHBOARD_SLOW_OPERATIONS = 10;
@@ -222,10 +226,11 @@ export const DASHBOARD_ALERTS = 20;
 
 export const dashboardRequestSchema = z.strictObject({
   /** The window of the metrics, the average chart and the names table. */
-  window: windowSchema.default('all'),
+  window: windowSchema.default("all"),
 });
 
-const metricWidget = <I extends string>(id: I) => z.strictObject({ id: z.literal(id), type: z.literal('metric'), title: z.string(), value: count });
+const metricWidget = <I extends string>(id: I) =>
+  z.strictObject({ id: z.literal(id), type: z.literal("metric"), title: z.string(), value: count });
 const dataWidget = <I extends string, T extends string, D extends z.ZodType>(id: I, type: T, data: D) =>
   z.strictObject({ id: z.literal(id), type: z.literal(type), title: z.string(), data });
 
@@ -234,33 +239,49 @@ const percentilesByType = z.partialRecord(
   traceSummarySchema.pick({ count: true, p50_duration: true, p95_duration: true, p99_duration: true }),
 );
 
-export const dashboardWidgetSchema = z.discriminatedUnion('id', [
-  metricWidget('total-traces'),
-  dataWidget('average-durations', 'chart', z.partialRecord(traceTypeSchema, z.number().min(0))),
+export const dashboardWidgetSchema = z.discriminatedUnion("id", [
+  metricWidget("total-traces"),
+  dataWidget("average-durations", "chart", z.partialRecord(traceTypeSchema, z.number().min(0))),
   /** null: no agent reporting. */
-  z.strictObject({ id: z.literal('cpu-gauge'), type: z.literal('gauge'), title: z.string(), value: percentOrNull }),
-  metricWidget('active-traces'),
-  metricWidget('abandoned-traces'),
-  metricWidget('slow-operations-count'),
+  z.strictObject({
+    id: z.literal("cpu-gauge"),
+    type: z.literal("gauge"),
+    title: z.string(),
+    value: percentOrNull,
+  }),
+  metricWidget("active-traces"),
+  metricWidget("abandoned-traces"),
+  metricWidget("slow-operations-count"),
   dataWidget(
-    'durations-by-type',
-    'chart',
+    "durations-by-type",
+    "chart",
     z.strictObject({
-      windows: z.strictObject({ hour: percentilesByType, '24h': percentilesByType, '7d': percentilesByType } satisfies Record<(typeof DASHBOARD_SERIES_WINDOWS)[number], z.ZodType>),
+      windows: z.strictObject({
+        hour: percentilesByType,
+        "24h": percentilesByType,
+        "7d": percentilesByType,
+      } satisfies Record<(typeof DASHBOARD_SERIES_WINDOWS)[number], z.ZodType>),
       thresholds: z.record(traceTypeSchema, thresholdValuesSchema),
     }),
   ),
   dataWidget(
-    'trace-names',
-    'table',
+    "trace-names",
+    "table",
     z.array(
-      z.strictObject({ trace_type: traceTypeSchema, name: z.string(), count, p95_duration: secondsOrNull, slow_count: count, last_seen: z.string() }),
+      z.strictObject({
+        trace_type: traceTypeSchema,
+        name: z.string(),
+        count,
+        p95_duration: secondsOrNull,
+        slow_count: count,
+        last_seen: z.string(),
+      }),
     ),
   ),
-  dataWidget('slow-operations', 'list', z.array(slowOperationSchema)),
+  dataWidget("slow-operations", "list", z.array(slowOperationSchema)),
   dataWidget(
-    'hosts',
-    'table',
+    "hosts",
+    "table",
     z.array(
       z.strictObject({
         host_id: z.string(),
@@ -274,17 +295,17 @@ export const dashboardWidgetSchema = z.discriminatedUnion('id', [
     ),
   ),
   z.strictObject({
-    id: z.literal('health'),
-    type: z.literal('status'),
+    id: z.literal("health"),
+    type: z.literal("status"),
     title: z.string(),
-    value: z.enum(['healthy', 'warning', 'critical']),
+    value: z.enum(["healthy", "warning", "critical"]),
     /** timestamp: when the health was last evaluated (ISO 8601 UTC). */
     data: z.strictObject({ issues: z.array(z.string()), timestamp: z.string() }),
   }),
   /** Newest first: open ones (pending, firing) and their history (resolved). */
-  dataWidget('alerts', 'list', z.array(alertSchema)),
-  dataWidget('thresholds', 'config', z.record(traceTypeSchema, thresholdValuesSchema)),
-  dataWidget('health-settings', 'config', healthConfigSchema),
+  dataWidget("alerts", "list", z.array(alertSchema)),
+  dataWidget("thresholds", "config", z.record(traceTypeSchema, thresholdValuesSchema)),
+  dataWidget("health-settings", "config", healthConfigSchema),
 ]);
 
 export const dashboardResponseSchema = z.strictObject({

@@ -12,7 +12,11 @@ export interface BackoffPolicy {
  * Delay before retry number `attempt` (0 for the first): uniform in [0, min(max, initial * 2^attempt)).
  * Full jitter spreads clients that failed together, so they do not retry in lockstep.
  */
-export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  policy: BackoffPolicy,
+  random: () => number = Math.random,
+): number {
   // 2^53 and beyond is Infinity-adjacent; the ceiling is long capped by then anyway.
   const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.min(attempt, 52));
   return Math.floor(random() * ceiling);
@@ -24,10 +28,10 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
-      signal.removeEventListener('abort', done);
+      signal.removeEventListener("abort", done);
       resolve();
     };
     const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done);
+    signal.addEventListener("abort", done);
   });
 }

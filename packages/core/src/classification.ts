@@ -1,7 +1,7 @@
-import { assertNonNegativeFinite } from './non-negative';
-import type { Threshold } from './thresholds';
+import { assertNonNegativeFinite } from "./non-negative";
+import type { Threshold } from "./thresholds";
 
-export type DurationClass = 'good' | 'acceptable' | 'poor' | 'slow';
+export type DurationClass = "good" | "acceptable" | "poor" | "slow";
 
 /**
  * Boundaries, in seconds:
@@ -13,13 +13,13 @@ export type DurationClass = 'good' | 'acceptable' | 'poor' | 'slow';
  * reaching poor is poor, only exceeding it is slow.
  */
 export function classifyDuration(seconds: number, threshold: Threshold): DurationClass {
-  assertNonNegativeFinite(seconds, 'duration');
-  if (seconds < threshold.good) return 'good';
-  if (seconds < threshold.acceptable) return 'acceptable';
-  if (seconds <= threshold.poor) return 'poor';
-  return 'slow';
+  assertNonNegativeFinite(seconds, "duration");
+  if (seconds < threshold.good) return "good";
+  if (seconds < threshold.acceptable) return "acceptable";
+  if (seconds <= threshold.poor) return "poor";
+  return "slow";
 }
 
 export function isSlow(seconds: number, threshold: Threshold): boolean {
-  return classifyDuration(seconds, threshold) === 'slow';
+  return classifyDuration(seconds, threshold) === "slow";
 }

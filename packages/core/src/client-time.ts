@@ -7,7 +7,7 @@
  * by a client whose clock stays wrong. The caller stores how far a time was moved beside it, so an
  * admin sees a client with a broken clock.
  */
-import { DAY_MS, MINUTE_MS } from './time-buckets';
+import { DAY_MS, MINUTE_MS } from "./time-buckets";
 
 /** How far ahead of the server a client time may lie: synced clocks differ by milliseconds, not minutes. */
 export const CLIENT_TIME_MAX_FUTURE_MS = 5 * MINUTE_MS;
@@ -25,6 +25,9 @@ export interface ClampedClientTime {
 }
 
 export function clampClientTime(clientMs: number, serverReceiveMs: number): ClampedClientTime {
-  const ms = Math.min(Math.max(clientMs, serverReceiveMs - CLIENT_TIME_MAX_PAST_MS), serverReceiveMs + CLIENT_TIME_MAX_FUTURE_MS);
+  const ms = Math.min(
+    Math.max(clientMs, serverReceiveMs - CLIENT_TIME_MAX_PAST_MS),
+    serverReceiveMs + CLIENT_TIME_MAX_FUTURE_MS,
+  );
   return { ms, clampedByMs: clientMs - ms };
 }

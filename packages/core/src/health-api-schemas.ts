@@ -2,28 +2,28 @@
  * Wire schemas of the health and alert APIs (admin only), snake_case like the source. Responses are
  * strict so that the REST layer's OpenAPI document and the tests hold answers to exactly these.
  */
-import * as z from 'zod';
-import { HEALTH_RULES, healthConfigOverridesSchema, healthConfigSchema } from './health-rules';
-import { traceTypeSchema } from './schemas';
+import * as z from "zod";
+import { HEALTH_RULES, healthConfigOverridesSchema, healthConfigSchema } from "./health-rules";
+import { traceTypeSchema } from "./schemas";
 
 export const ALERTS_DEFAULT_LIMIT = 20;
 export const ALERTS_MAX_LIMIT = 100;
 
 /** pending: the finding is new; firing: it held for the hold time (notified); resolved: it cleared after firing. */
-export const ALERT_STATUSES = ['pending', 'firing', 'resolved'] as const;
+export const ALERT_STATUSES = ["pending", "firing", "resolved"] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 const success = z.literal(true);
 const count = z.number().int().min(0);
 const seconds = z.number().min(0);
 const isoTime = z.string();
-const severitySchema = z.enum(['warning', 'critical']);
+const severitySchema = z.enum(["warning", "critical"]);
 
 export const healthRequestSchema = z.strictObject({});
 
 /** The numbers an evaluation used: getStats' over the last hour, p95s and host counts. */
 export const healthStatsSchema = z.strictObject({
-  window: z.literal('hour'),
+  window: z.literal("hour"),
   total_traces: count,
   traces_by_type: z.partialRecord(traceTypeSchema, count),
   average_durations: z.partialRecord(traceTypeSchema, seconds),
@@ -40,7 +40,7 @@ export const healthStatsSchema = z.strictObject({
 export const healthResponseSchema = z.strictObject({
   success,
   health: z.strictObject({
-    status: z.enum(['healthy', 'warning', 'critical']),
+    status: z.enum(["healthy", "warning", "critical"]),
     issues: z.array(z.string()),
     stats: healthStatsSchema,
     /** When the health was evaluated (ISO 8601 UTC). */

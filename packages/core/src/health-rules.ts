@@ -7,14 +7,22 @@
  * 15") and always name the host a resource finding is about ("High CPU usage: 85.2% on web-1"), one
  * fleet or one host alike, so an issue means the same thing when a second host is added.
  */
-import * as z from 'zod';
-import type { TraceType } from './metric-types';
+import * as z from "zod";
+import type { TraceType } from "./metric-types";
 
-export type HealthStatus = 'healthy' | 'warning' | 'critical';
-export type Severity = 'warning' | 'critical';
+export type HealthStatus = "healthy" | "warning" | "critical";
+export type Severity = "warning" | "critical";
 
 /** Rule ids, in the order their issues are listed (the source lists CPU before slow operations). */
-export const HEALTH_RULES = ['cpu', 'memory', 'disk', 'host_silent', 'slow_operations', 'p95_regression', 'dead_letters'] as const;
+export const HEALTH_RULES = [
+  "cpu",
+  "memory",
+  "disk",
+  "host_silent",
+  "slow_operations",
+  "p95_regression",
+  "dead_letters",
+] as const;
 export type HealthRule = (typeof HEALTH_RULES)[number];
 
 /** A percentage limit with two levels; each is exceeded when the value is strictly above it. */
@@ -56,11 +64,11 @@ export const DEFAULT_HEALTH_CONFIG: Readonly<HealthConfig> = Object.freeze({
   alert_hold_seconds: 120,
 });
 
-const percent = z.number().min(0, 'must not be negative').max(100, 'must be at most 100');
+const percent = z.number().min(0, "must not be negative").max(100, "must be at most 100");
 
 const percentLevelsSchema = z
   .strictObject({ warning: percent, critical: percent })
-  .refine((l) => l.warning < l.critical, { path: ['critical'], error: 'must be greater than warning' });
+  .refine((l) => l.warning < l.critical, { path: ["critical"], error: "must be greater than warning" });
 
 /** One schema per setting, so that overrides are validated setting by setting and as a whole. */
 const settingSchemas = {
@@ -69,7 +77,7 @@ const settingSchemas = {
   disk_percent: percentLevelsSchema,
   slow_operations_per_hour: z.number().int().min(0).max(1_000_000),
   host_silent_intervals: z.number().min(1).max(1000),
-  p95_regression_ratio: z.number().gt(1, 'must be greater than 1').max(1000),
+  p95_regression_ratio: z.number().gt(1, "must be greater than 1").max(1000),
   p95_regression_min_traces: z.number().int().min(1).max(1_000_000),
   alert_hold_seconds: z.number().int().min(0).max(86_400),
 } satisfies Record<keyof HealthConfig, z.ZodType>;
@@ -79,11 +87,13 @@ export const healthConfigSchema = z.strictObject(settingSchemas);
 /** Overrides as admins send them: any subset of the settings; null puts one back to its default. */
 export const healthConfigOverridesSchema = z
   .strictObject(
-    Object.fromEntries(Object.entries(settingSchemas).map(([key, schema]) => [key, schema.nullable().optional()])) as {
+    Object.fromEntries(
+      Object.entries(settingSchemas).map(([key, schema]) => [key, schema.nullable().optional()]),
+    ) as {
       [K in keyof typeof settingSchemas]: z.ZodOptional<z.ZodNullable<(typeof settingSchemas)[K]>>;
     },
   )
-  .refine((o) => Object.keys(o).length > 0, 'must name at least one setting');
+  .refine((o) => Object.keys(o).length > 0, "must name at least one setting");
 
 export type HealthConfigOverrides = z.output<typeof healthConfigOverridesSchema>;
 
@@ -91,7 +101,9 @@ export type HealthConfigOverrides = z.output<typeof healthConfigOverridesSchema>
 export function effectiveHealthConfig(overrides: unknown): { config: HealthConfig; error?: string } {
   if (overrides === undefined || overrides === null) return { config: { ...DEFAULT_HEALTH_CONFIG } };
   const parsed = healthConfigSchema.safeParse({ ...DEFAULT_HEALTH_CONFIG, ...(overrides as object) });
-  return parsed.success ? { config: parsed.data } : { config: { ...DEFAULT_HEALTH_CONFIG }, error: z.prettifyError(parsed.error) };
+  return parsed.success
+    ? { config: parsed.data }
+    : { config: { ...DEFAULT_HEALTH_CONFIG }, error: z.prettifyError(parsed.error) };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -145,33 +157,41 @@ export interface HealthEvaluation {
 }
 
 /** The subject of findings about the whole system rather than one host or type. */
-export const ALL_SUBJECT = 'all';
+export const ALL_SUBJECT = "all";
 
 const pct = (value: number) => `${value.toFixed(1)}%`;
 const seconds = (value: number) => `${value.toFixed(2)} s`;
 
 /** Every issue message, as a named function (one wording per finding). */
 export const healthMessages = {
-  resource: (what: 'CPU' | 'memory' | 'disk', severity: Severity, value: number, hostId: string, mount?: string) =>
-    `${severity === 'critical' ? 'Critical' : 'High'} ${what} usage: ${pct(value)} on ${hostId}${mount ? ` (${mount})` : ''}`,
+  resource: (
+    what: "CPU" | "memory" | "disk",
+    severity: Severity,
+    value: number,
+    hostId: string,
+    mount?: string,
+  ) =>
+    `${severity === "critical" ? "Critical" : "High"} ${what} usage: ${pct(value)} on ${hostId}${mount ? ` (${mount})` : ""}`,
   hostSilent: (hostId: string, silentSeconds: number, intervals: number) =>
     `Host ${hostId} stopped reporting (no sample for ${Math.round(silentSeconds)} s, ${intervals} intervals)`,
   slowOperations: (count: number) => `High number of slow operations: ${count}`,
   p95Regression: (traceType: string, p95: number, baseline: number) =>
     `p95 regression for ${traceType}: ${seconds(p95)} vs baseline ${seconds(baseline)}`,
-  deadLetters: (count: number) => `Aggregation work set aside: ${count} open dead letter${count === 1 ? '' : 's'} (perf_dead_letters)`,
+  deadLetters: (count: number) =>
+    `Aggregation work set aside: ${count} open dead letter${count === 1 ? "" : "s"} (perf_dead_letters)`,
 };
 
 function levelFinding(
-  rule: 'cpu' | 'memory' | 'disk',
+  rule: "cpu" | "memory" | "disk",
   levels: PercentLevels,
   value: number,
   hostId: string,
   mount?: string,
 ): HealthFinding | undefined {
-  const severity: Severity | undefined = value > levels.critical ? 'critical' : value > levels.warning ? 'warning' : undefined;
+  const severity: Severity | undefined =
+    value > levels.critical ? "critical" : value > levels.warning ? "warning" : undefined;
   if (!severity) return undefined;
-  const what = rule === 'cpu' ? 'CPU' : rule;
+  const what = rule === "cpu" ? "CPU" : rule;
   return {
     rule,
     subject: hostId,
@@ -197,10 +217,14 @@ function hostFindings(host: HostHealthInput, config: HealthConfig, nowMs: number
   if (silentSeconds > limit) {
     return [
       {
-        rule: 'host_silent',
+        rule: "host_silent",
         subject: host.host_id,
-        severity: 'warning',
-        message: healthMessages.hostSilent(host.host_id, silentSeconds, Math.floor(silentSeconds / host.interval_seconds)),
+        severity: "warning",
+        message: healthMessages.hostSilent(
+          host.host_id,
+          silentSeconds,
+          Math.floor(silentSeconds / host.interval_seconds),
+        ),
         value: silentSeconds,
         threshold: limit,
       },
@@ -208,21 +232,22 @@ function hostFindings(host: HostHealthInput, config: HealthConfig, nowMs: number
   }
   const disk = fullestDisk(host);
   return [
-    levelFinding('cpu', config.cpu_percent, host.cpu_percent, host.host_id),
-    levelFinding('memory', config.memory_percent, host.memory_percent, host.host_id),
-    levelFinding('disk', config.disk_percent, disk.percent, host.host_id, disk.mount),
+    levelFinding("cpu", config.cpu_percent, host.cpu_percent, host.host_id),
+    levelFinding("memory", config.memory_percent, host.memory_percent, host.host_id),
+    levelFinding("disk", config.disk_percent, disk.percent, host.host_id, disk.mount),
   ].filter((f): f is HealthFinding => f !== undefined);
 }
 
 function latencyFinding(input: TypeLatencyInput, config: HealthConfig): HealthFinding | undefined {
   const { hour, baseline } = input;
-  if (hour.count < config.p95_regression_min_traces || hour.p95 === null || baseline.p95 === null) return undefined;
+  if (hour.count < config.p95_regression_min_traces || hour.p95 === null || baseline.p95 === null)
+    return undefined;
   const limit = baseline.p95 * config.p95_regression_ratio;
   if (!(hour.p95 > limit)) return undefined;
   return {
-    rule: 'p95_regression',
+    rule: "p95_regression",
     subject: input.trace_type,
-    severity: 'warning',
+    severity: "warning",
     message: healthMessages.p95Regression(input.trace_type, hour.p95, baseline.p95),
     value: hour.p95,
     threshold: limit,
@@ -236,9 +261,9 @@ export function evaluateHealth(inputs: HealthInputs, config: HealthConfig, nowMs
   const findings: HealthFinding[] = inputs.hosts.flatMap((host) => hostFindings(host, config, nowMs));
   if (inputs.slow_operations_last_hour > config.slow_operations_per_hour) {
     findings.push({
-      rule: 'slow_operations',
+      rule: "slow_operations",
       subject: ALL_SUBJECT,
-      severity: 'warning',
+      severity: "warning",
       message: healthMessages.slowOperations(inputs.slow_operations_last_hour),
       value: inputs.slow_operations_last_hour,
       threshold: config.slow_operations_per_hour,
@@ -251,19 +276,21 @@ export function evaluateHealth(inputs: HealthInputs, config: HealthConfig, nowMs
   // Any dead letter means traces not (yet) in the statistics: always worth a look, never silent.
   if (inputs.dead_letters > 0) {
     findings.push({
-      rule: 'dead_letters',
+      rule: "dead_letters",
       subject: ALL_SUBJECT,
-      severity: 'warning',
+      severity: "warning",
       message: healthMessages.deadLetters(inputs.dead_letters),
       value: inputs.dead_letters,
       threshold: 0,
     });
   }
-  findings.sort((a, b) => ruleOrder(a) - ruleOrder(b) || (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0));
-  const status: HealthStatus = findings.some((f) => f.severity === 'critical')
-    ? 'critical'
+  findings.sort(
+    (a, b) => ruleOrder(a) - ruleOrder(b) || (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0),
+  );
+  const status: HealthStatus = findings.some((f) => f.severity === "critical")
+    ? "critical"
     : findings.length > 0
-      ? 'warning'
-      : 'healthy';
+      ? "warning"
+      : "healthy";
   return { status, issues: findings.map((f) => f.message), findings };
 }

@@ -1,6 +1,6 @@
 /** Wire schemas of the host APIs besides the agent's push (host-metrics.ts): keys and reads. */
-import * as z from 'zod';
-import { hostIdSchema, mountSchema } from './host-metrics';
+import * as z from "zod";
+import { hostIdSchema, mountSchema } from "./host-metrics";
 
 export const AGENT_KEY_LABEL_MAX_LENGTH = 100;
 
@@ -10,11 +10,11 @@ export const createAgentKeyRequestSchema = z.strictObject({
 });
 
 export const revokeAgentKeyRequestSchema = z.strictObject({
-  agent_id: z.string().regex(/^[A-Za-z0-9]{20}$/, 'must be an agent_id createAgentKey returned'),
+  agent_id: z.string().regex(/^[A-Za-z0-9]{20}$/, "must be an agent_id createAgentKey returned"),
 });
 
 /** Windows of a host's time series. */
-export const HOST_SERIES_WINDOWS = ['hour', '24h'] as const;
+export const HOST_SERIES_WINDOWS = ["hour", "24h"] as const;
 
 export const systemMetricsRequestSchema = z
   .strictObject({
@@ -23,7 +23,10 @@ export const systemMetricsRequestSchema = z
     /** With `host`: also that host's time series over this window. */
     series: z.enum(HOST_SERIES_WINDOWS).optional(),
   })
-  .refine((r) => r.series === undefined || r.host !== undefined, { path: ['host'], message: 'is required when series is given' });
+  .refine((r) => r.series === undefined || r.host !== undefined, {
+    path: ["host"],
+    message: "is required when series is given",
+  });
 
 export type CreateAgentKeyRequest = z.output<typeof createAgentKeyRequestSchema>;
 export type RevokeAgentKeyRequest = z.output<typeof revokeAgentKeyRequestSchema>;
@@ -36,12 +39,35 @@ const isoTime = z.string();
 /** The source's system-metrics `metrics` object, with the agent's extras (load, mounts, rates, host). */
 export const sourceMetricsSchema = z.strictObject({
   timestamp: isoTime,
-  cpu: z.strictObject({ percent, count: z.number().int().min(1), load_average: z.tuple([z.number(), z.number(), z.number()]) }),
+  cpu: z.strictObject({
+    percent,
+    count: z.number().int().min(1),
+    load_average: z.tuple([z.number(), z.number(), z.number()]),
+  }),
   memory: z.strictObject({ percent, available_bytes: bytes, total_bytes: bytes }),
   disk: z.strictObject({ percent, free_bytes: bytes, total_bytes: bytes, mounts: z.array(mountSchema) }),
-  network: z.strictObject({ bytes_sent: bytes, bytes_received: bytes, sent_per_second: z.number().min(0), received_per_second: z.number().min(0) }),
-  process: z.strictObject({ memory_bytes: bytes, cpu_percent: z.number().min(0), pid: z.number().int(), name: z.string() }).optional(),
-  host: z.strictObject({ hostname: z.string(), os: z.string(), platform: z.string(), release: z.string(), arch: z.string(), uptime_seconds: z.number().min(0) }),
+  network: z.strictObject({
+    bytes_sent: bytes,
+    bytes_received: bytes,
+    sent_per_second: z.number().min(0),
+    received_per_second: z.number().min(0),
+  }),
+  process: z
+    .strictObject({
+      memory_bytes: bytes,
+      cpu_percent: z.number().min(0),
+      pid: z.number().int(),
+      name: z.string(),
+    })
+    .optional(),
+  host: z.strictObject({
+    hostname: z.string(),
+    os: z.string(),
+    platform: z.string(),
+    release: z.string(),
+    arch: z.string(),
+    uptime_seconds: z.number().min(0),
+  }),
 });
 
 export const seriesPointSchema = z.strictObject({

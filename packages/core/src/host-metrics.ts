@@ -14,9 +14,9 @@
  *
  * Browser-safe and Firebase-free like the rest of the core.
  */
-import * as z from 'zod';
-import { LIMITS } from './limits';
-import { documentIdSchema } from './schemas';
+import * as z from "zod";
+import { LIMITS } from "./limits";
+import { documentIdSchema } from "./schemas";
 
 /** The agent's default push interval: the source's PERFORMANCE_MONITORING_INTERVAL=30. */
 export const DEFAULT_AGENT_INTERVAL_SECONDS = 30;
@@ -37,18 +37,18 @@ export const PROCESS_NAME_MAX_LENGTH = 128;
 export const HOST_TEXT_MAX_LENGTH = 253;
 export const PLATFORM_MAX_LENGTH = 32;
 
-const percentSchema = z.number().min(0, 'must not be negative').max(100, 'must be at most 100');
+const percentSchema = z.number().min(0, "must not be negative").max(100, "must be at most 100");
 
 /** Byte counts and counters: whole, non-negative, exact in a double. */
 const countSchema = z
   .number()
-  .min(0, 'must not be negative')
+  .min(0, "must not be negative")
   .max(Number.MAX_SAFE_INTEGER, `must be at most ${Number.MAX_SAFE_INTEGER}`)
   // Last: zod's int check carries its own safe-range bound, worded less plainly than the one above.
   .int();
 const bytesSchema = countSchema;
 
-const nonNegativeSchema = z.number().min(0, 'must not be negative');
+const nonNegativeSchema = z.number().min(0, "must not be negative");
 
 const textSchema = (maxLength: number) => z.string().min(1).max(maxLength);
 
@@ -57,15 +57,15 @@ export const hostIdSchema = z
   .string()
   .min(1)
   .max(HOST_ID_MAX_LENGTH)
-  .regex(/^[A-Za-z0-9._-]+$/, 'must contain only letters, digits, ., _ and -')
-  .refine((id) => id !== '.' && id !== '..', 'must not be . or ..')
-  .refine((id) => !/^__.*__$/.test(id), 'must not have the form __id__ (reserved by Firestore)');
+  .regex(/^[A-Za-z0-9._-]+$/, "must contain only letters, digits, ., _ and -")
+  .refine((id) => id !== "." && id !== "..", "must not be . or ..")
+  .refine((id) => !/^__.*__$/.test(id), "must not have the form __id__ (reserved by Firestore)");
 
-const timestampRange = 'must be between 2000-01-01T00:00:00Z and 2100-01-01T00:00:00Z';
+const timestampRange = "must be between 2000-01-01T00:00:00Z and 2100-01-01T00:00:00Z";
 
 /** ISO 8601 UTC (`Z`, no offset), a real date and time; kept as the string the agent sent. */
-export const sampleTimestampSchema = z
-  .iso.datetime({ error: 'must be an ISO 8601 UTC timestamp such as 2024-12-06T14:30:22Z' })
+export const sampleTimestampSchema = z.iso
+  .datetime({ error: "must be an ISO 8601 UTC timestamp such as 2024-12-06T14:30:22Z" })
   .refine((text) => {
     const ms = Date.parse(text);
     return ms >= LIMITS.START_TIME_MIN_MS && ms <= LIMITS.START_TIME_MAX_MS;
@@ -74,8 +74,8 @@ export const sampleTimestampSchema = z
 /** `<free> <= total_bytes`, reported on the free field. */
 function notAboveTotal<Free extends string>(free: Free) {
   return {
-    check: (value: Record<Free | 'total_bytes', number>) => value[free] <= value.total_bytes,
-    params: { message: 'must not exceed total_bytes', path: [free] },
+    check: (value: Record<Free | "total_bytes", number>) => value[free] <= value.total_bytes,
+    params: { message: "must not exceed total_bytes", path: [free] },
   };
 }
 
@@ -85,13 +85,13 @@ const filesystemShape = {
   free_bytes: bytesSchema,
   total_bytes: bytesSchema,
 };
-const freeNotAboveTotal = notAboveTotal('free_bytes');
+const freeNotAboveTotal = notAboveTotal("free_bytes");
 
 export const mountSchema = z
   .strictObject({ mount: textSchema(MOUNT_MAX_LENGTH), ...filesystemShape })
   .refine(freeNotAboveTotal.check, freeNotAboveTotal.params);
 
-const availableNotAboveTotal = notAboveTotal('available_bytes');
+const availableNotAboveTotal = notAboveTotal("available_bytes");
 
 export const hostSampleSchema = z
   .strictObject({
@@ -101,7 +101,7 @@ export const hostSampleSchema = z
     cpu: z.strictObject({
       /** Busy share of all cores since the previous sample, like psutil.cpu_percent(). */
       percent: percentSchema,
-      count: z.number().int().min(1, 'must be at least 1').max(65_536, 'must be at most 65536'),
+      count: z.number().int().min(1, "must be at least 1").max(65_536, "must be at most 65536"),
       /** 1, 5 and 15 minute load averages (0, 0, 0 where the OS has none, as on Windows). */
       load_average: z.tuple([nonNegativeSchema, nonNegativeSchema, nonNegativeSchema]),
     }),
@@ -130,7 +130,11 @@ export const hostSampleSchema = z
     /** The watched process, when the agent was told to watch one. */
     process: z
       .strictObject({
-        pid: z.number().int().min(1, 'must be at least 1').max(2 ** 31 - 1, `must be at most ${2 ** 31 - 1}`),
+        pid: z
+          .number()
+          .int()
+          .min(1, "must be at least 1")
+          .max(2 ** 31 - 1, `must be at most ${2 ** 31 - 1}`),
         name: textSchema(PROCESS_NAME_MAX_LENGTH),
         /** Resident set size. */
         memory_bytes: bytesSchema,
@@ -151,8 +155,8 @@ export const hostSampleSchema = z
     }),
   })
   .refine((sample) => !sample.process || sample.process.cpu_percent <= 100 * sample.cpu.count, {
-    message: 'must be at most 100 x cpu.count',
-    path: ['process', 'cpu_percent'],
+    message: "must be at most 100 x cpu.count",
+    path: ["process", "cpu_percent"],
   });
 
 const hasUniqueSampleIds = (samples: readonly { sample_id: string }[]) =>
@@ -171,7 +175,7 @@ export const hostMetricsPushRequestSchema = z.strictObject({
     .array(hostSampleSchema)
     .min(1)
     .max(MAX_SAMPLES_PER_PUSH)
-    .refine(hasUniqueSampleIds, 'must not repeat a sample_id'),
+    .refine(hasUniqueSampleIds, "must not repeat a sample_id"),
 });
 
 /** accepted + duplicates = samples.length; a duplicate is a sample_id already stored (an agent retry). */

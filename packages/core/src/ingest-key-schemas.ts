@@ -3,7 +3,7 @@
  * (`Authorization: Bearer aik_...`): it may only record, and each key is a principal of its own for
  * the quotas and the health sources.
  */
-import * as z from 'zod';
+import * as z from "zod";
 
 export const INGEST_KEY_NAME_MAX_LENGTH = 100;
 /** How a key id looks (the part of the key between `aik_` and the secret). */
@@ -13,10 +13,11 @@ export const INGEST_KEY_ID_PATTERN = /^[A-Za-z0-9]{20}$/;
  * A bearer key `<prefix>_<id>_<secret>`: a 20-character id and a 256-bit secret in base64url (43
  * characters). Agent keys use prefix `apk`, ingest keys `aik`; captures are the id and the secret.
  */
-export const bearerKeyPattern = (prefix: string): RegExp => new RegExp(`^${prefix}_([A-Za-z0-9]{20})_([A-Za-z0-9_-]{43})$`);
-export const INGEST_KEY_PATTERN = bearerKeyPattern('aik');
+export const bearerKeyPattern = (prefix: string): RegExp =>
+  new RegExp(`^${prefix}_([A-Za-z0-9]{20})_([A-Za-z0-9_-]{43})$`);
+export const INGEST_KEY_PATTERN = bearerKeyPattern("aik");
 
-const keyIdSchema = z.string().regex(INGEST_KEY_ID_PATTERN, 'must be a key_id createIngestKey returned');
+const keyIdSchema = z.string().regex(INGEST_KEY_ID_PATTERN, "must be a key_id createIngestKey returned");
 
 export const createIngestKeyRequestSchema = z.strictObject({
   name: z.string().trim().min(1).max(INGEST_KEY_NAME_MAX_LENGTH),

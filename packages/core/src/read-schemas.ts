@@ -1,15 +1,15 @@
 /** Wire schemas of the read and configuration APIs (admin only), snake_case like the source. */
-import * as z from 'zod';
-import { TRACE_TYPES } from './metric-types';
-import { thresholdSchema } from './thresholds';
-import { storedTraceNameSchema, traceTypeSchema } from './schemas';
-import { minuteKeyStart, windowSchema } from './time-buckets';
+import * as z from "zod";
+import { TRACE_TYPES } from "./metric-types";
+import { thresholdSchema } from "./thresholds";
+import { storedTraceNameSchema, traceTypeSchema } from "./schemas";
+import { minuteKeyStart, windowSchema } from "./time-buckets";
 
 export const SLOW_OPERATIONS_DEFAULT_LIMIT = 10;
 export const SLOW_OPERATIONS_MAX_LIMIT = 100;
 
 export const statsRequestSchema = z.strictObject({
-  window: windowSchema.default('all'),
+  window: windowSchema.default("all"),
 });
 
 export const traceSummaryRequestSchema = z
@@ -17,12 +17,12 @@ export const traceSummaryRequestSchema = z
     trace_type: traceTypeSchema.optional(),
     /** A recorded name, or (other): the names past the type's budget. */
     name: storedTraceNameSchema.optional(),
-    window: windowSchema.default('all'),
+    window: windowSchema.default("all"),
   })
   // A name's statistics are kept per (type, name): the type says which.
   .refine((r) => r.name === undefined || r.trace_type !== undefined, {
-    path: ['trace_type'],
-    message: 'is required when name is given',
+    path: ["trace_type"],
+    message: "is required when name is given",
   });
 
 export const slowOperationsRequestSchema = z.strictObject({
@@ -43,7 +43,12 @@ export const traceNamesRequestSchema = z.strictObject({
 
 /** A minute set aside by the fold (its dead letter's subject), to fold again after a fix. */
 export const refoldMinuteRequestSchema = z.strictObject({
-  minute: z.string().refine((key) => minuteKeyStart(key) !== null, "must be a minute bucket key such as m202612021430 (a fold dead letter's subject)"),
+  minute: z
+    .string()
+    .refine(
+      (key) => minuteKeyStart(key) !== null,
+      "must be a minute bucket key such as m202612021430 (a fold dead letter's subject)",
+    ),
 });
 
 /** Today's recording refusals (UTC day): the project's and the most refused principals'. */
@@ -55,7 +60,7 @@ export const setThresholdsRequestSchema = z.strictObject({
   /** Per type: a new threshold, or null to go back to the default. */
   thresholds: z
     .partialRecord(z.enum(TRACE_TYPES), thresholdSchema.nullable())
-    .refine((t) => Object.keys(t).length > 0, 'must name at least one trace type'),
+    .refine((t) => Object.keys(t).length > 0, "must name at least one trace type"),
 });
 
 export type StatsRequest = z.output<typeof statsRequestSchema>;

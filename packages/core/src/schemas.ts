@@ -1,6 +1,6 @@
-import * as z from 'zod';
-import { LIMITS } from './limits';
-import { DEFAULT_TRACE_TYPE, TRACE_TYPES } from './metric-types';
+import * as z from "zod";
+import { LIMITS } from "./limits";
+import { DEFAULT_TRACE_TYPE, TRACE_TYPES } from "./metric-types";
 
 /**
  * One zod schema per wire message, snake_case as in the source. Objects are strict so a typo'd
@@ -16,8 +16,8 @@ export const documentIdSchema = z
   .string()
   .min(1)
   .max(LIMITS.ID_MAX_LENGTH)
-  .regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, _ and -')
-  .refine((id) => !FIRESTORE_RESERVED.test(id), 'must not have the form __id__ (reserved by Firestore)');
+  .regex(/^[A-Za-z0-9_-]+$/, "must contain only letters, digits, _ and -")
+  .refine((id) => !FIRESTORE_RESERVED.test(id), "must not have the form __id__ (reserved by Firestore)");
 
 /**
  * What a name may not hold: C0/C1 controls (and DEL), zero-width and directional marks (U+200B-U+200F),
@@ -27,8 +27,8 @@ export const documentIdSchema = z
 const UNPRINTABLE = /[\p{Cc}\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]|\p{Cs}/u;
 
 const unprintableMessage = (name: string): string => {
-  const char = UNPRINTABLE.exec(name)?.[0] ?? '';
-  const code = `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+  const char = UNPRINTABLE.exec(name)?.[0] ?? "";
+  const code = `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
   return /\p{Cs}/u.test(char)
     ? `must be valid UTF-16 (it holds a lone surrogate, ${code})`
     : `must not contain control, zero-width or bidirectional-control characters (it holds ${code})`;
@@ -39,8 +39,8 @@ const withNameRules = (schema: z.ZodString) =>
   schema
     .min(1)
     .max(LIMITS.NAME_MAX_LENGTH)
-    .refine((name) => name.trim() === name, 'must not start or end with whitespace')
-    .refine((name) => !name.startsWith('_'), 'must not start with an underscore (reserved)');
+    .refine((name) => name.trim() === name, "must not start or end with whitespace")
+    .refine((name) => !name.startsWith("_"), "must not start with an underscore (reserved)");
 
 /**
  * Trace and metric names as accepted: printable (no control, invisible or direction-changing characters
@@ -52,14 +52,14 @@ const nameSchema = withNameRules(
   z
     .string()
     .refine((name) => !UNPRINTABLE.test(name), { error: (issue) => unprintableMessage(String(issue.input)) })
-    .overwrite((name) => name.normalize('NFC')),
+    .overwrite((name) => name.normalize("NFC")),
 );
 
 /**
  * The one name per trace type under which the aggregates fold the names beyond that type's cardinality
  * budget; reserved so that no recorded trace can land in it and its statistics stay exactly theirs.
  */
-export const OTHER_TRACE_NAME = '(other)';
+export const OTHER_TRACE_NAME = "(other)";
 
 export const traceNameSchema = nameSchema.refine(
   (name) => name !== OTHER_TRACE_NAME,
@@ -76,12 +76,12 @@ const attributeKeySchema = z
   .string()
   .min(1)
   .max(LIMITS.ATTRIBUTE_KEY_MAX_LENGTH)
-  .regex(/^[A-Za-z0-9_]+$/, 'must contain only letters, digits and underscores')
-  .refine((key) => !FIRESTORE_RESERVED.test(key), 'must not have the form __key__ (reserved by Firestore)');
+  .regex(/^[A-Za-z0-9_]+$/, "must contain only letters, digits and underscores")
+  .refine((key) => !FIRESTORE_RESERVED.test(key), "must not have the form __key__ (reserved by Firestore)");
 
 const attributeValueSchema = z.union(
   [z.string().max(LIMITS.ATTRIBUTE_VALUE_MAX_LENGTH), z.number(), z.boolean()],
-  'must be a string, a finite number or a boolean',
+  "must be a string, a finite number or a boolean",
 );
 
 const hasAtMost = (max: number) => (record: Record<string, unknown>) => Object.keys(record).length <= max;
@@ -99,7 +99,7 @@ export const traceTypeSchema = z.enum(TRACE_TYPES);
 /** Seconds, like the source's `duration: 2.345`. */
 export const durationSchema = z
   .number()
-  .min(0, 'must not be negative')
+  .min(0, "must not be negative")
   .max(LIMITS.MAX_DURATION_SECONDS, `must be at most ${LIMITS.MAX_DURATION_SECONDS} seconds`);
 
 // UTC only: an offset would be a second clock convention to get wrong; fractions up to ns.
@@ -110,18 +110,23 @@ function isoUtcToEpochMs(text: string): number | undefined {
   const match = ISO_UTC.exec(text);
   if (!match) return undefined;
   const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [
-    number, number, number, number, number, number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ];
-  const fraction = match[7] ?? '';
+  const fraction = match[7] ?? "";
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   // Date.UTC silently rolls 2024-02-30 over to March; reject instead.
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) {
     return undefined;
   }
-  return Date.UTC(year, month - 1, day, hour, minute, second) + Number(fraction.padEnd(3, '0').slice(0, 3));
+  return Date.UTC(year, month - 1, day, hour, minute, second) + Number(fraction.padEnd(3, "0").slice(0, 3));
 }
 
-const startTimeMessageRange = 'must be between 2000-01-01T00:00:00Z and 2100-01-01T00:00:00Z';
+const startTimeMessageRange = "must be between 2000-01-01T00:00:00Z and 2100-01-01T00:00:00Z";
 
 /** ISO 8601 UTC string or integer epoch ms in; epoch ms out. */
 export const startTimeSchema = z
@@ -129,14 +134,17 @@ export const startTimeSchema = z
     [
       z
         .string()
-        .regex(ISO_UTC, 'must be an ISO 8601 UTC timestamp such as 2024-12-06T14:30:22Z')
-        .refine((text) => !ISO_UTC.test(text) || isoUtcToEpochMs(text) !== undefined, 'is not a real date and time'),
+        .regex(ISO_UTC, "must be an ISO 8601 UTC timestamp such as 2024-12-06T14:30:22Z")
+        .refine(
+          (text) => !ISO_UTC.test(text) || isoUtcToEpochMs(text) !== undefined,
+          "is not a real date and time",
+        ),
       z.number().int(),
     ],
-    'must be an ISO 8601 UTC timestamp string or whole epoch milliseconds',
+    "must be an ISO 8601 UTC timestamp string or whole epoch milliseconds",
   )
   // The refine above guarantees a string here converts.
-  .transform((value) => (typeof value === 'number' ? value : (isoUtcToEpochMs(value) as number)))
+  .transform((value) => (typeof value === "number" ? value : (isoUtcToEpochMs(value) as number)))
   .pipe(
     z
       .number()

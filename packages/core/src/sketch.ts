@@ -9,7 +9,7 @@
  * The data is plain JSON so it is stored in Firestore as-is.
  */
 
-import { assertNonNegativeFinite } from './non-negative';
+import { assertNonNegativeFinite } from "./non-negative";
 
 /** Every quantile estimate is within 1% of the exact value at the same rank. */
 export const SKETCH_RELATIVE_ACCURACY = 0.01;
@@ -59,10 +59,11 @@ export function binKey(index: number): string {
 /** Inverse of `binKey`; rejects anything `binKey` would not produce (including `n0`). */
 export function binIndex(key: string): number {
   const match = BIN_KEY_PATTERN.exec(key);
-  if (!match || key === 'n0') throw new RangeError(`invalid sketch bin key: ${JSON.stringify(key)}`);
+  if (!match || key === "n0") throw new RangeError(`invalid sketch bin key: ${JSON.stringify(key)}`);
   const magnitude = Number(match[2]);
-  if (!Number.isSafeInteger(magnitude)) throw new RangeError(`invalid sketch bin key: ${JSON.stringify(key)}`);
-  return match[1] === 'n' ? -magnitude : magnitude;
+  if (!Number.isSafeInteger(magnitude))
+    throw new RangeError(`invalid sketch bin key: ${JSON.stringify(key)}`);
+  return match[1] === "n" ? -magnitude : magnitude;
 }
 
 export function emptySketch(): SketchData {
@@ -71,7 +72,7 @@ export function emptySketch(): SketchData {
 
 /** Bucket key for a value, or null for the zero bucket. */
 function keyOf(value: number): string | null {
-  assertNonNegativeFinite(value, 'sketch value');
+  assertNonNegativeFinite(value, "sketch value");
   if (value < SKETCH_MIN_INDEXABLE_VALUE) return null;
   return binKey(Math.ceil(Math.log(value) / LN_GAMMA));
 }
@@ -82,7 +83,10 @@ function bucketEstimate(index: number): number {
 
 function assertCount(count: number, allowZero: boolean): void {
   const ok = Number.isSafeInteger(count) && (allowZero ? count >= 0 : count > 0);
-  if (!ok) throw new RangeError(`sketch count must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${count}`);
+  if (!ok)
+    throw new RangeError(
+      `sketch count must be a ${allowZero ? "non-negative" : "positive"} integer, got ${count}`,
+    );
 }
 
 /** Adds `count` occurrences of `value`. Mutates and returns `s`. */

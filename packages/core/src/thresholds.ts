@@ -1,6 +1,6 @@
-import * as z from 'zod';
-import { LIMITS } from './limits';
-import type { TraceType } from './metric-types';
+import * as z from "zod";
+import { LIMITS } from "./limits";
+import type { TraceType } from "./metric-types";
 
 /**
  * Duration bands in seconds, as in the source ("good: < 1 second, acceptable: 1-3 seconds, poor:
@@ -39,7 +39,7 @@ export const PERFORMANCE_THRESHOLDS: Readonly<Record<TraceType, Threshold>> = Ob
 
 const thresholdSecondsSchema = z
   .number()
-  .gt(0, 'must be greater than 0 seconds')
+  .gt(0, "must be greater than 0 seconds")
   .max(LIMITS.MAX_DURATION_SECONDS, `must be at most ${LIMITS.MAX_DURATION_SECONDS} seconds`);
 
 /** Validates a runtime threshold override; the bands must be strictly increasing. */
@@ -49,5 +49,5 @@ export const thresholdSchema = z
     acceptable: thresholdSecondsSchema,
     poor: thresholdSecondsSchema,
   })
-  .refine((t) => t.good < t.acceptable, { path: ['acceptable'], error: 'must be greater than good' })
-  .refine((t) => t.acceptable < t.poor, { path: ['poor'], error: 'must be greater than acceptable' });
+  .refine((t) => t.good < t.acceptable, { path: ["acceptable"], error: "must be greater than good" })
+  .refine((t) => t.acceptable < t.poor, { path: ["poor"], error: "must be greater than acceptable" });

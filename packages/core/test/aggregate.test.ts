@@ -1,4 +1,4 @@
-import assert from 'node:assert/strict';
+import assert from "node:assert/strict";
 import {
   SKETCH_RELATIVE_ACCURACY,
   aggregateAdd,
@@ -6,8 +6,8 @@ import {
   emptyAggregate,
   summarize,
   type DurationAggregate,
-} from '../src';
-import { exactQuantile, logNormalSamples, mulberry32, relativeError, sortedCopy } from './fixtures/random';
+} from "../src";
+import { exactQuantile, logNormalSamples, mulberry32, relativeError, sortedCopy } from "./fixtures/random";
 
 function aggregateOf(values: Iterable<number>): DurationAggregate {
   const agg = emptyAggregate();
@@ -21,8 +21,8 @@ function dyadicDurations(n: number, seed: number): number[] {
   return Array.from({ length: n }, () => Math.floor(random() * 10_240) / 1024);
 }
 
-describe('aggregate', () => {
-  it('summarizes an empty aggregate as count 0 and nulls', () => {
+describe("aggregate", () => {
+  it("summarizes an empty aggregate as count 0 and nulls", () => {
     assert.deepEqual(summarize(emptyAggregate()), {
       count: 0,
       average_duration: null,
@@ -34,7 +34,7 @@ describe('aggregate', () => {
     });
   });
 
-  it('keeps count, sum and the exact min and max', () => {
+  it("keeps count, sum and the exact min and max", () => {
     const agg = aggregateOf([0.3, 0.1, 8.5, 1.2]);
     assert.equal(agg.count, 4);
     assert.equal(agg.sum, 0.3 + 0.1 + 8.5 + 1.2);
@@ -42,16 +42,16 @@ describe('aggregate', () => {
     assert.equal(agg.max, 8.5);
   });
 
-  it('summarizes in the source shape, in seconds, with lower percentiles', () => {
+  it("summarizes in the source shape, in seconds, with lower percentiles", () => {
     const summary = summarize(aggregateOf([0.1, 0.2, 0.3, 0.4]));
     assert.deepEqual(Object.keys(summary), [
-      'count',
-      'average_duration',
-      'min_duration',
-      'max_duration',
-      'p50_duration',
-      'p95_duration',
-      'p99_duration',
+      "count",
+      "average_duration",
+      "min_duration",
+      "max_duration",
+      "p50_duration",
+      "p95_duration",
+      "p99_duration",
     ]);
     assert.equal(summary.count, 4);
     assert.ok(Math.abs(summary.average_duration! - 0.25) < 1e-12);
@@ -63,29 +63,36 @@ describe('aggregate', () => {
     assert.ok(relativeError(summary.p99_duration!, 0.3) <= SKETCH_RELATIVE_ACCURACY);
   });
 
-  it('reports a single duration exactly at every percentile', () => {
+  it("reports a single duration exactly at every percentile", () => {
     const summary = summarize(aggregateOf([0.123]));
     assert.equal(summary.p50_duration, 0.123);
     assert.equal(summary.p95_duration, 0.123);
     assert.equal(summary.p99_duration, 0.123);
   });
 
-  it('keeps p50, p95 and p99 within 1% of exact', () => {
+  it("keeps p50, p95 and p99 within 1% of exact", () => {
     const values = logNormalSamples(50_000, Math.log(0.2), 1, 8);
     const sorted = sortedCopy(values);
     const summary = summarize(aggregateOf(values));
-    for (const [q, estimate] of [[0.5, summary.p50_duration], [0.95, summary.p95_duration], [0.99, summary.p99_duration]] as const) {
-      assert.ok(relativeError(estimate!, exactQuantile(sorted, q)) <= SKETCH_RELATIVE_ACCURACY * (1 + 1e-9), `q=${q}`);
+    for (const [q, estimate] of [
+      [0.5, summary.p50_duration],
+      [0.95, summary.p95_duration],
+      [0.99, summary.p99_duration],
+    ] as const) {
+      assert.ok(
+        relativeError(estimate!, exactQuantile(sorted, q)) <= SKETCH_RELATIVE_ACCURACY * (1 + 1e-9),
+        `q=${q}`,
+      );
     }
   });
 
-  it('throws a RangeError for an invalid duration and leaves the aggregate unchanged', () => {
+  it("throws a RangeError for an invalid duration and leaves the aggregate unchanged", () => {
     const agg = aggregateOf([1]);
     for (const seconds of [-1, NaN, Infinity]) assert.throws(() => aggregateAdd(agg, seconds), RangeError);
     assert.deepEqual(agg, aggregateOf([1]));
   });
 
-  describe('aggregateMerge', () => {
+  describe("aggregateMerge", () => {
     const values = dyadicDurations(3000, 9);
     const shards = [values.slice(0, 1000), values.slice(1000, 2000), values.slice(2000)].map(aggregateOf);
     const [a, b, c] = shards.map((shard) => () => structuredClone(shard)) as [
@@ -94,21 +101,21 @@ describe('aggregate', () => {
       () => DurationAggregate,
     ];
 
-    it('equals the aggregate of the union', () => {
+    it("equals the aggregate of the union", () => {
       const merged = aggregateMerge(aggregateMerge(a(), b()), c());
       assert.deepEqual(summarize(merged), summarize(aggregateOf(values)));
       assert.equal(merged.min, Math.min(...values));
       assert.equal(merged.max, Math.max(...values));
     });
 
-    it('is order-independent and associative', () => {
+    it("is order-independent and associative", () => {
       const reference = summarize(aggregateMerge(aggregateMerge(a(), b()), c()));
       assert.deepEqual(summarize(aggregateMerge(aggregateMerge(c(), a()), b())), reference);
       assert.deepEqual(summarize(aggregateMerge(a(), aggregateMerge(b(), c()))), reference);
       assert.deepEqual(summarize(aggregateMerge(aggregateMerge(b(), c()), a())), reference);
     });
 
-    it('treats an empty aggregate as the identity on either side', () => {
+    it("treats an empty aggregate as the identity on either side", () => {
       assert.deepEqual(aggregateMerge(a(), emptyAggregate()), a());
       assert.deepEqual(aggregateMerge(emptyAggregate(), a()), a());
     });

@@ -1,5 +1,5 @@
-import assert from 'node:assert/strict';
-import type { z } from 'zod';
+import assert from "node:assert/strict";
+import type { z } from "zod";
 import {
   ValidationError,
   addMetricRequestSchema,
@@ -7,8 +7,8 @@ import {
   recordTracesRequestSchema,
   startTraceRequestSchema,
   stopTraceRequestSchema,
-} from '../src';
-import { MALFORMED_PAYLOADS, WIRE_MALFORMED_PAYLOADS, type RequestName } from './fixtures/malformed-payloads';
+} from "../src";
+import { MALFORMED_PAYLOADS, WIRE_MALFORMED_PAYLOADS, type RequestName } from "./fixtures/malformed-payloads";
 
 const SCHEMAS: Record<RequestName, z.ZodType> = {
   startTrace: startTraceRequestSchema,
@@ -17,17 +17,21 @@ const SCHEMAS: Record<RequestName, z.ZodType> = {
   recordTraces: recordTracesRequestSchema,
 };
 
-describe('malformed payloads', () => {
-  it('is a table of at least 25 distinct rows across all four requests', () => {
+describe("malformed payloads", () => {
+  it("is a table of at least 25 distinct rows across all four requests", () => {
     assert.ok(MALFORMED_PAYLOADS.length >= 25);
     assert.equal(new Set(MALFORMED_PAYLOADS.map((row) => row.label)).size, MALFORMED_PAYLOADS.length);
     assert.deepEqual(new Set(MALFORMED_PAYLOADS.map((row) => row.request)), new Set(Object.keys(SCHEMAS)));
   });
 
-  it('keeps only JSON-encodable rows for the wire', () => {
+  it("keeps only JSON-encodable rows for the wire", () => {
     assert.ok(WIRE_MALFORMED_PAYLOADS.length >= 25);
     for (const row of WIRE_MALFORMED_PAYLOADS) {
-      assert.deepEqual(JSON.parse(JSON.stringify(row.data)), row.data, `${row.label} changes when JSON-encoded`);
+      assert.deepEqual(
+        JSON.parse(JSON.stringify(row.data)),
+        row.data,
+        `${row.label} changes when JSON-encoded`,
+      );
     }
   });
 

@@ -16,15 +16,38 @@ import {
 } from "chart.js";
 import { formatDuration } from "./format";
 
-Chart.register(ArcElement, BarController, BarElement, CategoryScale, DoughnutController, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip);
+Chart.register(
+  ArcElement,
+  BarController,
+  BarElement,
+  CategoryScale,
+  DoughnutController,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+);
 Chart.defaults.color = "#1a1a1a";
 Chart.defaults.animation = false;
 Chart.defaults.maintainAspectRatio = false;
 
 /** At least 3:1 against white (WCAG 1.4.11), and told apart by the legend and dashes, not by colour alone. */
-export const COLOURS = { p50: "#1f5fbf", p95: "#b35900", p99: "#6b3fa0", good: "#1b6e35", acceptable: "#7a5400", poor: "#a3231b", rest: "#c9ccd1" };
+export const COLOURS = {
+  p50: "#1f5fbf",
+  p95: "#b35900",
+  p99: "#6b3fa0",
+  good: "#1b6e35",
+  acceptable: "#7a5400",
+  poor: "#a3231b",
+  rest: "#c9ccd1",
+};
 
-const durationAxis = { beginAtZero: true, ticks: { callback: (v: string | number) => formatDuration(Number(v)) } };
+const durationAxis = {
+  beginAtZero: true,
+  ticks: { callback: (v: string | number) => formatDuration(Number(v)) },
+};
 
 export interface ThresholdLines {
   good: number;
@@ -39,7 +62,12 @@ export function durationChart(
   bars: Array<{ label: string; colour: string; values: Array<number | null> }>,
   thresholds?: ThresholdLines,
 ): Chart {
-  const datasets: ChartDataset<"bar" | "line", Array<number | null>>[] = bars.map((b) => ({ type: "bar", label: b.label, data: b.values, backgroundColor: b.colour }));
+  const datasets: ChartDataset<"bar" | "line", Array<number | null>>[] = bars.map((b) => ({
+    type: "bar",
+    label: b.label,
+    data: b.values,
+    backgroundColor: b.colour,
+  }));
   if (thresholds) {
     for (const level of ["good", "acceptable", "poor"] as const) {
       datasets.push({
@@ -59,7 +87,9 @@ export function durationChart(
     data: { labels, datasets },
     options: {
       scales: { y: durationAxis },
-      plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${formatDuration(c.parsed.y)}` } } },
+      plugins: {
+        tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${formatDuration(c.parsed.y)}` } },
+      },
     },
   });
 }
@@ -68,7 +98,17 @@ export function durationChart(
 export function gaugeChart(canvas: HTMLCanvasElement, percent: number): Chart {
   return new Chart(canvas, {
     type: "doughnut",
-    data: { labels: ["CPU", "idle"], datasets: [{ data: [percent, 100 - percent], backgroundColor: [COLOURS.p50, COLOURS.rest], borderWidth: 0 }] },
-    options: { rotation: -90, circumference: 180, cutout: "65%", plugins: { legend: { display: false }, tooltip: { enabled: false } } },
+    data: {
+      labels: ["CPU", "idle"],
+      datasets: [
+        { data: [percent, 100 - percent], backgroundColor: [COLOURS.p50, COLOURS.rest], borderWidth: 0 },
+      ],
+    },
+    options: {
+      rotation: -90,
+      circumference: 180,
+      cutout: "65%",
+      plugins: { legend: { display: false }, tooltip: { enabled: false } },
+    },
   });
 }

@@ -19,16 +19,27 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 /** A widget card: the stable data-widget attribute the tests address. */
 export function card(widget: string, title: string, ...children: Child[]): HTMLElement {
   const id = `w-${widget}`;
-  return h("section", { class: "card", "data-widget": widget, "aria-labelledby": id }, h("h2", { id, text: title }), ...children);
+  return h(
+    "section",
+    { class: "card", "data-widget": widget, "aria-labelledby": id },
+    h("h2", { id, text: title }),
+    ...children,
+  );
 }
 
 export function table(head: Array<string | Node>, rows: Node[][], numeric: number[] = []): HTMLElement {
-  const cell = (tag: "th" | "td", content: string | Node, i: number) => h(tag, { class: numeric.includes(i) ? "num" : undefined }, content);
+  const cell = (tag: "th" | "td", content: string | Node, i: number) =>
+    h(tag, { class: numeric.includes(i) ? "num" : undefined }, content);
   return h(
     "div",
     // A scrolling region is focusable so that keyboard users can scroll it too.
     { class: "scroll", tabindex: 0, role: "region", "aria-label": "table" },
-    h("table", {}, h("thead", {}, h("tr", {}, ...head.map((c, i) => cell("th", c, i)))), h("tbody", {}, ...rows.map((r) => h("tr", {}, ...r)))),
+    h(
+      "table",
+      {},
+      h("thead", {}, h("tr", {}, ...head.map((c, i) => cell("th", c, i)))),
+      h("tbody", {}, ...rows.map((r) => h("tr", {}, ...r))),
+    ),
   );
 }
 

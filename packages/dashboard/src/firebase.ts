@@ -11,7 +11,10 @@ declare const __EMULATOR_PORTS__: { auth: number; functions: number; firestore: 
 
 export async function connectFirebase() {
   const res = await fetch("/__/firebase/init.json");
-  if (!res.ok) throw new Error(`/__/firebase/init.json answered HTTP ${res.status}: serve this page from Firebase Hosting`);
+  if (!res.ok)
+    throw new Error(
+      `/__/firebase/init.json answered HTTP ${res.status}: serve this page from Firebase Hosting`,
+    );
   const app = initializeApp((await res.json()) as Record<string, string>);
   const auth = getAuth(app);
   const firestore = getFirestore(app);
@@ -22,7 +25,8 @@ export async function connectFirebase() {
     connectFirestoreEmulator(firestore, host, __EMULATOR_PORTS__.firestore);
     connectFunctionsEmulator(functions, host, __EMULATOR_PORTS__.functions);
   }
-  const call = async <T>(name: string, data?: unknown) => (await httpsCallable<unknown, T>(functions, name)(data)).data;
+  const call = async <T>(name: string, data?: unknown) =>
+    (await httpsCallable<unknown, T>(functions, name)(data)).data;
   return { auth, firestore, call };
 }
 

@@ -70,8 +70,13 @@ function dashboardView(fb: FirebaseConnection, refresh: () => Promise<void>) {
     cost(calls: number, listened: number) {
       cost.replaceChildren(
         cost.firstChild!,
-        h("p", { text: `${formatCount(calls)} getDashboard calls and ${formatCount(listened)} documents delivered to the change listener since this page loaded.` }),
-        h("p", { class: "note", text: `A call per change (at most one per ${MIN_GAP_MS / 1000} s), else one per ${REFRESH_EVERY_MS / 1000} s.` }),
+        h("p", {
+          text: `${formatCount(calls)} getDashboard calls and ${formatCount(listened)} documents delivered to the change listener since this page loaded.`,
+        }),
+        h("p", {
+          class: "note",
+          text: `A call per change (at most one per ${MIN_GAP_MS / 1000} s), else one per ${REFRESH_EVERY_MS / 1000} s.`,
+        }),
       );
     },
     close() {
@@ -91,8 +96,19 @@ function startDashboard(fb: FirebaseConnection) {
   let updated: string | undefined;
   let failure: string | undefined;
   const status = () => {
-    const how = mode === "listening" ? "live" : mode === "polling" ? `polling every ${POLL_EVERY_MS / 1000} s (change listener unavailable: ${modeDetail})` : "paused while the page is hidden";
-    el.status.textContent = [updated ? `last updated ${formatTime(updated)}` : "loading…", how, failure && `refresh failed: ${failure}`].filter(Boolean).join(" · ");
+    const how =
+      mode === "listening"
+        ? "live"
+        : mode === "polling"
+          ? `polling every ${POLL_EVERY_MS / 1000} s (change listener unavailable: ${modeDetail})`
+          : "paused while the page is hidden";
+    el.status.textContent = [
+      updated ? `last updated ${formatTime(updated)}` : "loading…",
+      how,
+      failure && `refresh failed: ${failure}`,
+    ]
+      .filter(Boolean)
+      .join(" · ");
   };
   const refresh = async () => {
     try {
@@ -113,7 +129,11 @@ function startDashboard(fb: FirebaseConnection) {
     refresh,
     watch: (onChange, onError) =>
       onSnapshot(
-        query(collection(fb.firestore, "perf_agg_shards"), where("state", "==", "open"), limit(OPEN_SHARDS_WATCHED)),
+        query(
+          collection(fb.firestore, "perf_agg_shards"),
+          where("state", "==", "open"),
+          limit(OPEN_SHARDS_WATCHED),
+        ),
         (snap) => {
           listened += snap.docChanges().length;
           onChange();
@@ -140,9 +160,11 @@ async function main() {
     e.preventDefault();
     const form = new FormData(el.signIn);
     el.signInError.textContent = "";
-    signInWithEmailAndPassword(fb.auth, String(form.get("email")), String(form.get("password"))).catch((err: Error) => {
-      el.signInError.textContent = `Sign-in failed: ${err.message}`;
-    });
+    signInWithEmailAndPassword(fb.auth, String(form.get("email")), String(form.get("password"))).catch(
+      (err: Error) => {
+        el.signInError.textContent = `Sign-in failed: ${err.message}`;
+      },
+    );
   });
   el.signOut.addEventListener("click", () => void signOut(fb.auth));
   onAuthStateChanged(fb.auth, (user: User | null) => {

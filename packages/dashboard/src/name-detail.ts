@@ -15,7 +15,13 @@ export function nameDetail(fb: FirebaseConnection) {
   const heading = h("h2", { id: "w-name-detail", tabindex: -1 });
   const body = h("div");
   const closeButton = h("button", { type: "button", text: "Close" });
-  const node = h("section", { class: "card wide", "data-widget": "name-detail", "aria-labelledby": "w-name-detail", hidden: true }, heading, body, closeButton);
+  const node = h(
+    "section",
+    { class: "card wide", "data-widget": "name-detail", "aria-labelledby": "w-name-detail", hidden: true },
+    heading,
+    body,
+    closeButton,
+  );
   let charts: Chart[] = [];
   let thresholds: Partial<Record<TraceType, ThresholdLines>> = {};
   const clear = () => {
@@ -40,7 +46,11 @@ export function nameDetail(fb: FirebaseConnection) {
       body.replaceChildren(h("p", { class: "note", text: "loading…" }));
       heading.focus();
       const summaries = await Promise.all(
-        WINDOWS.map((window) => fb.call<{ summary: Summary }>("getTraceSummary", { trace_type: traceType, name, window }).then((r) => [window, r.summary] as [string, Summary])),
+        WINDOWS.map((window) =>
+          fb
+            .call<{ summary: Summary }>("getTraceSummary", { trace_type: traceType, name, window })
+            .then((r) => [window, r.summary] as [string, Summary]),
+        ),
       );
       body.replaceChildren(...percentileBlock(charts, name, summaries, thresholds[traceType]));
     },

@@ -9,7 +9,12 @@ import { card, h, table, td } from "./dom";
 import { formatCount, formatDuration, formatPercent, formatTime } from "./format";
 
 type Of<I extends DashboardWidget["id"]> = Extract<DashboardWidget, { id: I }>;
-export type Summary = { count: number; p50_duration: number | null; p95_duration: number | null; p99_duration: number | null };
+export type Summary = {
+  count: number;
+  p50_duration: number | null;
+  p95_duration: number | null;
+  p99_duration: number | null;
+};
 
 export interface RenderContext {
   /** Charts of the card being rendered; destroyed when it is replaced. */
@@ -19,15 +24,27 @@ export interface RenderContext {
   saveHealthSettings(config: Record<string, unknown>): Promise<void>;
 }
 
-export const WINDOW_LABELS: Record<string, string> = { hour: "last hour", "24h": "last 24 h", "7d": "last 7 d", all: "all time" };
+export const WINDOW_LABELS: Record<string, string> = {
+  hour: "last hour",
+  "24h": "last 24 h",
+  "7d": "last 7 d",
+  all: "all time",
+};
 
-const num = (text: string, field?: string) => td(text, { class: "num", ...(field ? { "data-field": field } : {}) });
+const num = (text: string, field?: string) =>
+  td(text, { class: "num", ...(field ? { "data-field": field } : {}) });
 const canvas = (label: string) => h("canvas", { role: "img", "aria-label": label });
 
-const metric = (w: { id: string; title: string; value: number }) => card(w.id, w.title, h("p", { class: "value", text: formatCount(w.value) }));
+const metric = (w: { id: string; title: string; value: number }) =>
+  card(w.id, w.title, h("p", { class: "value", text: formatCount(w.value) }));
 
 /** Count and percentiles of one subject per window, as a table and as a chart with its thresholds. */
-export function percentileBlock(charts: Chart[], label: string, windows: Array<[string, Summary | undefined]>, thresholds?: ThresholdLines): Node[] {
+export function percentileBlock(
+  charts: Chart[],
+  label: string,
+  windows: Array<[string, Summary | undefined]>,
+  thresholds?: ThresholdLines,
+): Node[] {
   const graph = canvas(`${label}: p50, p95 and p99 durations per window`);
   const labels = windows.map(([w]) => WINDOW_LABELS[w] ?? w);
   const pick = (k: keyof Summary) => windows.map(([, s]) => (s ? (s[k] as number | null) : null));
@@ -55,16 +72,28 @@ export function percentileBlock(charts: Chart[], label: string, windows: Array<[
   const tableEl = table(["window", "count", "p50", "p95", "p99"], rows, [1, 2, 3, 4]);
   tableEl.querySelectorAll("tbody tr").forEach((tr, i) => tr.setAttribute("data-window", windows[i]![0]));
   const note = thresholds
-    ? h("p", { class: "note", text: `thresholds: good ≤ ${formatDuration(thresholds.good)}, acceptable ≤ ${formatDuration(thresholds.acceptable)}, poor above ${formatDuration(thresholds.poor)}` })
+    ? h("p", {
+        class: "note",
+        text: `thresholds: good ≤ ${formatDuration(thresholds.good)}, acceptable ≤ ${formatDuration(thresholds.acceptable)}, poor above ${formatDuration(thresholds.poor)}`,
+      })
     : null;
   return [h("div", { class: "chart" }, graph), tableEl, ...(note ? [note] : [])];
 }
 
 function averageDurations(w: Of<"average-durations">, ctx: RenderContext) {
   const entries = Object.entries(w.data);
-  if (entries.length === 0) return card(w.id, w.title, h("p", { class: "note", text: "no traces in this window" }));
+  if (entries.length === 0)
+    return card(w.id, w.title, h("p", { class: "note", text: "no traces in this window" }));
   const graph = canvas("average duration per trace type");
-  queueMicrotask(() => ctx.charts.push(durationChart(graph, entries.map(([t]) => t), [{ label: "average", colour: COLOURS.p50, values: entries.map(([, v]) => v) }])));
+  queueMicrotask(() =>
+    ctx.charts.push(
+      durationChart(
+        graph,
+        entries.map(([t]) => t),
+        [{ label: "average", colour: COLOURS.p50, values: entries.map(([, v]) => v) }],
+      ),
+    ),
+  );
   const rows = entries.map(([type, v]) => [td(type), num(formatDuration(v), "average")]);
   const el = card(w.id, w.title, h("div", { class: "chart" }, graph), table(["type", "average"], rows, [1]));
   el.querySelectorAll("tbody tr").forEach((tr, i) => tr.setAttribute("data-type", entries[i]![0]));
@@ -75,16 +104,37 @@ function cpuGauge(w: Of<"cpu-gauge">, ctx: RenderContext) {
   if (w.value === null) return card(w.id, w.title, h("p", { class: "value", text: "no agent reporting" }));
   const graph = canvas(`mean CPU of reporting hosts: ${formatPercent(w.value)}`);
   queueMicrotask(() => ctx.charts.push(gaugeChart(graph, w.value!)));
-  return card(w.id, w.title, h("div", { class: "gauge" }, graph), h("p", { class: "value", text: formatPercent(w.value) }), h("p", { class: "note", text: "mean of the hosts whose agents report" }));
+  return card(
+    w.id,
+    w.title,
+    h("div", { class: "gauge" }, graph),
+    h("p", { class: "value", text: formatPercent(w.value) }),
+    h("p", { class: "note", text: "mean of the hosts whose agents report" }),
+  );
 }
 
 function durationsByType(w: Of<"durations-by-type">, ctx: RenderContext) {
-  const types = [...new Set(Object.values(w.data.windows).flatMap((byType) => Object.keys(byType)))] as TraceType[];
-  const el = card(w.id, w.title, types.length === 0 ? h("p", { class: "note", text: "no traces in the last 7 days" }) : null);
+  const types = [
+    ...new Set(Object.values(w.data.windows).flatMap((byType) => Object.keys(byType))),
+  ] as TraceType[];
+  const el = card(
+    w.id,
+    w.title,
+    types.length === 0 ? h("p", { class: "note", text: "no traces in the last 7 days" }) : null,
+  );
   el.classList.add("wide");
   for (const type of types) {
-    const windows = (Object.keys(w.data.windows) as Array<keyof typeof w.data.windows>).map((win) => [win, w.data.windows[win][type]] as [string, Summary | undefined]);
-    el.append(h("section", { "data-type": type }, h("h3", { text: type }), ...percentileBlock(ctx.charts, type, windows, w.data.thresholds[type])));
+    const windows = (Object.keys(w.data.windows) as Array<keyof typeof w.data.windows>).map(
+      (win) => [win, w.data.windows[win][type]] as [string, Summary | undefined],
+    );
+    el.append(
+      h(
+        "section",
+        { "data-type": type },
+        h("h3", { text: type }),
+        ...percentileBlock(ctx.charts, type, windows, w.data.thresholds[type]),
+      ),
+    );
   }
   return el;
 }
@@ -99,7 +149,12 @@ function traceNames(w: Of<"trace-names">, ctx: RenderContext) {
   el.classList.add("wide");
   const body = h("div");
   const types = [...new Set(w.data.map((r) => r.trace_type))];
-  const filter = h("select", { "aria-label": "filter by type" }, h("option", { value: "", text: "all types" }), ...types.map((t) => h("option", { value: t, text: t })));
+  const filter = h(
+    "select",
+    { "aria-label": "filter by type" },
+    h("option", { value: "", text: "all types" }),
+    ...types.map((t) => h("option", { value: t, text: t })),
+  );
   filter.value = nameTableState.type;
   const draw = () => {
     const key = SORTS[nameTableState.sort];
@@ -107,7 +162,11 @@ function traceNames(w: Of<"trace-names">, ctx: RenderContext) {
       .filter((r) => !nameTableState.type || r.trace_type === nameTableState.type)
       .sort((a: NameRow, b: NameRow) => (b[key] ?? -1) - (a[key] ?? -1));
     const sortButton = (label: string, sort: keyof typeof SORTS) => {
-      const b = h("button", { type: "button", "aria-pressed": String(nameTableState.sort === sort), text: label + (nameTableState.sort === sort ? " ▼" : "") });
+      const b = h("button", {
+        type: "button",
+        "aria-pressed": String(nameTableState.sort === sort),
+        text: label + (nameTableState.sort === sort ? " ▼" : ""),
+      });
       b.addEventListener("click", () => {
         nameTableState.sort = sort;
         draw();
@@ -118,9 +177,27 @@ function traceNames(w: Of<"trace-names">, ctx: RenderContext) {
     const trs = rows.map((r) => {
       const open = h("button", { type: "button", class: "link", text: r.name });
       open.addEventListener("click", () => ctx.openName(r.trace_type, r.name));
-      return [h("td", {}, open), td(r.trace_type), num(formatCount(r.count), "count"), num(formatDuration(r.p95_duration), "p95"), num(formatCount(r.slow_count), "slow"), td(formatTime(r.last_seen))];
+      return [
+        h("td", {}, open),
+        td(r.trace_type),
+        num(formatCount(r.count), "count"),
+        num(formatDuration(r.p95_duration), "p95"),
+        num(formatCount(r.slow_count), "slow"),
+        td(formatTime(r.last_seen)),
+      ];
     });
-    const t = table(["name", "type", sortButton("count", "count"), sortButton("p95", "p95"), sortButton("slow", "slow"), "last seen"], trs, [2, 3, 4]);
+    const t = table(
+      [
+        "name",
+        "type",
+        sortButton("count", "count"),
+        sortButton("p95", "p95"),
+        sortButton("slow", "slow"),
+        "last seen",
+      ],
+      trs,
+      [2, 3, 4],
+    );
     t.querySelectorAll("tbody tr").forEach((tr, i) => {
       tr.setAttribute("data-type", rows[i]!.trace_type);
       tr.setAttribute("data-name", rows[i]!.name);
@@ -141,17 +218,33 @@ function slowOperations(w: Of<"slow-operations">) {
     h(
       "li",
       {},
-      h("strong", { text: `${formatTime(op.timestamp)} · ${op.type} · ${formatDuration(op.context.duration)}` }),
+      h("strong", {
+        text: `${formatTime(op.timestamp)} · ${op.type} · ${formatDuration(op.context.duration)}`,
+      }),
       h("br"),
       op.message,
-      Object.keys(op.context.attributes).length ? h("div", { class: "note", text: Object.entries(op.context.attributes).map(([k, v]) => `${k}=${v}`).join(", ") }) : null,
+      Object.keys(op.context.attributes).length
+        ? h("div", {
+            class: "note",
+            text: Object.entries(op.context.attributes)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(", "),
+          })
+        : null,
     ),
   );
-  return card(w.id, w.title, items.length ? h("ul", { class: "plain" }, ...items) : h("p", { class: "note", text: "no slow operations" }));
+  return card(
+    w.id,
+    w.title,
+    items.length
+      ? h("ul", { class: "plain" }, ...items)
+      : h("p", { class: "note", text: "no slow operations" }),
+  );
 }
 
 function hosts(w: Of<"hosts">) {
-  if (w.data.length === 0) return card(w.id, w.title, h("p", { class: "note", text: "no host has reported" }));
+  if (w.data.length === 0)
+    return card(w.id, w.title, h("p", { class: "note", text: "no host has reported" }));
   const rows = w.data.map((r) => [
     td(r.host_id),
     num(formatPercent(r.cpu_percent), "cpu"),
@@ -160,7 +253,11 @@ function hosts(w: Of<"hosts">) {
     td(formatTime(r.last_seen)),
     td(r.silent ? "silent" : "reporting", r.silent ? { class: "silent" } : {}),
   ]);
-  return card(w.id, w.title, table(["host", "CPU", "memory", "disk", "last seen", "status"], rows, [1, 2, 3]));
+  return card(
+    w.id,
+    w.title,
+    table(["host", "CPU", "memory", "disk", "last seen", "status"], rows, [1, 2, 3]),
+  );
 }
 
 function health(w: Of<"health">) {
@@ -168,35 +265,77 @@ function health(w: Of<"health">) {
     w.id,
     w.title,
     h("p", { class: "value" }, h("span", { class: `badge ${w.value}`, text: w.value })),
-    w.data.issues.length ? h("ul", {}, ...w.data.issues.map((i) => h("li", { text: i }))) : h("p", { class: "note", text: "no issues" }),
+    w.data.issues.length
+      ? h("ul", {}, ...w.data.issues.map((i) => h("li", { text: i })))
+      : h("p", { class: "note", text: "no issues" }),
     h("p", { class: "note", text: `evaluated ${formatTime(w.data.timestamp)}` }),
   );
 }
 
 function alertItem(a: AlertView) {
-  const times = [`started ${formatTime(a.started_at)}`, a.fired_at && `fired ${formatTime(a.fired_at)}`, a.resolved_at && `resolved ${formatTime(a.resolved_at)}`].filter(Boolean).join(", ");
-  return h("li", {}, h("span", { class: `badge ${a.status}`, text: a.status }), ` ${a.severity}: ${a.message}`, h("div", { class: "note", text: times }));
+  const times = [
+    `started ${formatTime(a.started_at)}`,
+    a.fired_at && `fired ${formatTime(a.fired_at)}`,
+    a.resolved_at && `resolved ${formatTime(a.resolved_at)}`,
+  ]
+    .filter(Boolean)
+    .join(", ");
+  return h(
+    "li",
+    {},
+    h("span", { class: `badge ${a.status}`, text: a.status }),
+    ` ${a.severity}: ${a.message}`,
+    h("div", { class: "note", text: times }),
+  );
 }
 
 function alerts(w: Of<"alerts">) {
   const open = w.data.filter((a) => a.status !== "resolved");
   const history = w.data.filter((a) => a.status === "resolved");
-  const list = (items: AlertView[], none: string) => (items.length ? h("ul", { class: "plain" }, ...items.map(alertItem)) : h("p", { class: "note", text: none }));
-  return card(w.id, w.title, h("h3", { text: `open (${open.length})` }), list(open, "no open alerts"), h("h3", { text: "history" }), list(history, "no resolved alerts"));
+  const list = (items: AlertView[], none: string) =>
+    items.length
+      ? h("ul", { class: "plain" }, ...items.map(alertItem))
+      : h("p", { class: "note", text: none });
+  return card(
+    w.id,
+    w.title,
+    h("h3", { text: `open (${open.length})` }),
+    list(open, "no open alerts"),
+    h("h3", { text: "history" }),
+    list(history, "no resolved alerts"),
+  );
 }
 
 /** A form of number inputs; only the settings an admin changed are sent. */
-function settingsForm(fields: Array<{ key: string; label: string; value: number; step: string }>, save: (changed: Map<string, number>) => Promise<void>) {
+function settingsForm(
+  fields: Array<{ key: string; label: string; value: number; step: string }>,
+  save: (changed: Map<string, number>) => Promise<void>,
+) {
   const form = h("form");
   const message = h("p", { class: "note", role: "status" });
   const inputs = fields.map((f) => {
-    const input = h("input", { type: "number", name: f.key, value: String(f.value), step: f.step, min: "0", required: true });
+    const input = h("input", {
+      type: "number",
+      name: f.key,
+      value: String(f.value),
+      step: f.step,
+      min: "0",
+      required: true,
+    });
     return { f, input, label: h("label", {}, f.label, input) };
   });
-  form.append(h("div", { class: "row" }, ...inputs.map((i) => i.label)), h("button", { type: "submit", text: "Save" }), message);
+  form.append(
+    h("div", { class: "row" }, ...inputs.map((i) => i.label)),
+    h("button", { type: "submit", text: "Save" }),
+    message,
+  );
   form.addEventListener("submit", (e) => {
     e.preventDefault();
-    const changed = new Map(inputs.filter(({ f, input }) => Number(input.value) !== f.value).map(({ f, input }) => [f.key, Number(input.value)]));
+    const changed = new Map(
+      inputs
+        .filter(({ f, input }) => Number(input.value) !== f.value)
+        .map(({ f, input }) => [f.key, Number(input.value)]),
+    );
     if (changed.size === 0) {
       message.textContent = "nothing changed";
       return;
@@ -212,13 +351,27 @@ function settingsForm(fields: Array<{ key: string; label: string; value: number;
 
 function thresholds(w: Of<"thresholds">, ctx: RenderContext) {
   const levels = ["good", "acceptable", "poor"] as const;
-  const fields = Object.entries(w.data).flatMap(([type, t]) => levels.map((l) => ({ key: `${type}.${l}`, label: `${type} ${l} (s)`, value: t[l], step: "any" })));
+  const fields = Object.entries(w.data).flatMap(([type, t]) =>
+    levels.map((l) => ({ key: `${type}.${l}`, label: `${type} ${l} (s)`, value: t[l], step: "any" })),
+  );
   const form = settingsForm(fields, (changed) => {
     const types = new Set([...changed.keys()].map((k) => k.split(".")[0]!));
-    const update = Object.fromEntries([...types].map((type) => [type, Object.fromEntries(levels.map((l) => [l, changed.get(`${type}.${l}`) ?? w.data[type as TraceType]![l]])) as unknown as ThresholdLines]));
+    const update = Object.fromEntries(
+      [...types].map((type) => [
+        type,
+        Object.fromEntries(
+          levels.map((l) => [l, changed.get(`${type}.${l}`) ?? w.data[type as TraceType]![l]]),
+        ) as unknown as ThresholdLines,
+      ]),
+    );
     return ctx.saveThresholds(update);
   });
-  const el = card(w.id, w.title, h("p", { class: "note", text: "seconds; a trace above poor is a slow operation" }), form);
+  const el = card(
+    w.id,
+    w.title,
+    h("p", { class: "note", text: "seconds; a trace above poor is a slow operation" }),
+    form,
+  );
   el.classList.add("wide");
   return el;
 }
@@ -227,7 +380,12 @@ function healthSettings(w: Of<"health-settings">, ctx: RenderContext) {
   const fields = Object.entries(w.data).flatMap(([key, v]) =>
     typeof v === "number"
       ? [{ key, label: key.replaceAll("_", " "), value: v, step: "any" }]
-      : Object.entries(v).map(([level, n]) => ({ key: `${key}.${level}`, label: `${key.replaceAll("_", " ")} ${level}`, value: n, step: "any" })),
+      : Object.entries(v).map(([level, n]) => ({
+          key: `${key}.${level}`,
+          label: `${key.replaceAll("_", " ")} ${level}`,
+          value: n,
+          step: "any",
+        })),
   );
   const form = settingsForm(fields, (changed) => {
     const config: Record<string, unknown> = {};
@@ -236,7 +394,12 @@ function healthSettings(w: Of<"health-settings">, ctx: RenderContext) {
       config[key] =
         typeof current === "number"
           ? changed.get(key)
-          : Object.fromEntries(Object.entries(current as Record<string, number>).map(([level, n]) => [level, changed.get(`${key}.${level}`) ?? n]));
+          : Object.fromEntries(
+              Object.entries(current as Record<string, number>).map(([level, n]) => [
+                level,
+                changed.get(`${key}.${level}`) ?? n,
+              ]),
+            );
     }
     return ctx.saveHealthSettings(config);
   });

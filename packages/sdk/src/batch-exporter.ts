@@ -98,7 +98,13 @@ export class BatchExporter {
       // Built once: every retry sends the same batch_id, which the server stores once.
       const request = { batch_id: newBatchId(), traces: batch.map(toRecordedTrace) };
       try {
-        await sendWithRetry(() => transport(request), retry, this.deadline.signal, random, () => this.counters.retries++);
+        await sendWithRetry(
+          () => transport(request),
+          retry,
+          this.deadline.signal,
+          random,
+          () => this.counters.retries++,
+        );
         this.counters.sent += batch.length;
         this.counters.batchesSent++;
       } catch (error) {

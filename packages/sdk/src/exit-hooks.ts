@@ -4,7 +4,10 @@
  * the page becoming hidden and `pagehide`, the last events a page reliably gets (`unload` is not).
  */
 export interface ExitHookHost {
-  process?: { on(event: "beforeExit", listener: () => void): unknown; off(event: "beforeExit", listener: () => void): unknown };
+  process?: {
+    on(event: "beforeExit", listener: () => void): unknown;
+    off(event: "beforeExit", listener: () => void): unknown;
+  };
   document?: {
     visibilityState: string;
     addEventListener(type: "visibilitychange", listener: () => void): void;
@@ -21,7 +24,8 @@ export function onExitOrHide(flush: () => void, host: ExitHookHost = globalThis 
     if (document?.visibilityState === "hidden") flush();
   };
   // Node's process has on/off; a bundler's process shim may not.
-  const nodeProcess = typeof process?.on === "function" && typeof process.off === "function" ? process : undefined;
+  const nodeProcess =
+    typeof process?.on === "function" && typeof process.off === "function" ? process : undefined;
   nodeProcess?.on("beforeExit", flush);
   document?.addEventListener("visibilitychange", whenHidden);
   host.addEventListener?.("pagehide", flush);

@@ -38,15 +38,24 @@ export function httpRequestMiddleware(monitor: Pick<PerformanceMonitor, "startTr
     const trace = monitor.startTrace(fitName(`${req.method} ${UNMATCHED}`), "HTTP_REQUEST");
     trace.addAttribute("method", req.method);
     const parent = parseTraceparent(req.headers.traceparent);
-    if (parent) trace.addAttribute("trace_id", parent.traceId).addAttribute("parent_span_id", parent.parentSpanId);
+    if (parent)
+      trace.addAttribute("trace_id", parent.traceId).addAttribute("parent_span_id", parent.parentSpanId);
     res.once("close", () => finishTrace(trace, req, res, routing));
     next();
   };
 }
 
-function finishTrace(trace: Trace, req: HttpRequestLike, res: HttpResponseLike, routing: Routing | undefined): void {
+function finishTrace(
+  trace: Trace,
+  req: HttpRequestLike,
+  res: HttpResponseLike,
+  routing: Routing | undefined,
+): void {
   const route = matchedRoute(req, routing);
-  if (route !== undefined) trace.updateName(fitName(`${req.method} ${route}`)).addAttribute("route", route.slice(0, ATTRIBUTE_VALUE_MAX_LENGTH));
+  if (route !== undefined)
+    trace
+      .updateName(fitName(`${req.method} ${route}`))
+      .addAttribute("route", route.slice(0, ATTRIBUTE_VALUE_MAX_LENGTH));
   trace.addAttribute("status_code", res.statusCode);
   const size = Number(res.getHeader("content-length"));
   if (Number.isFinite(size)) trace.addAttribute("response_size", size);
@@ -95,7 +104,12 @@ function setRoute(this: HttpRequestLike, route: unknown): void {
   const routing = routings.get(this);
   if (routing === undefined) {
     // A request this middleware did not see (outside the path it is mounted on): a plain property.
-    Object.defineProperty(this, "route", { value: route, writable: true, enumerable: true, configurable: true });
+    Object.defineProperty(this, "route", {
+      value: route,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
     return;
   }
   routing.route = route;

@@ -21,7 +21,9 @@ export interface FetchInstrumentationOptions {
 }
 
 const HTTP = /^https?:$/;
-const ownCallable = new RegExp(`/(${SDK_CALLABLES.join("|")}|api/v1/performance/(${Object.values(REST_PATHS).join("|")}))$`);
+const ownCallable = new RegExp(
+  `/(${SDK_CALLABLES.join("|")}|api/v1/performance/(${Object.values(REST_PATHS).join("|")}))$`,
+);
 
 function pageOrigin(): string | undefined {
   return (globalThis as { location?: { origin?: string } }).location?.origin;
@@ -42,11 +44,18 @@ function requestUrl(input: RequestInfo | URL): URL | undefined {
 }
 
 function requestMethod(input: RequestInfo | URL, init: RequestInit | undefined): string {
-  return (init?.method ?? (typeof input === "object" && "method" in input ? input.method : "GET")).toUpperCase();
+  return (
+    init?.method ?? (typeof input === "object" && "method" in input ? input.method : "GET")
+  ).toUpperCase();
 }
 
 /** `init` with one more header; the caller's objects are left untouched. */
-function withHeader(input: RequestInfo | URL, init: RequestInit | undefined, name: string, value: string): RequestInit {
+function withHeader(
+  input: RequestInfo | URL,
+  init: RequestInit | undefined,
+  name: string,
+  value: string,
+): RequestInit {
   const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
   headers.set(name, value);
   return { ...init, headers };
@@ -60,12 +69,20 @@ export function tracedFetch(
   const propagateTo = options.propagateTo ?? defaultPropagateTo;
   return async function fetchWithTrace(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const url = requestUrl(input);
-    if (url === undefined || !HTTP.test(url.protocol) || ownCallable.test(url.pathname) || options.ignore?.(url)) {
+    if (
+      url === undefined ||
+      !HTTP.test(url.protocol) ||
+      ownCallable.test(url.pathname) ||
+      options.ignore?.(url)
+    ) {
       return fetchImpl(input, init);
     }
     const method = requestMethod(input, init);
     const name = `${method} ${url.host}`.slice(0, LIMITS.NAME_MAX_LENGTH);
-    const trace = monitor.startTrace(name, "EXTERNAL_API", { method, host: url.host.slice(0, LIMITS.ATTRIBUTE_VALUE_MAX_LENGTH) });
+    const trace = monitor.startTrace(name, "EXTERNAL_API", {
+      method,
+      host: url.host.slice(0, LIMITS.ATTRIBUTE_VALUE_MAX_LENGTH),
+    });
     let sentInit = init;
     if (trace.isRecording && propagateTo(url)) {
       const traceId = newTraceId();
@@ -88,7 +105,10 @@ export function tracedFetch(
 }
 
 /** Replaces globalThis.fetch; the returned function restores it (unless something replaced it since). */
-export function instrumentGlobalFetch(monitor: Pick<PerformanceMonitor, "startTrace">, options?: FetchInstrumentationOptions): () => void {
+export function instrumentGlobalFetch(
+  monitor: Pick<PerformanceMonitor, "startTrace">,
+  options?: FetchInstrumentationOptions,
+): () => void {
   const original = globalThis.fetch;
   const instrumented = tracedFetch(original, monitor, options);
   globalThis.fetch = instrumented;

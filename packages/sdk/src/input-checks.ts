@@ -58,7 +58,8 @@ function checkName(names: ValidStrings, name: unknown, field: string): Validatio
   return error;
 }
 
-export const checkTraceName = (name: unknown): ValidationError | undefined => checkName(validNames, name, "name");
+export const checkTraceName = (name: unknown): ValidationError | undefined =>
+  checkName(validNames, name, "name");
 
 export function checkTraceType(traceType: unknown): ValidationError | undefined {
   return traceTypes.has(traceType) ? undefined : schemaError(traceTypeSchema, traceType, "trace_type");

@@ -3,7 +3,13 @@
  * sink (the monitor), which queues it for a batch. Invalid input is reported to the sink, which
  * throws or lets the trace carry on marked invalid, to be counted and dropped at stop.
  */
-import { LIMITS, type Attributes, type Metrics, type TraceType, type ValidationError } from "@aideon-perf/core";
+import {
+  LIMITS,
+  type Attributes,
+  type Metrics,
+  type TraceType,
+  type ValidationError,
+} from "@aideon-perf/core";
 import type { Clock, EpochAnchor } from "./clock";
 import { checkAttribute, checkMetric, checkTraceName, checkTraceType, tooMany } from "./input-checks";
 import type { AttributeValue, Trace } from "./types";
@@ -57,7 +63,8 @@ export class LocalTrace implements Trace, FinishedTrace {
     this.report(checkTraceName(name));
     this.report(checkTraceType(traceType));
     // Copied: callers often pass one constant object (a decorator's attributes) to every trace.
-    if (attributes !== undefined) for (const key in attributes) this.addAttribute(key, attributes[key] as AttributeValue);
+    if (attributes !== undefined)
+      for (const key in attributes) this.addAttribute(key, attributes[key] as AttributeValue);
     // Read last, so validation is not part of the measured operation.
     this.startMs = sink.clock.now();
     this.startTime = sink.epoch.toEpochMs(this.startMs);
@@ -91,7 +98,10 @@ export class LocalTrace implements Trace, FinishedTrace {
 
   incrementMetric(name: string, by = 1): this {
     const metrics = this.metrics;
-    return this.addMetric(name, (metrics !== undefined && Object.hasOwn(metrics, name) ? (metrics[name] as number) : 0) + by);
+    return this.addMetric(
+      name,
+      (metrics !== undefined && Object.hasOwn(metrics, name) ? (metrics[name] as number) : 0) + by,
+    );
   }
 
   updateName(name: string): this {

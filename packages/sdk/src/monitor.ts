@@ -1,5 +1,11 @@
 /** initPerformance(): the active monitor, assembled from the trace, exporter and instrumentation modules. */
-import { DEFAULT_TRACE_TYPE, INGEST_KEY_PATTERN, type Attributes, type TraceType, type ValidationError } from "@aideon-perf/core";
+import {
+  DEFAULT_TRACE_TYPE,
+  INGEST_KEY_PATTERN,
+  type Attributes,
+  type TraceType,
+  type ValidationError,
+} from "@aideon-perf/core";
 import type { FirebaseApp } from "firebase/app";
 import { getFunctions } from "firebase/functions";
 import { BatchExporter, type ExporterCounters } from "./batch-exporter";
@@ -7,7 +13,11 @@ import { EpochAnchor, type Clock } from "./clock";
 import { setDefaultMonitor } from "./default-monitor";
 import { onExitOrHide } from "./exit-hooks";
 import { httpRequestMiddleware, type RequestMiddleware } from "./express-middleware";
-import { instrumentGlobalFetch, tracedFetch, type FetchInstrumentationOptions } from "./fetch-instrumentation";
+import {
+  instrumentGlobalFetch,
+  tracedFetch,
+  type FetchInstrumentationOptions,
+} from "./fetch-instrumentation";
 import { LocalTrace, type FinishedTrace, type TraceSink } from "./local-trace";
 import { NOOP_MONITOR, NOOP_TRACE, emptyStats } from "./noop";
 import { InvalidOptionError, resolveOptions, type PerformanceOptions, type ResolvedOptions } from "./options";
@@ -32,10 +42,15 @@ export interface IngestKeyOptions extends Omit<PerformanceOptions, "functions"> 
  */
 export function initPerformance(options: IngestKeyOptions): PerformanceMonitor;
 export function initPerformance(firebaseApp: FirebaseApp, options?: PerformanceOptions): PerformanceMonitor;
-export function initPerformance(appOrKey: FirebaseApp | IngestKeyOptions, options: PerformanceOptions = {}): PerformanceMonitor {
+export function initPerformance(
+  appOrKey: FirebaseApp | IngestKeyOptions,
+  options: PerformanceOptions = {},
+): PerformanceMonitor {
   const keyed = "ingestKey" in appOrKey ? checkIngestKeyOptions(appOrKey) : undefined;
   const resolved = resolveOptions(keyed ? withoutKey(keyed) : options);
-  const call = keyed ? ingestKeyCall(keyed.endpoint, keyed.ingestKey) : callableCall(resolved.functions ?? getFunctions(appOrKey as FirebaseApp));
+  const call = keyed
+    ? ingestKeyCall(keyed.endpoint, keyed.ingestKey)
+    : callableCall(resolved.functions ?? getFunctions(appOrKey as FirebaseApp));
   const monitor = resolved.enabled ? new ActiveMonitor(call, resolved) : NOOP_MONITOR;
   setDefaultMonitor(monitor);
   return monitor;
@@ -43,7 +58,11 @@ export function initPerformance(appOrKey: FirebaseApp | IngestKeyOptions, option
 
 function checkIngestKeyOptions(options: IngestKeyOptions): IngestKeyOptions {
   if (typeof options.ingestKey !== "string" || !INGEST_KEY_PATTERN.test(options.ingestKey)) {
-    throw new InvalidOptionError("ingestKey", "an ingest key (aik_...) createIngestKey returned", options.ingestKey === undefined ? undefined : "another string");
+    throw new InvalidOptionError(
+      "ingestKey",
+      "an ingest key (aik_...) createIngestKey returned",
+      options.ingestKey === undefined ? undefined : "another string",
+    );
   }
   let url: URL | undefined;
   try {
@@ -51,11 +70,16 @@ function checkIngestKeyOptions(options: IngestKeyOptions): IngestKeyOptions {
   } catch {
     url = undefined;
   }
-  if (!url || !/^https?:$/.test(url.protocol)) throw new InvalidOptionError("endpoint", "an http(s) URL", options.endpoint);
+  if (!url || !/^https?:$/.test(url.protocol))
+    throw new InvalidOptionError("endpoint", "an http(s) URL", options.endpoint);
   return options;
 }
 
-const withoutKey = ({ ingestKey: _key, endpoint: _endpoint, ...rest }: IngestKeyOptions): PerformanceOptions => rest;
+const withoutKey = ({
+  ingestKey: _key,
+  endpoint: _endpoint,
+  ...rest
+}: IngestKeyOptions): PerformanceOptions => rest;
 
 class ActiveMonitor implements PerformanceMonitor, TraceSink {
   readonly enabled = true;
@@ -78,7 +102,11 @@ class ActiveMonitor implements PerformanceMonitor, TraceSink {
         flushIntervalMs: options.flushIntervalMs,
         maxBatchSize: options.maxBatchSize,
         maxQueueSize: options.maxQueueSize,
-        retry: { maxRetries: options.maxRetries, initialDelayMs: options.initialRetryDelayMs, maxDelayMs: options.maxRetryDelayMs },
+        retry: {
+          maxRetries: options.maxRetries,
+          initialDelayMs: options.initialRetryDelayMs,
+          maxDelayMs: options.maxRetryDelayMs,
+        },
         random: options.random,
         newBatchId: options.newBatchId,
         report: (error) => this.report(error),
@@ -139,7 +167,12 @@ class ActiveMonitor implements PerformanceMonitor, TraceSink {
   }
 
   stats(): MonitorStats {
-    return { ...this.counters, queued: this.exporter.queued, inFlight: this.exporter.inFlight, dropped: { ...this.counters.dropped } };
+    return {
+      ...this.counters,
+      queued: this.exporter.queued,
+      inFlight: this.exporter.inFlight,
+      dropped: { ...this.counters.dropped },
+    };
   }
 
   /** TraceSink: invalid input. */
@@ -163,7 +196,14 @@ class ActiveMonitor implements PerformanceMonitor, TraceSink {
     if (!hook) return;
     try {
       const { name, traceType, startTime, duration } = trace;
-      hook({ name, traceType, startTime, duration, attributes: { ...trace.attributes }, metrics: { ...trace.metrics } });
+      hook({
+        name,
+        traceType,
+        startTime,
+        duration,
+        attributes: { ...trace.attributes },
+        metrics: { ...trace.metrics },
+      });
     } catch (error) {
       this.report(error);
     }

@@ -71,7 +71,9 @@ export interface StoppedTrace {
   metrics: Metrics;
 }
 
-export type ResolvedOptions = Required<Omit<PerformanceOptions, "functions" | "transport" | "onError" | "onTraceFinished">> &
+export type ResolvedOptions = Required<
+  Omit<PerformanceOptions, "functions" | "transport" | "onError" | "onTraceFinished">
+> &
   Pick<PerformanceOptions, "functions" | "transport" | "onError" | "onTraceFinished">;
 
 export const DEFAULT_OPTIONS = Object.freeze({
@@ -118,7 +120,11 @@ export function resolveOptions(options: PerformanceOptions): ResolvedOptions {
   boolean(resolved, "enabled");
   boolean(resolved, "autoCollection");
   boolean(resolved, "flushOnExit");
-  if (!(typeof resolved.samplingRate === "number" && resolved.samplingRate >= 0 && resolved.samplingRate <= 1)) {
+  if (!(
+    typeof resolved.samplingRate === "number" &&
+    resolved.samplingRate >= 0 &&
+    resolved.samplingRate <= 1
+  )) {
     throw new InvalidOptionError("samplingRate", "a number from 0 to 1", resolved.samplingRate);
   }
   integer(resolved, "flushIntervalMs", 1, 2 ** 31 - 1);
@@ -135,7 +141,8 @@ export function resolveOptions(options: PerformanceOptions): ResolvedOptions {
     throw new InvalidOptionError("clock", "an object with now() and epochMs()", resolved.clock);
   }
   for (const fn of ["random", "newBatchId", "onError", "onTraceFinished", "transport"] as const) {
-    if (resolved[fn] !== undefined && typeof resolved[fn] !== "function") throw new InvalidOptionError(fn, "a function", resolved[fn]);
+    if (resolved[fn] !== undefined && typeof resolved[fn] !== "function")
+      throw new InvalidOptionError(fn, "a function", resolved[fn]);
   }
   return resolved;
 }
@@ -146,7 +153,14 @@ function withoutUndefined(options: PerformanceOptions): PerformanceOptions {
 }
 
 type BooleanOption = "enabled" | "autoCollection" | "flushOnExit";
-type IntegerOption = "flushIntervalMs" | "maxBatchSize" | "maxQueueSize" | "maxRetries" | "initialRetryDelayMs" | "maxRetryDelayMs" | "shutdownTimeoutMs";
+type IntegerOption =
+  | "flushIntervalMs"
+  | "maxBatchSize"
+  | "maxQueueSize"
+  | "maxRetries"
+  | "initialRetryDelayMs"
+  | "maxRetryDelayMs"
+  | "shutdownTimeoutMs";
 
 function boolean(options: ResolvedOptions, name: BooleanOption): void {
   if (typeof options[name] !== "boolean") throw new InvalidOptionError(name, "true or false", options[name]);

@@ -18,7 +18,12 @@ import type { SdkCall, SdkCallable } from "./transport";
 import type { RemoteTrace } from "./types";
 
 /** Validated locally, then sent without its undefined fields (the callable encoder would send them as null). */
-async function call<Res>(send: SdkCall, name: SdkCallable, schema: Parameters<typeof parseRequest>[0], request: object): Promise<Res> {
+async function call<Res>(
+  send: SdkCall,
+  name: SdkCallable,
+  schema: Parameters<typeof parseRequest>[0],
+  request: object,
+): Promise<Res> {
   const defined = Object.fromEntries(Object.entries(request).filter(([, value]) => value !== undefined));
   parseRequest(schema, defined);
   return send<Res>(name, defined);

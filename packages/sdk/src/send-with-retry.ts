@@ -10,7 +10,14 @@ export interface RetryPolicy extends BackoffPolicy {
  * Everything else (unavailable, internal, deadline-exceeded, resource-exhausted, a network error,
  * unauthenticated while sign-in completes...) is retried.
  */
-const PERMANENT_CODES = new Set(["invalid-argument", "permission-denied", "not-found", "failed-precondition", "out-of-range", "unimplemented"]);
+const PERMANENT_CODES = new Set([
+  "invalid-argument",
+  "permission-denied",
+  "not-found",
+  "failed-precondition",
+  "out-of-range",
+  "unimplemented",
+]);
 
 export function isRetryable(error: unknown): boolean {
   // A REST answer says itself (transport.ts RestCallError: a bad or revoked ingest key is not retried).

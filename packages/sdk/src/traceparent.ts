@@ -16,7 +16,14 @@ export function parseTraceparent(header: string | string[] | undefined): TracePa
   if (typeof header !== "string") return undefined;
   const match = TRACEPARENT.exec(header.trim());
   if (!match) return undefined;
-  const [, version, traceId, parentSpanId, , rest] = match as unknown as [string, string, string, string, string, string | undefined];
+  const [, version, traceId, parentSpanId, , rest] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string | undefined,
+  ];
   // Version ff is forbidden; version 00 has exactly four fields; later versions may append fields.
   if (version === "ff" || (version === "00" && rest !== undefined)) return undefined;
   if (ALL_ZEROS.test(traceId) || ALL_ZEROS.test(parentSpanId)) return undefined;

@@ -27,7 +27,8 @@ export type BatchTransport = (request: RecordTracesRequestInput) => Promise<Reco
 const SEND_TIMEOUT_MS = 30_000;
 
 export function callableCall(functions: Functions): SdkCall {
-  return async <Res>(name: SdkCallable, request: object) => (await httpsCallable<unknown, Res>(functions, name, { timeout: SEND_TIMEOUT_MS })(request)).data;
+  return async <Res>(name: SdkCallable, request: object) =>
+    (await httpsCallable<unknown, Res>(functions, name, { timeout: SEND_TIMEOUT_MS })(request)).data;
 }
 
 /** A REST error answer: its code as the callables name it; `retryable` false for what a retry cannot fix. */
@@ -50,7 +51,11 @@ const retryableStatus = (status: number): boolean => status === 429 || status ==
  * The REST API with `Authorization: Bearer <ingest key>`. `endpoint` is the Hosting site or the `api`
  * function's URL (e.g. https://my-project.web.app); paths are /api/v1/performance/<route>.
  */
-export function ingestKeyCall(endpoint: string, ingestKey: string, fetchImpl: typeof fetch = globalThis.fetch): SdkCall {
+export function ingestKeyCall(
+  endpoint: string,
+  ingestKey: string,
+  fetchImpl: typeof fetch = globalThis.fetch,
+): SdkCall {
   const base = endpoint.replace(/\/+$/, "");
   return async <Res>(name: SdkCallable, request: object) => {
     const res = await fetchImpl(`${base}/api/v1/performance/${REST_PATHS[name]}`, {
@@ -59,9 +64,15 @@ export function ingestKeyCall(endpoint: string, ingestKey: string, fetchImpl: ty
       body: JSON.stringify(request),
       signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
     });
-    const body = (await res.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
+    const body = (await res.json().catch(() => undefined)) as
+      { error?: { code?: string; message?: string } } | undefined;
     if (!res.ok) {
-      throw new RestCallError(res.status, body?.error?.code ?? `http-${res.status}`, body?.error?.message ?? `HTTP ${res.status}`, retryableStatus(res.status));
+      throw new RestCallError(
+        res.status,
+        body?.error?.code ?? `http-${res.status}`,
+        body?.error?.message ?? `HTTP ${res.status}`,
+        retryableStatus(res.status),
+      );
     }
     return body as Res;
   };
@@ -72,4 +83,5 @@ export const transportOf =
   (request) =>
     call<RecordTracesResponse>("recordTraces", request);
 
-export const callableTransport = (functions: Functions): BatchTransport => transportOf(callableCall(functions));
+export const callableTransport = (functions: Functions): BatchTransport =>
+  transportOf(callableCall(functions));

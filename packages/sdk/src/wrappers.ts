@@ -22,7 +22,12 @@ export function monitored<This, Args extends unknown[], R>(
   const traceType = options.traceType ?? DEFAULT_TRACE_TYPE;
   const { attributes, monitor } = options;
   return function (this: This, ...args: Args): R {
-    return (monitor ?? getPerformanceMonitor()).trace(name, traceType, () => fn.apply(this, args), attributes);
+    return (monitor ?? getPerformanceMonitor()).trace(
+      name,
+      traceType,
+      () => fn.apply(this, args),
+      attributes,
+    );
   };
 }
 

@@ -23,11 +23,26 @@ describe("sdk: batched delivery", () => {
     const perf = testMonitor({ transport, maxBatchSize: 4 });
     record(perf, 10);
     await perf.flush();
-    assert.deepEqual(transport.requests.map((r) => r.traces.length), [4, 4, 2]);
+    assert.deepEqual(
+      transport.requests.map((r) => r.traces.length),
+      [4, 4, 2],
+    );
     assert.equal(new Set(transport.requests.map((r) => r.batch_id)).size, 3, "a batch_id per batch");
-    assert.deepEqual(transport.traces().map((t) => t.metrics?.i), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], "in stop order");
+    assert.deepEqual(
+      transport.traces().map((t) => t.metrics?.i),
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+      "in stop order",
+    );
     const { dropped, ...counts } = perf.stats();
-    assert.deepEqual(counts, { queued: 0, inFlight: 0, sent: 10, batchesSent: 3, failedBatches: 0, retries: 0, sampledOut: 0 });
+    assert.deepEqual(counts, {
+      queued: 0,
+      inFlight: 0,
+      sent: 10,
+      batchesSent: 3,
+      failedBatches: 0,
+      retries: 0,
+      sampledOut: 0,
+    });
     assert.deepEqual(dropped, { queueFull: 0, invalid: 0, sendFailed: 0, shutdown: 0 });
   });
 
@@ -50,7 +65,10 @@ describe("sdk: batched delivery", () => {
     await until(() => transport.requests.length === 1);
     record(perf, 1);
     await until(() => transport.requests.length === 2);
-    assert.deepEqual(transport.requests.map((r) => r.traces.length), [2, 1]);
+    assert.deepEqual(
+      transport.requests.map((r) => r.traces.length),
+      [2, 1],
+    );
   });
 
   it("a full queue drops new traces and counts them", async () => {
@@ -61,7 +79,11 @@ describe("sdk: batched delivery", () => {
     assert.equal(perf.stats().dropped.queueFull, 3);
     await perf.flush();
     assert.equal(transport.traces().length, 5);
-    assert.deepEqual(transport.traces().map((t) => t.metrics?.i), [0, 1, 2, 3, 4], "the oldest are kept");
+    assert.deepEqual(
+      transport.traces().map((t) => t.metrics?.i),
+      [0, 1, 2, 3, 4],
+      "the oldest are kept",
+    );
     assert.equal(perf.stats().sent, 5);
   });
 
@@ -70,10 +92,16 @@ describe("sdk: batched delivery", () => {
     const transport = recordingTransport();
     const perf = testMonitor({ transport, samplingRate: 0.25, random: () => draws.shift() ?? 0 });
     const traces = Array.from({ length: 5 }, (_, i) => perf.startTrace(`t${i}`));
-    assert.deepEqual(traces.map((t) => t.isRecording), [true, false, true, false, false]);
+    assert.deepEqual(
+      traces.map((t) => t.isRecording),
+      [true, false, true, false, false],
+    );
     for (const t of traces) t.stop();
     await perf.flush();
-    assert.deepEqual(transport.traces().map((t) => t.name), ["t0", "t2"]);
+    assert.deepEqual(
+      transport.traces().map((t) => t.name),
+      ["t0", "t2"],
+    );
     assert.equal(perf.stats().sampledOut, 3);
   });
 
@@ -84,9 +112,16 @@ describe("sdk: batched delivery", () => {
       record(perf, 3);
       await perf.flush();
       assert.equal(transport.requests.length, 3);
-      assert.equal(new Set(transport.requests.map((r) => r.batch_id)).size, 1, "one batch_id for every attempt");
+      assert.equal(
+        new Set(transport.requests.map((r) => r.batch_id)).size,
+        1,
+        "one batch_id for every attempt",
+      );
       assert.deepEqual(transport.requests[2], transport.requests[0], "the very same request");
-      assert.deepEqual({ sent: perf.stats().sent, retries: perf.stats().retries, failedBatches: perf.stats().failedBatches }, { sent: 3, retries: 2, failedBatches: 0 });
+      assert.deepEqual(
+        { sent: perf.stats().sent, retries: perf.stats().retries, failedBatches: perf.stats().failedBatches },
+        { sent: 3, retries: 2, failedBatches: 0 },
+      );
     });
 
     it("gives up at once on a permanent error (invalid-argument): batch counted failed, traces dropped", async () => {
@@ -96,7 +131,10 @@ describe("sdk: batched delivery", () => {
       record(perf, 2);
       await perf.flush();
       assert.equal(transport.requests.length, 1);
-      assert.deepEqual([perf.stats().failedBatches, perf.stats().dropped.sendFailed, perf.stats().retries], [1, 2, 0]);
+      assert.deepEqual(
+        [perf.stats().failedBatches, perf.stats().dropped.sendFailed, perf.stats().retries],
+        [1, 2, 0],
+      );
       assert.equal((errors[0] as { code: string }).code, "functions/invalid-argument");
     });
 
@@ -107,7 +145,15 @@ describe("sdk: batched delivery", () => {
       record(perf, 2);
       await perf.flush();
       assert.equal(transport.requests.length, 4, "3 attempts for the first batch, 1 for the second");
-      assert.deepEqual([perf.stats().failedBatches, perf.stats().dropped.sendFailed, perf.stats().retries, perf.stats().sent], [1, 1, 2, 1]);
+      assert.deepEqual(
+        [
+          perf.stats().failedBatches,
+          perf.stats().dropped.sendFailed,
+          perf.stats().retries,
+          perf.stats().sent,
+        ],
+        [1, 1, 2, 1],
+      );
     });
 
     it("waits with exponential backoff and full jitter between attempts", async () => {
@@ -118,7 +164,12 @@ describe("sdk: batched delivery", () => {
         attempts.push(Date.now());
         return failing(request);
       };
-      const perf = testMonitor({ transport, initialRetryDelayMs: 20, maxRetryDelayMs: 50, random: () => 0.999 });
+      const perf = testMonitor({
+        transport,
+        initialRetryDelayMs: 20,
+        maxRetryDelayMs: 50,
+        random: () => 0.999,
+      });
       record(perf, 1);
       await perf.flush();
       const gaps = attempts.slice(1).map((t, i) => t - attempts[i]!);

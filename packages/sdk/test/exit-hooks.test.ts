@@ -5,7 +5,8 @@ import { onExitOrHide, type ExitHookHost } from "../src/exit-hooks";
 
 function fakeBrowser() {
   const listeners = new Map<string, Set<() => void>>();
-  const on = (type: string, fn: () => void) => void (listeners.get(type) ?? listeners.set(type, new Set()).get(type)!).add(fn);
+  const on = (type: string, fn: () => void) =>
+    void (listeners.get(type) ?? listeners.set(type, new Set()).get(type)!).add(fn);
   const off = (type: string, fn: () => void) => void listeners.get(type)?.delete(fn);
   const host = {
     document: { visibilityState: "visible", addEventListener: on, removeEventListener: off },
@@ -35,11 +36,21 @@ describe("sdk: flush on exit and page hide", () => {
   it("in Node: flushes on beforeExit, and the hook comes off", () => {
     const added: Array<[string, () => void]> = [];
     const host: ExitHookHost = {
-      process: { on: (event, fn) => added.push([event, fn]), off: (event, fn) => added.splice(added.findIndex((a) => a[0] === event && a[1] === fn), 1) },
+      process: {
+        on: (event, fn) => added.push([event, fn]),
+        off: (event, fn) =>
+          added.splice(
+            added.findIndex((a) => a[0] === event && a[1] === fn),
+            1,
+          ),
+      },
     };
     let flushes = 0;
     const remove = onExitOrHide(() => flushes++, host);
-    assert.deepEqual(added.map(([event]) => event), ["beforeExit"]);
+    assert.deepEqual(
+      added.map(([event]) => event),
+      ["beforeExit"],
+    );
     added[0]![1]();
     assert.equal(flushes, 1);
     remove();
@@ -50,8 +61,16 @@ describe("sdk: flush on exit and page hide", () => {
     this.timeout(20_000);
     const script = resolve(__dirname, "fixtures/exit-without-shutdown.ts");
     const stdout = await new Promise<string>((done, fail) => {
-      execFile(process.execPath, ["--import", "tsx", script], { timeout: 15_000 }, (error, out, err) => (error ? fail(new Error(`${error.message}\n${err}`)) : done(out)));
+      execFile(process.execPath, ["--import", "tsx", script], { timeout: 15_000 }, (error, out, err) =>
+        error ? fail(new Error(`${error.message}\n${err}`)) : done(out),
+      );
     });
-    assert.deepEqual(stdout.trim().split("\n").map((line) => JSON.parse(line)), [["first", "second"], ["third"]]);
+    assert.deepEqual(
+      stdout
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line)),
+      [["first", "second"], ["third"]],
+    );
   });
 });

@@ -5,7 +5,9 @@ import type { RecordedTraceInput } from "@aideon-perf/core";
 import { closeMonitors, recordingTransport, testMonitor, type RecordingTransport } from "./support";
 import { listen, type Listening } from "./http-servers";
 
-function appWith(middleware: express.RequestHandler | ReturnType<ReturnType<typeof testMonitor>["expressMiddleware"]>) {
+function appWith(
+  middleware: express.RequestHandler | ReturnType<ReturnType<typeof testMonitor>["expressMiddleware"]>,
+) {
   const app = express();
   app.use(middleware);
   const api = express.Router();
@@ -49,11 +51,20 @@ describe("sdk: Express middleware (automatic HTTP_REQUEST traces)", () => {
   });
 
   it("names each request by method and matched route pattern (mount path included), never the URL", async () => {
-    for (const id of ["1", "2", "abc"]) assert.equal((await fetch(`${server.origin}/api/items/${id}?q=secret`)).status, 200);
+    for (const id of ["1", "2", "abc"])
+      assert.equal((await fetch(`${server.origin}/api/items/${id}?q=secret`)).status, 200);
     assert.equal((await fetch(`${server.origin}/health`)).status, 200);
     const sent = await traces();
-    assert.deepEqual(sent.map((t) => t.name), ["GET /api/items/:id", "GET /api/items/:id", "GET /api/items/:id", "GET /health"]);
-    assert.deepEqual(sent[0]!.attributes, { method: "GET", route: "/api/items/:id", status_code: 200, response_size: 10 });
+    assert.deepEqual(
+      sent.map((t) => t.name),
+      ["GET /api/items/:id", "GET /api/items/:id", "GET /api/items/:id", "GET /health"],
+    );
+    assert.deepEqual(sent[0]!.attributes, {
+      method: "GET",
+      route: "/api/items/:id",
+      status_code: 200,
+      response_size: 10,
+    });
     assert.equal(sent[0]!.trace_type, "HTTP_REQUEST");
     assert.ok(sent.every((t) => !JSON.stringify(t).includes("secret")));
   });
@@ -75,10 +86,13 @@ describe("sdk: Express middleware (automatic HTTP_REQUEST traces)", () => {
     assert.equal((await fetch(`${server.origin}/no/such/page`)).status, 404);
     assert.equal((await fetch(`${server.origin}/api/nothing`, { method: "DELETE" })).status, 404);
     const sent = await traces();
-    assert.deepEqual(sent.map((t) => [t.name, t.attributes?.status_code, t.attributes?.route]), [
-      ["GET (unmatched route)", 404, undefined],
-      ["DELETE (unmatched route)", 404, undefined],
-    ]);
+    assert.deepEqual(
+      sent.map((t) => [t.name, t.attributes?.status_code, t.attributes?.route]),
+      [
+        ["GET (unmatched route)", 404, undefined],
+        ["DELETE (unmatched route)", 404, undefined],
+      ],
+    );
   });
 
   it("records the caller's traceparent ids; ignores an invalid header", async () => {
@@ -146,7 +160,10 @@ describe("sdk: Express middleware (automatic HTTP_REQUEST traces)", () => {
     } finally {
       await mounted.close();
     }
-    assert.deepEqual((await traces()).map((t) => t.name), ["GET /api/admin/users/:uid"]);
+    assert.deepEqual(
+      (await traces()).map((t) => t.name),
+      ["GET /api/admin/users/:uid"],
+    );
   });
 
   it("autoCollection false (PERFORMANCE_AUTO_COLLECTION=false) passes requests through unrecorded", async () => {

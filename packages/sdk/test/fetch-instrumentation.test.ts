@@ -37,11 +37,20 @@ describe("sdk: fetch instrumentation (EXTERNAL_API traces, traceparent)", () => 
     const tracedFetch = perf.wrapFetch(fetch);
     assert.equal((await tracedFetch(`${server.origin}/users/42?token=secret`)).status, 200);
     assert.equal((await tracedFetch(new URL(`${server.origin}/missing`), { method: "post" })).status, 404);
-    assert.equal((await tracedFetch(new Request(`${server.origin}/r`, { method: "PUT", body: "x" }))).status, 200);
+    assert.equal(
+      (await tracedFetch(new Request(`${server.origin}/r`, { method: "PUT", body: "x" }))).status,
+      200,
+    );
     const host = new URL(server.origin).host;
     const traces = await sent();
     assert.deepEqual(
-      traces.map((t) => [t.name, t.trace_type, t.attributes?.method, t.attributes?.host, t.attributes?.status_code]),
+      traces.map((t) => [
+        t.name,
+        t.trace_type,
+        t.attributes?.method,
+        t.attributes?.host,
+        t.attributes?.status_code,
+      ]),
       [
         [`GET ${host}`, "EXTERNAL_API", "GET", host, 200],
         [`POST ${host}`, "EXTERNAL_API", "POST", host, 404],
@@ -57,7 +66,10 @@ describe("sdk: fetch instrumentation (EXTERNAL_API traces, traceparent)", () => 
     assert.equal(headers.has("traceparent"), false, "the caller's Headers object is not changed");
     const [trace] = await sent();
     assert.equal(seen[0]!["x-app"], "demo");
-    assert.deepEqual(parseTraceparent(seen[0]!.traceparent), { traceId: trace!.attributes?.trace_id, parentSpanId: trace!.attributes?.span_id });
+    assert.deepEqual(parseTraceparent(seen[0]!.traceparent), {
+      traceId: trace!.attributes?.trace_id,
+      parentSpanId: trace!.attributes?.span_id,
+    });
     assert.match(String(trace!.attributes?.trace_id), /^[0-9a-f]{32}$/);
   });
 
@@ -108,7 +120,10 @@ describe("sdk: fetch instrumentation (EXTERNAL_API traces, traceparent)", () => 
     await tracedFetch("http://127.0.0.1:9/metrics");
     await tracedFetch("http://127.0.0.1:9/recordTracesExtra");
     assert.equal(calls.length, 4);
-    assert.deepEqual((await sent()).map((t) => t.name), ["GET 127.0.0.1:9"]);
+    assert.deepEqual(
+      (await sent()).map((t) => t.name),
+      ["GET 127.0.0.1:9"],
+    );
   });
 
   it("instrumentFetch replaces globalThis.fetch and restores it", async () => {

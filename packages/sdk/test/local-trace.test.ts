@@ -9,7 +9,10 @@ describe("sdk: local traces (startTrace ... stop)", () => {
     const clock = fakeClock();
     const transport = recordingTransport();
     const perf = testMonitor({ clock, transport });
-    const trace = perf.startTrace("video_generation", "AI_GENERATION", { model: "stable-diffusion", resolution: "1024x1024" });
+    const trace = perf.startTrace("video_generation", "AI_GENERATION", {
+      model: "stable-diffusion",
+      resolution: "1024x1024",
+    });
     clock.advance(2345);
     trace.addMetric("frames_generated", 30).addAttribute("output_format", "mp4");
     assert.equal(trace.stop(), 2.345);
@@ -34,7 +37,12 @@ describe("sdk: local traces (startTrace ... stop)", () => {
     const perf = testMonitor({ transport });
     perf.startTrace("plain").stop();
     await perf.flush();
-    assert.deepEqual(Object.keys(transport.traces()[0]!).sort(), ["duration", "name", "start_time", "trace_type"]);
+    assert.deepEqual(Object.keys(transport.traces()[0]!).sort(), [
+      "duration",
+      "name",
+      "start_time",
+      "trace_type",
+    ]);
     assert.equal(transport.traces()[0]!.trace_type, "CUSTOM_TRACE");
   });
 
@@ -64,7 +72,10 @@ describe("sdk: local traces (startTrace ... stop)", () => {
     perf.startTrace("a", "AI_GENERATION", shared).addAttribute("extra", 1).stop();
     perf.startTrace("b", "AI_GENERATION", shared).stop();
     await perf.flush();
-    assert.deepEqual(transport.traces().map((t) => t.attributes), [{ model: "gpt-4", extra: 1 }, { model: "gpt-4" }]);
+    assert.deepEqual(
+      transport.traces().map((t) => t.attributes),
+      [{ model: "gpt-4", extra: 1 }, { model: "gpt-4" }],
+    );
   });
 
   it("stop is idempotent and later changes are ignored", async () => {
@@ -79,7 +90,12 @@ describe("sdk: local traces (startTrace ... stop)", () => {
     trace.addAttribute("late", true).addMetric("late", 1).updateName("renamed");
     await perf.flush();
     assert.equal(transport.traces().length, 1);
-    assert.deepEqual(transport.traces()[0], { name: "once", trace_type: "CUSTOM_TRACE", start_time: clock.epochMs() - 200, duration: 0.1 });
+    assert.deepEqual(transport.traces()[0], {
+      name: "once",
+      trace_type: "CUSTOM_TRACE",
+      start_time: clock.epochMs() - 200,
+      duration: 0.1,
+    });
   });
 
   it("updateName renames before stop (the middleware names a request once its route is known)", async () => {
@@ -94,7 +110,8 @@ describe("sdk: local traces (startTrace ... stop)", () => {
     const transport = recordingTransport();
     const perf = testMonitor({ transport });
     const full = perf.startTrace("full");
-    for (let i = 0; i < LIMITS.MAX_ATTRIBUTES; i++) full.addAttribute(`a${i}`, i).addAttribute(`a${i}`, i + 1);
+    for (let i = 0; i < LIMITS.MAX_ATTRIBUTES; i++)
+      full.addAttribute(`a${i}`, i).addAttribute(`a${i}`, i + 1);
     for (let i = 0; i < LIMITS.MAX_METRICS; i++) full.addMetric(`m${i}`, i);
     full.stop();
     perf.startTrace("two_attributes").addAttribute("x", 1).addAttribute("y", 2).stop();
@@ -105,7 +122,10 @@ describe("sdk: local traces (startTrace ... stop)", () => {
     for (let i = 0; i <= LIMITS.MAX_METRICS; i++) overMetrics.addMetric(`m${i}`, i);
     overMetrics.stop();
     await perf.flush();
-    assert.deepEqual(transport.traces().map((t) => t.name), ["full", "two_attributes"]);
+    assert.deepEqual(
+      transport.traces().map((t) => t.name),
+      ["full", "two_attributes"],
+    );
     assert.equal(Object.keys(transport.traces()[0]!.attributes!).length, LIMITS.MAX_ATTRIBUTES);
     assert.equal(perf.stats().dropped.invalid, 2);
   });

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { initializeApp, deleteApp } from "firebase/app";
-import { DEFAULT_OPTIONS, InvalidOptionError, getPerformanceMonitor, initPerformance, type PerformanceOptions } from "../src";
+import {
+  DEFAULT_OPTIONS,
+  InvalidOptionError,
+  getPerformanceMonitor,
+  initPerformance,
+  type PerformanceOptions,
+} from "../src";
 import { resolveOptions } from "../src/options";
 import { closeMonitors } from "./support";
 
@@ -10,7 +16,9 @@ describe("sdk: options", () => {
   it("documents its defaults, and respects the server's batch limit", () => {
     const resolved = resolveOptions({});
     assert.deepEqual(
-      Object.fromEntries(Object.keys(DEFAULT_OPTIONS).map((k) => [k, resolved[k as keyof typeof DEFAULT_OPTIONS]])),
+      Object.fromEntries(
+        Object.keys(DEFAULT_OPTIONS).map((k) => [k, resolved[k as keyof typeof DEFAULT_OPTIONS]]),
+      ),
       { ...DEFAULT_OPTIONS },
     );
     assert.equal(DEFAULT_OPTIONS.maxBatchSize, 500);
@@ -49,11 +57,17 @@ describe("sdk: options", () => {
     [{ onInvalid: "ignore" as "drop" }, /onInvalid: must be "drop" or "throw", not "ignore"/],
     [{ enabled: "yes" as unknown as boolean }, /enabled: must be true or false/],
     [{ transport: "http" as never }, /transport: must be a function, not "http"/],
-    [{ clock: { now: () => 1 } as never }, /clock: must be an object with now\(\) and epochMs\(\), not an object/],
+    [
+      { clock: { now: () => 1 } as never },
+      /clock: must be an object with now\(\) and epochMs\(\), not an object/,
+    ],
   ];
   for (const [options, message] of BAD) {
     it(`rejects ${JSON.stringify(options)} when the monitor is made`, () => {
-      assert.throws(() => resolveOptions(options), (e: unknown) => e instanceof InvalidOptionError && message.test(e.message));
+      assert.throws(
+        () => resolveOptions(options),
+        (e: unknown) => e instanceof InvalidOptionError && message.test(e.message),
+      );
     });
   }
 
@@ -68,14 +82,21 @@ describe("sdk: options", () => {
       assert.equal(a.addAttribute("k", 1).addMetric("m", 1).incrementMetric("m").updateName("c"), a);
       assert.equal(a.stop(), 0);
       assert.equal(a.isRecording, false);
-      assert.equal(perf.trace("t", "CUSTOM_TRACE", (t) => (t === a ? "ran with the no-op trace" : "other")), "ran with the no-op trace");
+      assert.equal(
+        perf.trace("t", "CUSTOM_TRACE", (t) => (t === a ? "ran with the no-op trace" : "other")),
+        "ran with the no-op trace",
+      );
       assert.equal((await perf.startRemoteTrace("r")).traceId, "");
       const nativeFetch = globalThis.fetch;
       assert.equal(perf.wrapFetch(nativeFetch), nativeFetch);
       perf.instrumentFetch()();
       assert.equal(globalThis.fetch, nativeFetch);
       let nextCalled = false;
-      perf.expressMiddleware()({ method: "GET", headers: {} }, { statusCode: 200, getHeader: () => undefined, once: () => undefined }, () => (nextCalled = true));
+      perf.expressMiddleware()(
+        { method: "GET", headers: {} },
+        { statusCode: 200, getHeader: () => undefined, once: () => undefined },
+        () => (nextCalled = true),
+      );
       assert.ok(nextCalled);
       await perf.flush();
       await perf.shutdown();

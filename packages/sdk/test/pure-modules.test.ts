@@ -7,10 +7,25 @@ import { documentIdSchema } from "@aideon-perf/core";
 
 describe("sdk: retry", () => {
   it("retries anything but the callable errors a retry cannot fix", () => {
-    for (const code of ["unavailable", "internal", "deadline-exceeded", "resource-exhausted", "unauthenticated", "unknown", "aborted"]) {
+    for (const code of [
+      "unavailable",
+      "internal",
+      "deadline-exceeded",
+      "resource-exhausted",
+      "unauthenticated",
+      "unknown",
+      "aborted",
+    ]) {
       assert.equal(isRetryable({ code: `functions/${code}` }), true, code);
     }
-    for (const code of ["invalid-argument", "permission-denied", "not-found", "failed-precondition", "out-of-range", "unimplemented"]) {
+    for (const code of [
+      "invalid-argument",
+      "permission-denied",
+      "not-found",
+      "failed-precondition",
+      "out-of-range",
+      "unimplemented",
+    ]) {
       assert.equal(isRetryable({ code: `functions/${code}` }), false, code);
     }
     assert.equal(isRetryable(new TypeError("fetch failed")), true);
@@ -28,7 +43,10 @@ describe("sdk: W3C traceparent", () => {
   });
 
   it("accepts a later version with extra fields, and surrounding whitespace", () => {
-    assert.deepEqual(parseTraceparent(` 01-${traceId}-${spanId}-00-extra `), { traceId, parentSpanId: spanId });
+    assert.deepEqual(parseTraceparent(` 01-${traceId}-${spanId}-00-extra `), {
+      traceId,
+      parentSpanId: spanId,
+    });
   });
 
   for (const [label, header] of [
@@ -42,7 +60,8 @@ describe("sdk: W3C traceparent", () => {
     ["short trace id", `00-${traceId.slice(1)}-${spanId}-01`],
     ["garbage", "hello"],
   ] as const) {
-    it(`rejects a header that is ${label}`, () => assert.equal(parseTraceparent(header as string | string[] | undefined), undefined));
+    it(`rejects a header that is ${label}`, () =>
+      assert.equal(parseTraceparent(header as string | string[] | undefined), undefined));
   }
 
   it("makes ids of the right length that are valid document ids and distinct", () => {

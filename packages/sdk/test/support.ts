@@ -50,7 +50,10 @@ const open: Array<{ app: FirebaseApp; monitor: PerformanceMonitor }> = [];
 
 /** A monitor with fast, deterministic delivery; closed by closeMonitors() (call it in afterEach). */
 export function testMonitor(options: PerformanceOptions = {}): PerformanceMonitor {
-  const app = initializeApp({ projectId: "demo-sdk-unit", apiKey: "demo-api-key", appId: "demo-app" }, `sdk-unit-${++apps}`);
+  const app = initializeApp(
+    { projectId: "demo-sdk-unit", apiKey: "demo-api-key", appId: "demo-app" },
+    `sdk-unit-${++apps}`,
+  );
   const monitor = initPerformance(app, {
     transport: recordingTransport(),
     flushIntervalMs: 60_000,
@@ -65,8 +68,10 @@ export function testMonitor(options: PerformanceOptions = {}): PerformanceMonito
 
 export async function closeMonitors(): Promise<void> {
   const closing = open.splice(0);
-  await Promise.all(closing.map(async ({ app, monitor }) => {
-    await monitor.shutdown();
-    await deleteApp(app);
-  }));
+  await Promise.all(
+    closing.map(async ({ app, monitor }) => {
+      await monitor.shutdown();
+      await deleteApp(app);
+    }),
+  );
 }

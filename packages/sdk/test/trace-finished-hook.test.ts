@@ -14,12 +14,26 @@ describe("sdk: onTraceFinished", () => {
     perf.startTrace("_reserved").stop(); // invalid name: dropped, not announced
     await perf.flush();
     assert.equal(seen.length, 1);
-    assert.deepEqual({ ...seen[0], startTime: 0, duration: 0 }, { name: "checkout", traceType: "HTTP_REQUEST", startTime: 0, duration: 0, attributes: { route: "/checkout" }, metrics: { items: 3 } });
+    assert.deepEqual(
+      { ...seen[0], startTime: 0, duration: 0 },
+      {
+        name: "checkout",
+        traceType: "HTTP_REQUEST",
+        startTime: 0,
+        duration: 0,
+        attributes: { route: "/checkout" },
+        metrics: { items: 3 },
+      },
+    );
     seen[0]!.attributes.route = "changed by the hook";
     assert.equal(transport.traces()[0]!.attributes?.route, "/checkout", "the hook has a copy");
 
     const sampled: StoppedTrace[] = [];
-    const none = testMonitor({ transport: recordingTransport(), samplingRate: 0, onTraceFinished: (t) => sampled.push(t) });
+    const none = testMonitor({
+      transport: recordingTransport(),
+      samplingRate: 0,
+      onTraceFinished: (t) => sampled.push(t),
+    });
     none.startTrace("x").stop();
     assert.equal(sampled.length, 0);
   });
@@ -41,6 +55,9 @@ describe("sdk: onTraceFinished", () => {
   });
 
   it("must be a function", () => {
-    assert.throws(() => testMonitor({ onTraceFinished: "log" as never }), /onTraceFinished: must be a function/);
+    assert.throws(
+      () => testMonitor({ onTraceFinished: "log" as never }),
+      /onTraceFinished: must be a function/,
+    );
   });
 });

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { getPerformanceMonitor, monitored, traced } from "../src";
-import { closeMonitors, fakeClock, recordingTransport, testMonitor, type FakeClock, type RecordingTransport } from "./support";
+import {
+  closeMonitors,
+  fakeClock,
+  recordingTransport,
+  testMonitor,
+  type FakeClock,
+  type RecordingTransport,
+} from "./support";
 
 class BoomError extends Error {
   override readonly name = "BoomError";
@@ -20,7 +27,13 @@ describe("sdk: trace(), monitored() and @traced always stop their trace", () => 
 
   const sent = async () => {
     await perf.flush();
-    return transport.traces().map((t) => ({ name: t.name, type: t.trace_type, duration: t.duration, attributes: t.attributes, metrics: t.metrics }));
+    return transport.traces().map((t) => ({
+      name: t.name,
+      type: t.trace_type,
+      duration: t.duration,
+      attributes: t.attributes,
+      metrics: t.metrics,
+    }));
   };
 
   describe("monitor.trace (the context manager)", () => {
@@ -32,7 +45,13 @@ describe("sdk: trace(), monitored() and @traced always stop their trace", () => 
       });
       assert.deepEqual(rows, [1, 2, 3]);
       assert.deepEqual(await sent(), [
-        { name: "database_operation", type: "DATABASE_QUERY", duration: 0.04, attributes: { query_type: "SELECT", success: true }, metrics: { rows_returned: 3 } },
+        {
+          name: "database_operation",
+          type: "DATABASE_QUERY",
+          duration: 0.04,
+          attributes: { query_type: "SELECT", success: true },
+          metrics: { rows_returned: 3 },
+        },
       ]);
     });
 
@@ -46,7 +65,13 @@ describe("sdk: trace(), monitored() and @traced always stop their trace", () => 
         BoomError,
       );
       assert.deepEqual(await sent(), [
-        { name: "failing", type: "CUSTOM_TRACE", duration: 0.005, attributes: { success: false, error_type: "BoomError" }, metrics: undefined },
+        {
+          name: "failing",
+          type: "CUSTOM_TRACE",
+          duration: 0.005,
+          attributes: { success: false, error_type: "BoomError" },
+          metrics: undefined,
+        },
       ]);
     });
 
@@ -58,7 +83,15 @@ describe("sdk: trace(), monitored() and @traced always stop their trace", () => 
       });
       assert.equal(perf.stats().queued, 0, "not stopped before the promise settles");
       assert.equal(await result, "text");
-      assert.deepEqual(await sent(), [{ name: "ai_call", type: "AI_GENERATION", duration: 1.5, attributes: { success: true }, metrics: undefined }]);
+      assert.deepEqual(await sent(), [
+        {
+          name: "ai_call",
+          type: "AI_GENERATION",
+          duration: 1.5,
+          attributes: { success: true },
+          metrics: undefined,
+        },
+      ]);
     });
 
     it("async: a rejection stops the trace with success false and is passed on", async () => {
@@ -86,21 +119,32 @@ describe("sdk: trace(), monitored() and @traced always stop their trace", () => 
     it("keeps this and the arguments, names the trace after the function by default", async () => {
       const counter = {
         base: 10,
-        add: monitored(function add(this: { base: number }, a: number, b: number) {
-          return this.base + a + b;
-        }, { monitor: perf }),
+        add: monitored(
+          function add(this: { base: number }, a: number, b: number) {
+            return this.base + a + b;
+          },
+          { monitor: perf },
+        ),
       };
       assert.equal(counter.add(1, 2), 13);
-      assert.deepEqual(await sent(), [{ name: "add", type: "CUSTOM_TRACE", duration: 0, attributes: { success: true }, metrics: undefined }]);
+      assert.deepEqual(await sent(), [
+        { name: "add", type: "CUSTOM_TRACE", duration: 0, attributes: { success: true }, metrics: undefined },
+      ]);
     });
 
     it("stops on a throw and on a rejection", async () => {
-      const throws = monitored(() => {
-        throw new BoomError();
-      }, { name: "sync_failure", monitor: perf });
-      const rejects = monitored(async () => {
-        throw new BoomError();
-      }, { name: "async_failure", traceType: "EXTERNAL_API", monitor: perf });
+      const throws = monitored(
+        () => {
+          throw new BoomError();
+        },
+        { name: "sync_failure", monitor: perf },
+      );
+      const rejects = monitored(
+        async () => {
+          throw new BoomError();
+        },
+        { name: "async_failure", traceType: "EXTERNAL_API", monitor: perf },
+      );
       assert.throws(() => throws(), BoomError);
       await assert.rejects(rejects(), BoomError);
       assert.deepEqual(
@@ -113,11 +157,21 @@ describe("sdk: trace(), monitored() and @traced always stop their trace", () => 
     });
 
     it("uses the monitor of the last initPerformance, looked up at each call", async () => {
-      const generate = monitored(async (prompt: string) => prompt.toUpperCase(), { name: "ai_text_generation", traceType: "AI_GENERATION", attributes: { model: "gpt-4" } });
+      const generate = monitored(async (prompt: string) => prompt.toUpperCase(), {
+        name: "ai_text_generation",
+        traceType: "AI_GENERATION",
+        attributes: { model: "gpt-4" },
+      });
       assert.equal(getPerformanceMonitor(), perf);
       assert.equal(await generate("hi"), "HI");
       assert.deepEqual(await sent(), [
-        { name: "ai_text_generation", type: "AI_GENERATION", duration: 0, attributes: { model: "gpt-4", success: true }, metrics: undefined },
+        {
+          name: "ai_text_generation",
+          type: "AI_GENERATION",
+          duration: 0,
+          attributes: { model: "gpt-4", success: true },
+          metrics: undefined,
+        },
       ]);
     });
   });
@@ -151,7 +205,11 @@ describe("sdk: trace(), monitored() and @traced always stop their trace", () => 
         (await sent()).map((t) => [t.name, t.type, t.attributes]),
         [
           ["ai_text_generation", "AI_GENERATION", { model: "gpt-4", success: true }],
-          ["ai_text_generation", "AI_GENERATION", { model: "gpt-4", success: false, error_type: "BoomError" }],
+          [
+            "ai_text_generation",
+            "AI_GENERATION",
+            { model: "gpt-4", success: false, error_type: "BoomError" },
+          ],
         ],
       );
     });

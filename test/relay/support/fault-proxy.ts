@@ -40,17 +40,28 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     const fault = index >= 0 ? faults.splice(index, 1)[0]!.fault : undefined;
     if (fault?.kind === "unknown-key") {
       req.resume();
-      return res.writeHead(404).end(`Function ${key} does not exist, valid functions are: (injected by the test proxy)`);
+      return res
+        .writeHead(404)
+        .end(`Function ${key} does not exist, valid functions are: (injected by the test proxy)`);
     }
-    const forward = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      if (fault?.kind === "drop-after-forwarding") {
-        answer.resume();
-        answer.on("end", () => req.socket.destroy());
-        return;
-      }
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const forward = http.request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
+      (answer) => {
+        if (fault?.kind === "drop-after-forwarding") {
+          answer.resume();
+          answer.on("end", () => req.socket.destroy());
+          return;
+        }
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     forward.on("error", () => req.socket.destroy());
     req.pipe(forward);
   });

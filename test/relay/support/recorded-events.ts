@@ -9,7 +9,8 @@ export type Plain = null | boolean | number | string | Plain[] | { [key: string]
 
 /** Firestore values as the JSON-ish plain values the fixture wrote. */
 export function plain(value: Value): Plain {
-  if (value.mapValue) return Object.fromEntries(Object.entries(value.mapValue.fields ?? {}).map(([k, v]) => [k, plain(v)]));
+  if (value.mapValue)
+    return Object.fromEntries(Object.entries(value.mapValue.fields ?? {}).map(([k, v]) => [k, plain(v)]));
   if (value.arrayValue) return (value.arrayValue.values ?? []).map(plain);
   if (value.stringValue !== undefined) return value.stringValue;
   if (value.booleanValue !== undefined) return value.booleanValue;
@@ -34,7 +35,8 @@ export function recordEvents(firestore: Pick<LocalFirestore, "onDocumentChange">
   const changes: DocumentChange[] = [];
   const stop = firestore.onDocumentChange((change) => {
     if (!/\/documents\/relay_log\//.test(change.name)) changes.push(change);
-    else if (!change.before && change.after) records.push(plain({ mapValue: { fields: change.after.fields } }) as Record<string, Plain>);
+    else if (!change.before && change.after)
+      records.push(plain({ mapValue: { fields: change.after.fields } }) as Record<string, Plain>);
   });
   return {
     records,
@@ -42,7 +44,8 @@ export function recordEvents(firestore: Pick<LocalFirestore, "onDocumentChange">
     async until(predicate, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(records)) {
-        if (Date.now() > deadline) throw new Error(`timed out; records so far:\n${JSON.stringify(records, null, 1)}`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out; records so far:\n${JSON.stringify(records, null, 1)}`);
         await sleep(50);
       }
     },

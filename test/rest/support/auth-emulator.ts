@@ -14,12 +14,19 @@ export interface TokenUser {
   idToken: string;
 }
 
-async function identityToolkit(auth: Endpoint, method: string, body: Record<string, unknown>): Promise<{ localId: string; idToken: string }> {
-  const res = await fetch(`http://${auth.host}:${auth.port}/identitytoolkit.googleapis.com/v1/accounts:${method}?key=any-api-key`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ ...body, returnSecureToken: true }),
-  });
+async function identityToolkit(
+  auth: Endpoint,
+  method: string,
+  body: Record<string, unknown>,
+): Promise<{ localId: string; idToken: string }> {
+  const res = await fetch(
+    `http://${auth.host}:${auth.port}/identitytoolkit.googleapis.com/v1/accounts:${method}?key=any-api-key`,
+    {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ ...body, returnSecureToken: true }),
+    },
+  );
   if (!res.ok) throw new Error(`Auth emulator ${method}: HTTP ${res.status} ${await res.text()}`);
   return (await res.json()) as { localId: string; idToken: string };
 }
@@ -35,7 +42,10 @@ export async function adminUser(auth: Endpoint): Promise<TokenUser & { email: st
   const email = `rest-admin-${randomUUID()}@example.com`;
   const password = "correct-horse-battery";
   const { localId } = await identityToolkit(auth, "signUp", { email, password });
-  const app: App = initializeApp({ projectId: process.env.GCLOUD_PROJECT ?? TEST_PROJECT_ID }, `rest-admin-${randomUUID()}`);
+  const app: App = initializeApp(
+    { projectId: process.env.GCLOUD_PROJECT ?? TEST_PROJECT_ID },
+    `rest-admin-${randomUUID()}`,
+  );
   try {
     await getAuth(app).setCustomUserClaims(localId, { admin: true });
   } finally {

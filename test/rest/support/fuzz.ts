@@ -38,22 +38,69 @@ interface BodyRoute {
 }
 
 const ROUTES: BodyRoute[] = [
-  { method: "POST", path: "start-trace", admin: false, schema: startTraceRequestSchema, valid: () => ({ name: "checkout", trace_type: "HTTP_REQUEST", attributes: { region: "eu", retries: 1 } }) },
-  { method: "POST", path: "stop-trace", admin: false, schema: stopTraceRequestSchema, valid: () => ({ trace_id: "fuzz-trace", attributes: { ok: true }, metrics: { rows: 3 } }) },
-  { method: "POST", path: "add-metric", admin: false, schema: addMetricRequestSchema, valid: () => ({ trace_id: "fuzz-trace", metric_name: "rate", value: 1.5 }) },
+  {
+    method: "POST",
+    path: "start-trace",
+    admin: false,
+    schema: startTraceRequestSchema,
+    valid: () => ({ name: "checkout", trace_type: "HTTP_REQUEST", attributes: { region: "eu", retries: 1 } }),
+  },
+  {
+    method: "POST",
+    path: "stop-trace",
+    admin: false,
+    schema: stopTraceRequestSchema,
+    valid: () => ({ trace_id: "fuzz-trace", attributes: { ok: true }, metrics: { rows: 3 } }),
+  },
+  {
+    method: "POST",
+    path: "add-metric",
+    admin: false,
+    schema: addMetricRequestSchema,
+    valid: () => ({ trace_id: "fuzz-trace", metric_name: "rate", value: 1.5 }),
+  },
   {
     method: "POST",
     path: "record-traces",
     admin: false,
     schema: recordTracesRequestSchema,
-    valid: () => ({ batch_id: "fuzz-batch", traces: [{ name: "q", trace_type: "DATABASE_QUERY", start_time: "2024-12-06T14:30:22Z", duration: 0.1, attributes: { table: "users" } }] }),
+    valid: () => ({
+      batch_id: "fuzz-batch",
+      traces: [
+        {
+          name: "q",
+          trace_type: "DATABASE_QUERY",
+          start_time: "2024-12-06T14:30:22Z",
+          duration: 0.1,
+          attributes: { table: "users" },
+        },
+      ],
+    }),
   },
-  { method: "PUT", path: "thresholds", admin: true, schema: setThresholdsRequestSchema, valid: () => ({ thresholds: { HTTP_REQUEST: { good: 1, acceptable: 2, poor: 3 } } }) },
-  { method: "POST", path: "benchmark", admin: true, schema: benchmarkRequestSchema, valid: () => ({ test_type: "cpu", duration: 0.1 }) },
+  {
+    method: "PUT",
+    path: "thresholds",
+    admin: true,
+    schema: setThresholdsRequestSchema,
+    valid: () => ({ thresholds: { HTTP_REQUEST: { good: 1, acceptable: 2, poor: 3 } } }),
+  },
+  {
+    method: "POST",
+    path: "benchmark",
+    admin: true,
+    schema: benchmarkRequestSchema,
+    valid: () => ({ test_type: "cpu", duration: 0.1 }),
+  },
 ];
 
 const JSON_TYPES = ["application/json", "application/json; charset=utf-8", "Application/JSON"];
-const OTHER_TYPES = ["text/plain", "application/octet-stream", "application/xml", "multipart/form-data; boundary=x", undefined];
+const OTHER_TYPES = [
+  "text/plain",
+  "application/octet-stream",
+  "application/xml",
+  "multipart/form-data; boundary=x",
+  undefined,
+];
 
 type Random = () => number;
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
@@ -61,15 +108,40 @@ const int = (random: Random, min: number, max: number) => min + Math.floor(rando
 
 function randomValue(random: Random, depth = 0): unknown {
   switch (int(random, 0, depth > 2 ? 5 : 8)) {
-    case 0: return null;
-    case 1: return random() < 0.5;
-    case 2: return pick(random, [-1, 0, -0.5, 1e308, -1e308, 86_401, 2 ** 53, 4.2, 11]);
-    case 3: return "x".repeat(int(random, 0, 300));
-    case 4: return pick(random, ["", " padded ", "_hidden", "__x__", "a/b", "ünïcødé", "\u0000", "HTTP_REQUEST", "http_request", "2024-02-30T00:00:00Z"]);
-    case 5: return int(random, -5, 5);
-    case 6: return Array.from({ length: int(random, 0, 4) }, () => randomValue(random, depth + 1));
-    case 7: return Object.fromEntries(Array.from({ length: int(random, 0, 4) }, (_, i) => [pick(random, ["k", "bad key", "_x", `f${i}`, "__proto__"]), randomValue(random, depth + 1)]));
-    default: return { nested: randomValue(random, depth + 1) };
+    case 0:
+      return null;
+    case 1:
+      return random() < 0.5;
+    case 2:
+      return pick(random, [-1, 0, -0.5, 1e308, -1e308, 86_401, 2 ** 53, 4.2, 11]);
+    case 3:
+      return "x".repeat(int(random, 0, 300));
+    case 4:
+      return pick(random, [
+        "",
+        " padded ",
+        "_hidden",
+        "__x__",
+        "a/b",
+        "ünïcødé",
+        "\u0000",
+        "HTTP_REQUEST",
+        "http_request",
+        "2024-02-30T00:00:00Z",
+      ]);
+    case 5:
+      return int(random, -5, 5);
+    case 6:
+      return Array.from({ length: int(random, 0, 4) }, () => randomValue(random, depth + 1));
+    case 7:
+      return Object.fromEntries(
+        Array.from({ length: int(random, 0, 4) }, (_, i) => [
+          pick(random, ["k", "bad key", "_x", `f${i}`, "__proto__"]),
+          randomValue(random, depth + 1),
+        ]),
+      );
+    default:
+      return { nested: randomValue(random, depth + 1) };
   }
 }
 
@@ -85,21 +157,45 @@ function mutate(random: Random, valid: Record<string, unknown>): unknown {
   const keys = Object.keys(valid);
   const key = pick(random, keys);
   switch (int(random, 0, 11)) {
-    case 0: { const copy = { ...valid }; delete copy[key]; return copy; }
-    case 1: return { ...valid, [pick(random, ["extra", "duration", "owner_uid", "status", "Name", ""])]: randomValue(random) };
-    case 2: return { ...valid, [key]: randomValue(random) };
-    case 3: return { ...valid, [key]: deeplyNested(random) };
-    case 4: return { ...valid, [key]: "y".repeat(int(random, 101, 5000)) };
-    case 5: return pick(random, [null, 0, -1, "start", true, false, [], [valid], ""]);
-    case 6: return {};
-    case 7: return { ...valid, attributes: Object.fromEntries(Array.from({ length: int(random, 33, 60) }, (_, i) => [`a${i}`, i])) };
-    case 8: return { ...valid, attributes: { [pick(random, ["bad key", "", "k".repeat(41), "__k__", "é"])]: 1 } };
-    case 9: return { ...valid, metrics: { [pick(random, ["_m", " m", ""])]: 1 } };
+    case 0: {
+      const copy = { ...valid };
+      delete copy[key];
+      return copy;
+    }
+    case 1:
+      return {
+        ...valid,
+        [pick(random, ["extra", "duration", "owner_uid", "status", "Name", ""])]: randomValue(random),
+      };
+    case 2:
+      return { ...valid, [key]: randomValue(random) };
+    case 3:
+      return { ...valid, [key]: deeplyNested(random) };
+    case 4:
+      return { ...valid, [key]: "y".repeat(int(random, 101, 5000)) };
+    case 5:
+      return pick(random, [null, 0, -1, "start", true, false, [], [valid], ""]);
+    case 6:
+      return {};
+    case 7:
+      return {
+        ...valid,
+        attributes: Object.fromEntries(Array.from({ length: int(random, 33, 60) }, (_, i) => [`a${i}`, i])),
+      };
+    case 8:
+      return { ...valid, attributes: { [pick(random, ["bad key", "", "k".repeat(41), "__k__", "é"])]: 1 } };
+    case 9:
+      return { ...valid, metrics: { [pick(random, ["_m", " m", ""])]: 1 } };
     case 10: {
-      const traces = Array.from({ length: int(random, 1, 3) }, () => ({ name: "q", start_time: randomValue(random), duration: pick(random, [-1, 86_401, "1", null]) }));
+      const traces = Array.from({ length: int(random, 1, 3) }, () => ({
+        name: "q",
+        start_time: randomValue(random),
+        duration: pick(random, [-1, 86_401, "1", null]),
+      }));
       return { ...valid, traces };
     }
-    default: return Object.fromEntries(keys.map((k) => [k, randomValue(random)]));
+    default:
+      return Object.fromEntries(keys.map((k) => [k, randomValue(random)]));
   }
 }
 
@@ -107,22 +203,43 @@ function mutate(random: Random, valid: Record<string, unknown>): unknown {
 function brokenJson(random: Random, valid: Record<string, unknown>): Uint8Array {
   const text = JSON.stringify(valid);
   switch (int(random, 0, 8)) {
-    case 0: return Buffer.from(text.slice(0, int(random, 1, text.length - 1)));
-    case 1: { const at = int(random, 0, text.length); return Buffer.from(text.slice(0, at) + pick(random, ["}", "{", ",", "\"", ":", "]", "\\"]) + text.slice(at)); }
-    case 2: return Buffer.from(text.replace(/"/g, "'"));
-    case 3: return Buffer.from(text.replace(/}$/, ",}"));
-    case 4: return Buffer.from(`{"value": ${pick(random, ["NaN", "Infinity", "-Infinity", "undefined", "0x10", "01"])}}`);
-    case 5: return Buffer.from(`// comment\n${text}`);
-    case 6: return Buffer.from(Array.from({ length: int(random, 1, 200) }, () => int(random, 0, 255)));
-    case 7: return Buffer.concat([Buffer.from('{"name": "'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]);
-    default: return Buffer.from(pick(random, [" ", "\n", "{", "[", "\"", "nul", "tru", "{}}", "[]]", "{\"a\":1}{\"b\":2}"]));
+    case 0:
+      return Buffer.from(text.slice(0, int(random, 1, text.length - 1)));
+    case 1: {
+      const at = int(random, 0, text.length);
+      return Buffer.from(
+        text.slice(0, at) + pick(random, ["}", "{", ",", '"', ":", "]", "\\"]) + text.slice(at),
+      );
+    }
+    case 2:
+      return Buffer.from(text.replace(/"/g, "'"));
+    case 3:
+      return Buffer.from(text.replace(/}$/, ",}"));
+    case 4:
+      return Buffer.from(
+        `{"value": ${pick(random, ["NaN", "Infinity", "-Infinity", "undefined", "0x10", "01"])}}`,
+      );
+    case 5:
+      return Buffer.from(`// comment\n${text}`);
+    case 6:
+      return Buffer.from(Array.from({ length: int(random, 1, 200) }, () => int(random, 0, 255)));
+    case 7:
+      return Buffer.concat([Buffer.from('{"name": "'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]);
+    default:
+      return Buffer.from(
+        pick(random, [" ", "\n", "{", "[", '"', "nul", "tru", "{}}", "[]]", '{"a":1}{"b":2}']),
+      );
   }
 }
 
 /** What body-parser (strict JSON) lets through to the function: an object or array, decoded leniently. */
 function platformPassesJson(body: Uint8Array): boolean {
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(body).toString("utf8").replace(/^\uFEFF/, ""));
+    const parsed: unknown = JSON.parse(
+      Buffer.from(body)
+        .toString("utf8")
+        .replace(/^\uFEFF/, ""),
+    );
     return typeof parsed === "object" && parsed !== null;
   } catch {
     return false;

@@ -16,7 +16,12 @@ export interface SendOptions {
   headers?: Record<string, string>;
 }
 
-export async function send(base: string, method: string, path: string, options: SendOptions = {}): Promise<Answer> {
+export async function send(
+  base: string,
+  method: string,
+  path: string,
+  options: SendOptions = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token !== undefined) headers.Authorization = `Bearer ${options.token}`;
   let body: string | Uint8Array | undefined;

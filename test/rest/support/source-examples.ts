@@ -15,10 +15,12 @@ export function parseHttpExample(text: string): HttpExample {
   const [requestLine = "", ...headerLines] = head.split(/\r?\n/);
   const [method = "", target = ""] = requestLine.split(" ");
   const headers = Object.fromEntries(
-    headerLines.filter((line) => line.trim() !== "").map((line) => {
-      const at = line.indexOf(":");
-      return [line.slice(0, at).trim(), line.slice(at + 1).trim()];
-    }),
+    headerLines
+      .filter((line) => line.trim() !== "")
+      .map((line) => {
+        const at = line.indexOf(":");
+        return [line.slice(0, at).trim(), line.slice(at + 1).trim()];
+      }),
   );
   const body = rest.join("\n\n");
   return { method, target, headers, body: body.trim() === "" ? undefined : body };
@@ -40,17 +42,27 @@ export function assertSameShape(
 ): string[] {
   if (pending.includes(path)) return [];
   if (actual === null && nullable.includes(path)) return [path];
-  assert.equal(jsonType(actual), jsonType(example), `${path}: the source has a ${jsonType(example)}, the API answered ${JSON.stringify(actual)}`);
+  assert.equal(
+    jsonType(actual),
+    jsonType(example),
+    `${path}: the source has a ${jsonType(example)}, the API answered ${JSON.stringify(actual)}`,
+  );
   const checked = [path];
   if (Array.isArray(example) && Array.isArray(actual) && example.length > 0) {
     assert.ok(actual.length > 0, `${path}: the source shows items, the API answered none`);
-    for (const [i, item] of actual.entries()) checked.push(...assertSameShape(example[0], item, pending, nullable, `${path}[${i}]`));
+    for (const [i, item] of actual.entries())
+      checked.push(...assertSameShape(example[0], item, pending, nullable, `${path}[${i}]`));
   } else if (jsonType(example) === "object") {
     for (const [key, value] of Object.entries(example as Record<string, unknown>)) {
       const child = path === "(root)" ? key : `${path}.${key}`;
       if (pending.includes(child)) continue;
-      assert.ok(key in (actual as Record<string, unknown>), `${child}: in the source's example, missing from the answer`);
-      checked.push(...assertSameShape(value, (actual as Record<string, unknown>)[key], pending, nullable, child));
+      assert.ok(
+        key in (actual as Record<string, unknown>),
+        `${child}: in the source's example, missing from the answer`,
+      );
+      checked.push(
+        ...assertSameShape(value, (actual as Record<string, unknown>)[key], pending, nullable, child),
+      );
     }
   }
   return checked;

@@ -13,8 +13,10 @@ export function fakeToken(uid: string, claims: Record<string, unknown> = {}): st
 /** Accepts tokens made by fakeToken; anything else is rejected like the Admin SDK does. */
 export const fakeVerifier: VerifyIdToken = async (token) => {
   const [, payload, signature] = token.split(".");
-  if (signature !== "fake" || !payload) throw Object.assign(new Error("Decoding Firebase ID token failed."), { code: "auth/argument-error" });
+  if (signature !== "fake" || !payload)
+    throw Object.assign(new Error("Decoding Firebase ID token failed."), { code: "auth/argument-error" });
   const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { uid?: unknown };
-  if (typeof claims.uid !== "string") throw Object.assign(new Error("no uid"), { code: "auth/argument-error" });
+  if (typeof claims.uid !== "string")
+    throw Object.assign(new Error("no uid"), { code: "auth/argument-error" });
   return claims as { uid: string };
 };

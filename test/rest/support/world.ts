@@ -32,7 +32,10 @@ export function testDeps(overrides: Partial<ApiDeps> = {}, env: Record<string, s
   return { ...defaultApiDeps(), verifyIdToken: fakeVerifier, config: () => testConfig(env), ...overrides };
 }
 
-export function serveApi(overrides: Partial<ApiDeps> = {}, env: Record<string, string> = {}): Promise<Served> {
+export function serveApi(
+  overrides: Partial<ApiDeps> = {},
+  env: Record<string, string> = {},
+): Promise<Served> {
   return serve(createApiHandler(testDeps(overrides, env)));
 }
 
@@ -47,7 +50,11 @@ export const REST_WRITTEN_COLLECTIONS = [
 ];
 
 export async function restWrittenDocuments(): Promise<Record<string, number>> {
-  const counts = await Promise.all(REST_WRITTEN_COLLECTIONS.map(async (c) => [c, (await adminDb().collection(c).count().get()).data().count] as const));
+  const counts = await Promise.all(
+    REST_WRITTEN_COLLECTIONS.map(
+      async (c) => [c, (await adminDb().collection(c).count().get()).data().count] as const,
+    ),
+  );
   return Object.fromEntries(counts);
 }
 
@@ -58,6 +65,9 @@ export async function aggregateBatch(batchId: string, caller: Caller): Promise<v
     .where("batch_id", "==", batchId)
     .where("owner_uid", "==", caller.uid)
     .get();
-  const deliver = fft.wrap(fns.aggregateTraceBatch) as unknown as (e: { data: DocumentSnapshot; params: Record<string, string> }) => Promise<void>;
+  const deliver = fft.wrap(fns.aggregateTraceBatch) as unknown as (e: {
+    data: DocumentSnapshot;
+    params: Record<string, string>;
+  }) => Promise<void>;
   for (const chunk of snap.docs) await deliver({ data: chunk, params: { chunkId: chunk.id } });
 }

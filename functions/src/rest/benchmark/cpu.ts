@@ -14,7 +14,11 @@ export function arithmeticLoop(iterations: number, state: number): number {
   return x;
 }
 
-export async function cpuBenchmark(durationSeconds: number, now: () => number, sliceIterations = CPU_SLICE_ITERATIONS) {
+export async function cpuBenchmark(
+  durationSeconds: number,
+  now: () => number,
+  sliceIterations = CPU_SLICE_ITERATIONS,
+) {
   let state = 1;
   const run = await runFor(durationSeconds * 1000, now, () => {
     state = arithmeticLoop(sliceIterations, state);

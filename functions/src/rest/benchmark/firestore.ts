@@ -11,7 +11,12 @@ import { perSecond, runFor } from "./timed-loop";
 export const BENCHMARK_SCRATCH_COLLECTION = "perf_benchmark_scratch";
 const SCRATCH_TTL_MS = 60 * 60_000;
 
-export async function firestoreBenchmark(db: Firestore, durationSeconds: number, now: () => number, scratchId: string) {
+export async function firestoreBenchmark(
+  db: Firestore,
+  durationSeconds: number,
+  now: () => number,
+  scratchId: string,
+) {
   const ref = db.collection(BENCHMARK_SCRATCH_COLLECTION).doc(scratchId);
   const expireAt = new Date(Date.now() + SCRATCH_TTL_MS);
   const latenciesMs: number[] = [];

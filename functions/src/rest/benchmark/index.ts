@@ -28,7 +28,12 @@ export async function runBenchmark(req: BenchmarkRequest, deps: BenchmarkDeps): 
       return { test_type: "memory", ...common, actual_duration: seconds(elapsedMs), result, details };
     }
     case "firestore": {
-      const { elapsedMs, result, details } = await firestoreBenchmark(deps.db(), req.duration, now, deps.newId());
+      const { elapsedMs, result, details } = await firestoreBenchmark(
+        deps.db(),
+        req.duration,
+        now,
+        deps.newId(),
+      );
       return { test_type: "firestore", ...common, actual_duration: seconds(elapsedMs), result, details };
     }
   }

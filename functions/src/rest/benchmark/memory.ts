@@ -16,7 +16,11 @@ export function allocateAndTouch(bytes: number, stamp: number): Uint8Array {
   return new Uint8Array(bytes).fill(stamp & 0xff);
 }
 
-export async function memoryBenchmark(durationSeconds: number, now: () => number, chunkBytes = MEMORY_CHUNK_BYTES) {
+export async function memoryBenchmark(
+  durationSeconds: number,
+  now: () => number,
+  chunkBytes = MEMORY_CHUNK_BYTES,
+) {
   const ring: Uint8Array[] = new Array<Uint8Array>(RING_CHUNKS);
   let allocated = 0;
   const run = await runFor(durationSeconds * 1000, now, () => {

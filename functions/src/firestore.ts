@@ -25,7 +25,7 @@ export const COLLECTIONS = {
   nameRegistry: "perf_agg_names",
   /** Trigger events and folds that failed for good, with their reasons (see stored/dead-letters.ts). */
   deadLetters: "perf_dead_letters",
-  /** The slowest traces per name and minute (written by the fold), in the source's shape. */
+  /** The slowest traces per name and minute (written by the fold), in the contract's shape. */
   slowOperations: "perf_slow_operations",
   /** One document per agent key: host, label and the secret's hash (never the key). */
   agentKeys: "perf_agent_keys",

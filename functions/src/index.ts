@@ -166,7 +166,7 @@ export const setHealthConfig = adminCallable(setHealthConfigRequestSchema, (req)
 );
 export const getAlerts = adminCallable(alertsRequestSchema, (req) => services().alerts.getAlerts(req));
 
-// The source's dashboard widget list, which the Hosting dashboard (/dashboard/) also reads.
+// The contract's dashboard widget list, which the Hosting dashboard (/dashboard/) also reads.
 export const getDashboard = adminCallable(dashboardRequestSchema, (req) =>
   services().dashboard.getDashboard(req),
 );

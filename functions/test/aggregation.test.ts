@@ -243,7 +243,7 @@ describe("aggregation pipeline (wrapped handlers, real Firestore)", function () 
   });
 
   describe("getStats", () => {
-    it("answers in the source's shape", async () => {
+    it("answers in the contract's shape", async () => {
       await record("s", [
         trace("GET /", "HTTP_REQUEST", 1),
         trace("GET /", "HTTP_REQUEST", 2),
@@ -274,7 +274,7 @@ describe("aggregation pipeline (wrapped handlers, real Firestore)", function () 
   });
 
   describe("slow operations", () => {
-    it("records exactly the traces above their type's poor threshold, in the source's shape", async () => {
+    it("records exactly the traces above their type's poor threshold, in the contract's shape", async () => {
       const poor = PERFORMANCE_THRESHOLDS.HTTP_REQUEST.poor;
       await record("slow", [
         trace("POST /api/generate", "HTTP_REQUEST", 8.5, {

@@ -28,7 +28,7 @@ describe("recording callables (wrapped, real Firestore)", function () {
     call(fns.startTrace, data, caller);
 
   describe("startTrace", () => {
-    it("starts a server-clocked trace and answers in the source's shape", async () => {
+    it("starts a server-clocked trace and answers in the contract's shape", async () => {
       const before = Date.now();
       const res = await start(alice, {
         name: "video_generation",

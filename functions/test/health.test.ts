@@ -186,7 +186,7 @@ describe("health evaluation (wrapped evaluateHealth and callables, real Firestor
   });
 
   describe("getHealth", () => {
-    it("answers in the source's shape, evaluating now when there was no evaluation yet", async () => {
+    it("answers in the contract's shape, evaluating now when there was no evaluation yet", async () => {
       await putHost("web-1", { lastSeenMs: Date.now(), cpu: 85.2 });
       const before = Date.now();
       const res = await getHealth();

@@ -201,7 +201,7 @@ describe("host metrics (agent keys, push endpoint, reads)", function () {
     );
   });
 
-  it("serves the source's system-metrics shape per host, for all hosts, and in getStats", async () => {
+  it("serves the contract's system-metrics shape per host, for all hosts, and in getStats", async () => {
     const web1 = await newKey("web-1");
     const web2 = await newKey("web-2");
     await send(

@@ -41,7 +41,7 @@ describe("callables end to end (client SDK -> Functions emulator -> Firestore)",
     await Promise.all([alice, bob, ...extra].filter(Boolean).map((c) => c.close()));
   });
 
-  it("starts, adds a metric to and stops a trace in the source's shapes", async () => {
+  it("starts, adds a metric to and stops a trace in the contract's shapes", async () => {
     const started = await alice.call<{ success: boolean; trace_id: string; message: string }>("startTrace", {
       name: "custom_operation",
       trace_type: "CUSTOM_TRACE",

@@ -41,7 +41,7 @@ import { restWrittenDocuments } from "./support/world";
 const PREFIX = "/api/v1/performance/";
 const HOST_ID = "source-example-host";
 
-/** The source's system-metrics example as one agent sample, pushed with a key an admin created. */
+/** The contract's system-metrics example as one agent sample, pushed with a key an admin created. */
 async function pushHostSample(adminIdToken: string): Promise<void> {
   const functionsUrl = (name: string) =>
     `http://127.0.0.1:5001/${process.env.GCLOUD_PROJECT ?? "demo-aideon-perf"}/us-central1/${name}`;
@@ -85,7 +85,7 @@ async function pushHostSample(adminIdToken: string): Promise<void> {
   assert.equal(pushed.status, 200, await pushed.text());
 }
 const PLACEHOLDER_TRACE_ID = "uuid-trace-id";
-/** Every endpoint of the source document, each of which the OpenAPI document must describe. */
+/** Every endpoint of the contract, each of which the OpenAPI document must describe. */
 const SOURCE_ENDPOINTS = [
   "start-trace",
   "stop-trace",
@@ -141,7 +141,7 @@ describe("REST API end to end (Hosting emulator -> api function -> Firestore)", 
   });
   beforeEach(clearFirestore);
 
-  it("answers every request the source prints, sent verbatim, with every field of the source's responses", async () => {
+  it("answers every request the contract prints, sent verbatim, with every field of the contract's responses", async () => {
     const sent = new Set<string>();
     /** Sends a source example as printed: its method, path and query, headers and body. */
     const sendExample = (title: string, token: string, traceId?: string) => {
@@ -154,7 +154,7 @@ describe("REST API end to end (Hosting emulator -> api function -> Firestore)", 
     const responseOf = (title: string, i = 0) =>
       JSON.parse(SOURCE_API_EXAMPLES.find((e) => e.title === title)!.responses[i]!) as unknown;
 
-    // Trace management: start, add a metric, stop (the source's bodies; only its placeholder trace id is replaced).
+    // Trace management: start, add a metric, stop (the contract's bodies; only its placeholder trace id is replaced).
     const startedAt = Date.now();
     const started = ok(
       await sendExample("Start Custom Trace", alice.idToken).answer,
@@ -205,7 +205,7 @@ describe("REST API end to end (Hosting emulator -> api function -> Firestore)", 
       items_processed: 100,
     });
 
-    // Data for the analytics examples: the three types the source shows, one slow operation like its example.
+    // Data for the analytics examples: the three types the contract shows, one slow operation like its example.
     const now = Date.now();
     const recorded = [
       ...[0.12, 0.4, 0.9, 1.2, 1.6, 2.2, 3.1, 8.5].map((d, i) => ({
@@ -346,7 +346,7 @@ describe("REST API end to end (Hosting emulator -> api function -> Firestore)", 
     assert.equal(system.host_id, HOST_ID);
     assert.deepEqual(system.metrics?.cpu, { percent: 45.2, count: 8, load_average: [1.5, 1.2, 0.9] });
 
-    // The source elides the health stats as `{...}`; every other field is held to its example.
+    // The contract elides the health stats as `{...}`; every other field is held to its example.
     const healthExample = JSON.parse(
       SOURCE_API_EXAMPLES.find((e) => e.title === "Health Check")!.responses[0]!.replace("{...}", "{}"),
     ) as unknown;
@@ -368,7 +368,7 @@ describe("REST API end to end (Hosting emulator -> api function -> Firestore)", 
     assert.deepEqual(
       [...sent].sort(),
       SOURCE_API_EXAMPLES.map((e) => e.title).sort(),
-      "every request the source prints was sent",
+      "every request the contract prints was sent",
     );
   });
 

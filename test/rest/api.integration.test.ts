@@ -90,8 +90,8 @@ describe("REST API in process (handler on a Node server, real Firestore)", funct
     await api?.close();
   });
 
-  describe("the source's trace calls", () => {
-    it("start-trace, add-metric, stop-trace with the source's bodies answer in its shapes", async () => {
+  describe("the contract's trace calls", () => {
+    it("start-trace, add-metric, stop-trace with the contract's bodies answer in its shapes", async () => {
       const started = ok(
         await req("POST", "start-trace", {
           token: tokens.alice,
@@ -160,7 +160,7 @@ describe("REST API in process (handler on a Node server, real Firestore)", funct
       assert.equal((await adminDb().collection(COLLECTIONS.traceBatches).count().get()).data().count, 1);
     });
 
-    it("metric-types answers the source's METRIC_TYPES and thresholds the effective thresholds", async () => {
+    it("metric-types answers the contract's METRIC_TYPES and thresholds the effective thresholds", async () => {
       const types = ok(await req("GET", "metric-types", { token: tokens.admin }), metricTypesResponseSchema);
       assert.deepEqual(types, { success: true, metric_types: METRIC_TYPES });
       const thresholds = ok(
@@ -319,7 +319,7 @@ describe("REST API in process (handler on a Node server, real Firestore)", funct
       }
     });
 
-    it("serves system-metrics and health in the source's shapes, 404 for a host that never reported", async () => {
+    it("serves system-metrics and health in the contract's shapes, 404 for a host that never reported", async () => {
       const all = ok(
         await req("GET", "system-metrics", { token: tokens.admin }),
         systemMetricsResponseSchema,
@@ -820,7 +820,7 @@ describe("REST API in process (handler on a Node server, real Firestore)", funct
         }
       }
     }
-    // Nothing exists that is not documented: every path the source names is either documented or a 404.
+    // Nothing exists that is not documented: every path the contract names is either documented or a 404.
     for (const path of [
       "start-trace",
       "stop-trace",

@@ -91,7 +91,7 @@ describe("rest: benchmark", () => {
     assert.equal(percentile(values, 0), 1);
   });
 
-  it("cpu and memory answer in the source's shape, taking at least the requested time", async () => {
+  it("cpu and memory answer in the contract's shape, taking at least the requested time", async () => {
     for (const test_type of ["cpu", "memory"] as const) {
       const started = performance.now();
       const result = await runBenchmark(

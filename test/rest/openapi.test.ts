@@ -26,7 +26,7 @@ const operations = () =>
     Object.entries(methods).map(([method, op]) => ({ path, method, op })),
   );
 
-/** The issues' list: every endpoint of the source, plus record-traces, trace-names, PUT thresholds, the dashboard and this document. */
+/** The issues' list: every endpoint of the contract, plus record-traces, trace-names, PUT thresholds, the dashboard and this document. */
 const EXPECTED = [
   "POST start-trace",
   "POST stop-trace",

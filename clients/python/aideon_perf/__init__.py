@@ -1,4 +1,4 @@
-"""aideon-perf for Python backends: the source document's API (init_performance_monitoring,
+"""aideon-perf for Python backends: the contract's API (init_performance_monitoring,
 performance_monitor, start_trace / stop_trace / add_metric, a trace context manager), recording into
 an aideon-perf Firebase project through record-traces with an ingest key."""
 from __future__ import annotations
@@ -60,7 +60,7 @@ def init_performance_monitoring(
 
 
 def get_performance_manager() -> AnyMonitor:
-    """The source's name for the default monitor."""
+    """The contract's name for the default monitor."""
     return default_monitor.get()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Mapping
 
-#: The source's METRIC_TYPES: clients send the key as ``trace_type``.
+#: The contract's METRIC_TYPES: clients send the key as ``trace_type``.
 METRIC_TYPES: Mapping[str, str] = MappingProxyType(
     {
         "HTTP_REQUEST": "http_request",
@@ -23,7 +23,7 @@ TRACE_TYPES: tuple[str, ...] = tuple(METRIC_TYPES)
 DEFAULT_TRACE_TYPE = "CUSTOM_TRACE"
 
 #: Duration bands in seconds: the server's defaults (admins may override them there, with PUT thresholds);
-#: beyond ``poor`` a trace is a slow operation. HTTP_REQUEST, DATABASE_QUERY and AI_GENERATION are the source's.
+#: beyond ``poor`` a trace is a slow operation. HTTP_REQUEST, DATABASE_QUERY and AI_GENERATION are the contract's.
 PERFORMANCE_THRESHOLDS: Mapping[str, Mapping[str, float]] = MappingProxyType(
     {
         "HTTP_REQUEST": MappingProxyType({"good": 1.0, "acceptable": 3.0, "poor": 5.0}),

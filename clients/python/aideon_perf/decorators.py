@@ -1,4 +1,4 @@
-"""The source's ``@performance_monitor``: each call of the function runs inside a trace."""
+"""The contract's ``@performance_monitor``: each call of the function runs inside a trace."""
 from __future__ import annotations
 
 import functools

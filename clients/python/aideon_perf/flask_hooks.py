@@ -1,4 +1,4 @@
-"""The source's before/after request hooks: one HTTP_REQUEST trace per request, named by method and URL
+"""The contract's before/after request hooks: one HTTP_REQUEST trace per request, named by method and URL
 rule (low cardinality: ``GET /items/<int:item_id>``, never the URL), with the attributes of the
 TypeScript SDK's Express middleware: method, route, status_code, response_size, and the caller's W3C
 traceparent ids (trace_id, parent_span_id); error_type when an exception escaped the view. Flask is imported here only, when an app is instrumented."""

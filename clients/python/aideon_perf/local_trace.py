@@ -1,5 +1,5 @@
 """A trace measured in this process: start and stop read only the clock; at stop it goes to its sink
-(the monitor), which queues it for a batch. It is also the source's context manager."""
+(the monitor), which queues it for a batch. It is also the contract's context manager."""
 from __future__ import annotations
 
 import threading

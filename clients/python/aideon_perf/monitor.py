@@ -72,7 +72,7 @@ class PerformanceMonitor:
     trace = start_trace
 
     def stop_trace(self, trace: AnyTrace, attributes: Attributes = None, metrics: Optional[Mapping[str, float]] = None) -> float:
-        """The source's ``manager.stop_trace(trace)``; attributes and metrics given here are merged in first."""
+        """The contract's ``manager.stop_trace(trace)``; attributes and metrics given here are merged in first."""
         for key, value in (attributes or {}).items():
             trace.add_attribute(key, value)
         for name, number in (metrics or {}).items():

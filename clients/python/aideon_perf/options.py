@@ -11,13 +11,13 @@ from .constants import MAX_TRACES_PER_BATCH
 
 
 def _auto_collection_from_env() -> bool:
-    """The source's PERFORMANCE_AUTO_COLLECTION: "false" turns the Flask request hooks off."""
+    """The contract's PERFORMANCE_AUTO_COLLECTION: "false" turns the Flask request hooks off."""
     return os.environ.get("PERFORMANCE_AUTO_COLLECTION", "").strip().lower() != "false"
 
 
 @dataclass(frozen=True)
 class Options:
-    #: Whether init_performance_monitoring(app) records every request (the source's automatic monitoring).
+    #: Whether init_performance_monitoring(app) records every request (the contract's automatic monitoring).
     auto_collection: bool = field(default_factory=_auto_collection_from_env)
     #: Queued traces are sent at least this often, in seconds.
     flush_interval: float = 5.0

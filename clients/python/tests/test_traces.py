@@ -1,4 +1,4 @@
-"""The tracing API (the source's manager, context manager and decorator), with an in-memory transport."""
+"""The tracing API (the contract's manager, context manager and decorator), with an in-memory transport."""
 from __future__ import annotations
 
 import asyncio

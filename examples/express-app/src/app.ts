@@ -28,7 +28,7 @@ export function createApp(perf: PerformanceMonitor): express.Express {
 
   const api = express.Router();
   api.get("/items/:id", (req, res) => {
-    // The source's context manager: a DATABASE_QUERY trace around the lookup.
+    // The contract's context manager: a DATABASE_QUERY trace around the lookup.
     const item = perf.trace("items.get", "DATABASE_QUERY", (trace) => {
       const found = ITEMS.get(req.params.id);
       trace.addMetric("rows_returned", found ? 1 : 0).addAttribute("query_type", "SELECT");

@@ -1,6 +1,6 @@
 /**
- * Adds finished traces to the aggregates, exactly once per source document: the transaction reads
- * the source document's `aggregated` mark and sets it with the shard write, so a duplicate or
+ * Adds finished traces to the aggregates, exactly once per triggering document: the transaction reads
+ * the triggering document's `aggregated` mark and sets it with the shard write, so a duplicate or
  * concurrent delivery of the same event finds it set and changes nothing. Slow traces travel in the
  * shard as samples; the fold writes their records (bounded per name and minute), not this transaction.
  */
@@ -25,8 +25,8 @@ interface FinishedSource {
 }
 
 /**
- * The shard of a source document's delta, another on each transaction attempt. Exactly-once comes from
- * the source's `aggregated` mark, not from the shard, so a retry may land elsewhere; that is what keeps
+ * The shard of a triggering document's delta, another on each transaction attempt. Exactly-once comes from
+ * the triggering document's `aggregated` mark, not from the shard, so a retry may land elsewhere; that is what keeps
  * two triggers that collided on one shard (and aborted on each other's locks) from colliding again.
  */
 const shardKey = (sourcePath: string, attempt: number) =>

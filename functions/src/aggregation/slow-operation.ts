@@ -5,7 +5,7 @@ import { logEvent } from "../observability/event-log";
 import { expiryFrom } from "../traces/trace-rules";
 import type { SlowSample } from "./trace-stats";
 
-/** A slow-operation record in the source's shape; it expires `retentionDays` after the server received the trace. */
+/** A slow-operation record in the contract's shape; it expires `retentionDays` after the server received the trace. */
 export function slowOperation(
   traceType: TraceType,
   sample: SlowSample,

@@ -1,7 +1,7 @@
 /**
  * Health as a service shared by the schedule, the callables and the REST API: evaluate (gather the
  * inputs, apply the core's rules, store the result in perf_health/current, step the alerts), read it
- * in the source's shape, and change the rules' configuration.
+ * in the contract's shape, and change the rules' configuration.
  */
 import { logger } from "firebase-functions";
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
@@ -90,7 +90,7 @@ export function healthService(deps: HealthServiceDeps) {
   return {
     evaluate,
 
-    /** The last evaluation in the source's shape; evaluates now if there has never been one. */
+    /** The last evaluation in the contract's shape; evaluates now if there has never been one. */
     async getHealth(): Promise<HealthResponse> {
       const stored = (await current.get()).data();
       if (!stored) return response(await evaluate(deps.now()));

@@ -69,7 +69,7 @@ export function hostService(deps: HostServiceDeps) {
     },
 
     /**
-     * The source's system-metrics shape. With `host`: that host (and its series when asked);
+     * The contract's system-metrics shape. With `host`: that host (and its series when asked);
      * without: every host, `metrics` being the most recently seen one's.
      */
     async systemMetrics(req: SystemMetricsRequest) {

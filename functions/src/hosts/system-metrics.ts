@@ -1,10 +1,10 @@
 /**
- * Host samples in the source's shapes: the `system-metrics` response's `metrics` object and
+ * Host samples in the contract's shapes: the `system-metrics` response's `metrics` object and
  * getStats' `system_metrics` summary, plus the compact points of a host's time series.
  */
 import { clampClientTime, type HostSample } from "@aideon-perf/core";
 
-/** The source's `metrics`: timestamp, cpu, memory, disk, network, process (when one is watched). */
+/** The contract's `metrics`: timestamp, cpu, memory, disk, network, process (when one is watched). */
 export function sourceMetrics(sample: HostSample) {
   return {
     timestamp: sample.timestamp,

@@ -1,5 +1,5 @@
 /**
- * getDashboard: the source's create_performance_dashboard widget list, extended with what the Hosting
+ * getDashboard: the contract's create_performance_dashboard widget list, extended with what the Hosting
  * dashboard shows, composed from the read services the other callables use (no read of its own kind).
  * Its cost is the sum of theirs: getStats, one type read per charted window, one name read per listed
  * name, getSlowOperations, the hosts, getHealth, getAlerts and the two configuration documents.
@@ -108,7 +108,7 @@ export function dashboardService(deps: DashboardDeps) {
         deps.healthConfig(),
       ]);
       const widgets: DashboardWidget[] = [
-        // The source's three, verbatim.
+        // The contract's three, verbatim.
         { id: "total-traces", type: "metric", title: "Total Traces", value: stats.total_traces },
         {
           id: "average-durations",

@@ -1,5 +1,5 @@
 /**
- * The read APIs, in the source's response shapes. Every read costs a bounded number of documents
+ * The read APIs, in the contract's response shapes. Every read costs a bounded number of documents
  * (the window's rollups plus at most OPEN_SHARDS_READ open shards), whatever the traffic or the
  * number of names; counts come from the aggregates, never from count() over stored records.
  */
@@ -28,7 +28,7 @@ export interface StatsServiceDeps {
   now: () => number;
   /** Days a slow-operation record is kept (live ones are shown as their record will be). */
   retentionDays: () => number;
-  /** Latest samples of the hosts still reporting, for the source's system_metrics. */
+  /** Latest samples of the hosts still reporting, for the contract's system_metrics. */
   reportingHosts: (nowMs: number) => Promise<HostSample[]>;
 }
 

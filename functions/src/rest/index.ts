@@ -1,5 +1,5 @@
 /**
- * The `api` HTTPS function: the source document's REST API under /api/v1/performance/ and the OTLP/HTTP
+ * The `api` HTTPS function: the contract's REST API under /api/v1/performance/ and the OTLP/HTTP
  * trace receiver at /api/v1/otlp/v1/traces, reached through the Firebase Hosting rewrite of /api/**
  * (firebase.json) or the function's own URL with the same path.
  */

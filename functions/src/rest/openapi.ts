@@ -106,7 +106,7 @@ export function openApiDocument(routes: readonly Route[]): OpenApiDocument {
       title: "aideon-perf REST API",
       version: "1.0.0",
       description:
-        "The source document's performance API (/api/v1/performance/...), served by the `api` Cloud Function behind a Firebase Hosting rewrite. " +
+        "The contract's performance API (/api/v1/performance/...), served by the `api` Cloud Function behind a Firebase Hosting rewrite. " +
         "Authenticate with `Authorization: Bearer <Firebase ID token>`: recording needs any signed-in user (anonymous included), " +
         "reads, configuration and benchmarks the custom claim admin: true. Errors are {success: false, error: {code, message, field?}}.",
     },

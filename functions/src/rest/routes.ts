@@ -253,7 +253,7 @@ export function apiRoutes(deps: RouteDeps): Route[] {
       operationId: "getDashboard",
       tag: "Analytics",
       summary:
-        "The dashboard's widgets ({id, type, title, value | data}), the source's three first: what /dashboard/ on Hosting shows",
+        "The dashboard's widgets ({id, type, title, value | data}), the contract's three first: what /dashboard/ on Hosting shows",
       description:
         "Same as the getDashboard callable; built from the same reads as stats, trace-summary, slow-operations, system-metrics, health and thresholds.",
       access: "admin",
@@ -266,7 +266,7 @@ export function apiRoutes(deps: RouteDeps): Route[] {
       path: "metric-types",
       operationId: "getMetricTypes",
       tag: "Configuration",
-      summary: "The trace types: the source's METRIC_TYPES mapping",
+      summary: "The trace types: the contract's METRIC_TYPES mapping",
       access: "admin",
       response: metricTypesResponseSchema,
       run: () => ({ success: true as const, metric_types: { ...METRIC_TYPES } }),

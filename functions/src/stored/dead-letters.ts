@@ -11,7 +11,7 @@ export type DeadLetterKind = (typeof DEAD_LETTER_KINDS)[number];
 
 export const storedDeadLetterSchema = z.object({
   kind: z.enum(DEAD_LETTER_KINDS),
-  /** The source document's path (trigger) or the minute's bucket key (fold). */
+  /** The triggering document's path (trigger) or the minute's bucket key (fold). */
   subject: z.string(),
   reason: z.string(),
   attempts: z.number().int().min(1),

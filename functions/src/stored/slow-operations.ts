@@ -1,4 +1,4 @@
-/** `perf_slow_operations`: one record per trace slower than its type's poor threshold, in the source's shape. */
+/** `perf_slow_operations`: one record per trace slower than its type's poor threshold, in the contract's shape. */
 import * as z from "zod";
 import { attributesSchema, storedTraceNameSchema, traceTypeSchema } from "@aideon-perf/core";
 import { storedConverter, timestampSchema } from "./stored-document";

@@ -5,7 +5,7 @@ export function expiryFrom(serverMs: number, retentionDays: number): Date {
   return new Date(serverMs + retentionDays * DAY_MS);
 }
 
-/** Server-clock duration in seconds, as the source reports it (float seconds, never negative). */
+/** Server-clock duration in seconds, as the contract reports it (float seconds, never negative). */
 export function durationSeconds(startMs: number, stopMs: number): number {
   return Math.max(0, stopMs - startMs) / 1000;
 }

@@ -120,7 +120,7 @@ describe("agent config", () => {
       );
     });
 
-    it("honours the source's PERFORMANCE_MONITORING_INTERVAL, below AIDEON_AGENT_INTERVAL", () => {
+    it("honours the contract's PERFORMANCE_MONITORING_INTERVAL, below AIDEON_AGENT_INTERVAL", () => {
       assert.equal(
         config({ argv: minimal, env: { PERFORMANCE_MONITORING_INTERVAL: "15" } }).intervalSeconds,
         15,

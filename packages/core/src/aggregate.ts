@@ -15,7 +15,7 @@ export interface DurationAggregate {
   sketch: SketchData;
 }
 
-/** The source's trace-summary shape, plus p50. Seconds; all null when count is 0. */
+/** The contract's trace-summary shape, plus p50. Seconds; all null when count is 0. */
 export interface TraceSummary {
   count: number;
   average_duration: number | null;

@@ -22,7 +22,7 @@ export const BENCHMARK_DEFAULT_DURATION_SECONDS = 1;
 
 export const benchmarkRequestSchema = z.strictObject({
   test_type: z.enum(BENCHMARK_TEST_TYPES),
-  /** Seconds, like the source's `"duration": 2.0`. */
+  /** Seconds, like the contract's `"duration": 2.0`. */
   duration: z
     .number()
     .gt(0, "must be greater than 0 seconds")
@@ -71,7 +71,7 @@ export const recordTracesResponseSchema = z.strictObject({
 const percentOrNull = z.number().min(0).max(100).nullable();
 
 /**
- * The source's stats.system_metrics: means over the hosts whose agents still report (percent null
+ * The contract's stats.system_metrics: means over the hosts whose agents still report (percent null
  * while none does).
  */
 export const statsSystemMetricsSchema = z.strictObject({
@@ -151,7 +151,7 @@ export const slowOperationsResponseSchema = z.strictObject({
   next_page_token: z.string().nullable(),
 });
 
-/** The source's METRIC_TYPES mapping, verbatim: type key -> the source's lower-case name. */
+/** The contract's METRIC_TYPES mapping, verbatim: type key -> the contract's lower-case name. */
 export const metricTypesResponseSchema = z.strictObject({
   success,
   metric_types: z.strictObject(
@@ -213,7 +213,7 @@ export const benchmarkResultSchema = z.discriminatedUnion("test_type", [
 export const benchmarkResponseSchema = z.strictObject({ success, benchmark: benchmarkResultSchema });
 
 // ---------------------------------------------------------------------------------------------------
-// Dashboard: the source's create_performance_dashboard widget list ({type, title, value | data}), its
+// Dashboard: the contract's create_performance_dashboard widget list ({type, title, value | data}), its
 // three widgets first, then the rest of what the Hosting dashboard shows. `id` is stable (the page's
 // data-widget attribute); durations are seconds, percentages 0-100.
 

@@ -8,7 +8,7 @@ export type DurationClass = "good" | "acceptable" | "poor" | "slow";
  *   [0, good)              good
  *   [good, acceptable)     acceptable
  *   [acceptable, poor]     poor
- *   (poor, ...)            slow: the source's slow operation (8.5 s against HTTP's 5.0 s)
+ *   (poor, ...)            slow: the contract's slow operation (8.5 s against HTTP's 5.0 s)
  * So a duration exactly at a band's upper threshold is already the next band, except at `poor`:
  * reaching poor is poor, only exceeding it is slow.
  */

@@ -1,5 +1,5 @@
 /**
- * Wire schemas of the health and alert APIs (admin only), snake_case like the source. Responses are
+ * Wire schemas of the health and alert APIs (admin only), snake_case like the contract. Responses are
  * strict so that the REST layer's OpenAPI document and the tests hold answers to exactly these.
  */
 import * as z from "zod";
@@ -36,7 +36,7 @@ export const healthStatsSchema = z.strictObject({
   hosts_silent: count,
 });
 
-/** The source's health check answer. */
+/** The contract's health check answer. */
 export const healthResponseSchema = z.strictObject({
   success,
   health: z.strictObject({

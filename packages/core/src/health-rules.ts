@@ -1,9 +1,9 @@
 /**
  * Health rules: what makes the system `warning` or `critical`, as configuration with documented
- * defaults, and one pure function that evaluates them at a given time. The source checks "cpu_percent
+ * defaults, and one pure function that evaluates them at a given time. The contract checks "cpu_percent
  * > 80" and "slow_ops > 10": every limit here is exceeded only when a value is strictly above it.
  *
- * Issue messages keep the source's phrasing ("High CPU usage: 85.2%", "High number of slow operations:
+ * Issue messages keep the contract's phrasing ("High CPU usage: 85.2%", "High number of slow operations:
  * 15") and always name the host a resource finding is about ("High CPU usage: 85.2% on web-1"), one
  * fleet or one host alike, so an issue means the same thing when a second host is added.
  */
@@ -13,7 +13,7 @@ import type { TraceType } from "./metric-types";
 export type HealthStatus = "healthy" | "warning" | "critical";
 export type Severity = "warning" | "critical";
 
-/** Rule ids, in the order their issues are listed (the source lists CPU before slow operations). */
+/** Rule ids, in the order their issues are listed (the contract lists CPU before slow operations). */
 export const HEALTH_RULES = [
   "cpu",
   "memory",
@@ -48,13 +48,13 @@ export interface HealthConfig {
 }
 
 export const DEFAULT_HEALTH_CONFIG: Readonly<HealthConfig> = Object.freeze({
-  // The source alerts above 80% CPU; 95% leaves no headroom for a burst.
+  // The contract alerts above 80% CPU; 95% leaves no headroom for a burst.
   cpu_percent: Object.freeze({ warning: 80, critical: 95 }),
-  // The source alerts above 85% memory; past 95% the OOM killer or swapping is near.
+  // The contract alerts above 85% memory; past 95% the OOM killer or swapping is near.
   memory_percent: Object.freeze({ warning: 85, critical: 95 }),
   // Disks fill steadily: 90% is time to act, 97% is hours from writes failing.
   disk_percent: Object.freeze({ warning: 90, critical: 97 }),
-  // The source's "slow_ops > 10".
+  // The contract's "slow_ops > 10".
   slow_operations_per_hour: 10,
   // One missed push is jitter, three is an agent or a host that is gone.
   host_silent_intervals: 3,

@@ -36,7 +36,7 @@ const percent = z.number().min(0).max(100);
 const bytes = z.number().int().min(0);
 const isoTime = z.string();
 
-/** The source's system-metrics `metrics` object, with the agent's extras (load, mounts, rates, host). */
+/** The contract's system-metrics `metrics` object, with the agent's extras (load, mounts, rates, host). */
 export const sourceMetricsSchema = z.strictObject({
   timestamp: isoTime,
   cpu: z.strictObject({

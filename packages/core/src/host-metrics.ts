@@ -4,13 +4,13 @@
  * `Authorization: Bearer <agent key>`; the function answers HostMetricsPushResponse, or the REST error
  * body `{success: false, error: {code, message}}` with HTTP 400/401/403/413/429/5xx.
  *
- * A sample is the source's `GET /api/v1/performance/system-metrics` `metrics` object plus what a
+ * A sample is the contract's `GET /api/v1/performance/system-metrics` `metrics` object plus what a
  * fleet needs. Mapping, source -> sample:
  *   timestamp, cpu.percent, cpu.count, memory.*, disk.percent/free_bytes/total_bytes,
  *   network.bytes_sent/bytes_received, process.memory_bytes/cpu_percent      -> same names, same units
  * added here: sample_id (idempotency key), host (who measured), cpu.load_average, disk.mounts (every
  * real filesystem, `disk.*` being the root one), network.*_per_second (rates from counter deltas),
- * process.pid/name (which process is watched; the source watched itself).
+ * process.pid/name (which process is watched; the contract watched itself).
  *
  * Browser-safe and Firebase-free like the rest of the core.
  */
@@ -18,7 +18,7 @@ import * as z from "zod";
 import { LIMITS } from "./limits";
 import { documentIdSchema } from "./schemas";
 
-/** The agent's default push interval: the source's PERFORMANCE_MONITORING_INTERVAL=30. */
+/** The agent's default push interval: the contract's PERFORMANCE_MONITORING_INTERVAL=30. */
 export const DEFAULT_AGENT_INTERVAL_SECONDS = 30;
 /** Samples per push; an agent that was cut off sends its backlog in batches of this size. */
 export const MAX_SAMPLES_PER_PUSH = 100;

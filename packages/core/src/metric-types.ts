@@ -1,6 +1,6 @@
 /**
- * The eight trace types, verbatim from the source's METRIC_TYPES. Clients send the key
- * (`"trace_type": "CUSTOM_TRACE"`); the lower-case value is the source's name for the type.
+ * The eight trace types, verbatim from the contract's METRIC_TYPES. Clients send the key
+ * (`"trace_type": "CUSTOM_TRACE"`); the lower-case value is the contract's name for the type.
  */
 export const METRIC_TYPES = Object.freeze({
   HTTP_REQUEST: "http_request",
@@ -17,5 +17,5 @@ export type TraceType = keyof typeof METRIC_TYPES;
 
 export const TRACE_TYPES: readonly TraceType[] = Object.freeze(Object.keys(METRIC_TYPES) as TraceType[]);
 
-/** Used when a trace names no type, as the source's decorator and middleware do. */
+/** Used when a trace names no type, as the contract's decorator and middleware do. */
 export const DEFAULT_TRACE_TYPE = "CUSTOM_TRACE" satisfies TraceType;

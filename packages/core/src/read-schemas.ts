@@ -1,4 +1,4 @@
-/** Wire schemas of the read and configuration APIs (admin only), snake_case like the source. */
+/** Wire schemas of the read and configuration APIs (admin only), snake_case like the contract. */
 import * as z from "zod";
 import { TRACE_TYPES } from "./metric-types";
 import { thresholdSchema } from "./thresholds";

@@ -1,4 +1,4 @@
-/** Callable responses, snake_case and shaped like the source's REST responses. */
+/** Callable responses, snake_case and shaped like the contract's REST responses. */
 
 export interface StartTraceResponse {
   success: true;

@@ -3,7 +3,7 @@ import { LIMITS } from "./limits";
 import { DEFAULT_TRACE_TYPE, TRACE_TYPES } from "./metric-types";
 
 /**
- * One zod schema per wire message, snake_case as in the source. Objects are strict so a typo'd
+ * One zod schema per wire message, snake_case as in the contract. Objects are strict so a typo'd
  * field is rejected by name instead of silently dropped. Messages are phrased to follow
  * "<field>: " (see validation.ts); generic ones (type, length) come from its error map.
  */
@@ -96,7 +96,7 @@ export const metricsSchema = z
 
 export const traceTypeSchema = z.enum(TRACE_TYPES);
 
-/** Seconds, like the source's `duration: 2.345`. */
+/** Seconds, like the contract's `duration: 2.345`. */
 export const durationSchema = z
   .number()
   .min(0, "must not be negative")

@@ -3,8 +3,8 @@ import { LIMITS } from "./limits";
 import type { TraceType } from "./metric-types";
 
 /**
- * Duration bands in seconds, as in the source ("good: < 1 second, acceptable: 1-3 seconds, poor:
- * > 5 seconds"); beyond `poor` a trace is a slow operation (the source flags 8.5 s against 5.0 s).
+ * Duration bands in seconds, as in the contract ("good: < 1 second, acceptable: 1-3 seconds, poor:
+ * > 5 seconds"); beyond `poor` a trace is a slow operation (the contract flags 8.5 s against 5.0 s).
  * The exact band edges are in classification.ts.
  */
 export interface Threshold {
@@ -14,14 +14,14 @@ export interface Threshold {
 }
 
 export const PERFORMANCE_THRESHOLDS: Readonly<Record<TraceType, Threshold>> = Object.freeze({
-  // From the source.
+  // From the contract.
   HTTP_REQUEST: Object.freeze({ good: 1, acceptable: 3, poor: 5 }),
-  // From the source.
+  // From the contract.
   DATABASE_QUERY: Object.freeze({ good: 0.1, acceptable: 0.5, poor: 1 }),
   // A third-party call adds network hops and a TLS handshake we do not control to the remote's
   // own work, so twice the HTTP bands; 10 s is a common client timeout, so nearing it is poor.
   EXTERNAL_API: Object.freeze({ good: 2, acceptable: 5, poor: 10 }),
-  // From the source.
+  // From the contract.
   AI_GENERATION: Object.freeze({ good: 5, acceptable: 15, poor: 30 }),
   // Local I/O takes milliseconds and an object-store round trip a few hundred; seconds mean large
   // files or a contended disk or bucket. Poor matches HTTP_REQUEST so a file step that alone

@@ -42,7 +42,7 @@ describe("aggregate", () => {
     assert.equal(agg.max, 8.5);
   });
 
-  it("summarizes in the source shape, in seconds, with lower percentiles", () => {
+  it("summarizes in the contract's shape, in seconds, with lower percentiles", () => {
     const summary = summarize(aggregateOf([0.1, 0.2, 0.3, 0.4]));
     assert.deepEqual(Object.keys(summary), [
       "count",

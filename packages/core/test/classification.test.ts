@@ -26,7 +26,7 @@ describe("classification", () => {
     });
   }
 
-  it("flags the source example as slow: 8.5 s against the HTTP poor threshold of 5.0 s", () => {
+  it("flags the contract's example as slow: 8.5 s against the HTTP poor threshold of 5.0 s", () => {
     assert.equal(isSlow(8.5, PERFORMANCE_THRESHOLDS.HTTP_REQUEST), true);
     assert.equal(isSlow(5.0, PERFORMANCE_THRESHOLDS.HTTP_REQUEST), false);
   });

@@ -120,7 +120,7 @@ describe("health rules", () => {
     });
   }
 
-  it('phrases CPU as the source does: "High CPU usage: 85.2%", then the host', () => {
+  it('phrases CPU as the contract does: "High CPU usage: 85.2%", then the host', () => {
     assert.deepEqual(evaluate(inputs({ hosts: [host({ cpu_percent: 85.2 })] })).issues, [
       "High CPU usage: 85.2% on web-1",
     ]);
@@ -201,7 +201,7 @@ describe("health rules", () => {
   });
 
   describe("slow_operations (more than 10 in the last hour)", () => {
-    it("is quiet at 10 and warns at 11 in the source phrasing", () => {
+    it("is quiet at 10 and warns at 11 in the contract's phrasing", () => {
       assert.equal(evaluate(inputs({ slow_operations_last_hour: 10 })).status, "healthy");
       const f = onlyFinding(inputs({ slow_operations_last_hour: 11 }));
       assert.deepEqual(f, {
@@ -257,7 +257,7 @@ describe("health rules", () => {
   });
 
   describe("status and issue order", () => {
-    it("lists issues by rule (CPU before slow operations, as the source does)", () => {
+    it("lists issues by rule (CPU before slow operations, as the contract does)", () => {
       const result = evaluate(
         inputs({ hosts: [host({ cpu_percent: 85.2 })], slow_operations_last_hour: 15 }),
       );

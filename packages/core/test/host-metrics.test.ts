@@ -320,7 +320,7 @@ describe("host metrics wire schema", () => {
     assert.ok(bytes <= HOST_METRICS_MAX_BODY_BYTES, `${bytes} bytes`);
   });
 
-  it("holds the source's system-metrics `metrics` object: the sample minus sample_id, host, mounts, rates and load", () => {
+  it("holds the contract's system-metrics `metrics` object: the sample minus sample_id, host, mounts, rates and load", () => {
     const source = {
       timestamp: "2024-12-06T14:30:22Z",
       cpu: { percent: 45.2, count: 8 },

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { DEFAULT_TRACE_TYPE, METRIC_TYPES, TRACE_TYPES } from "../src";
 
 describe("metric types", () => {
-  it("keeps the source values for all eight types", () => {
+  it("keeps the contract's values for all eight types", () => {
     assert.deepEqual(METRIC_TYPES, {
       HTTP_REQUEST: "http_request",
       DATABASE_QUERY: "database_query",

@@ -364,7 +364,7 @@ describe("schemas", () => {
   });
 
   describe("requests", () => {
-    it("parses the source examples", () => {
+    it("parses the contract's examples", () => {
       assert.deepEqual(
         parseRequest(startTraceRequestSchema, {
           name: "custom_operation",

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { PERFORMANCE_THRESHOLDS, TRACE_TYPES, ValidationError, parseRequest, thresholdSchema } from "../src";
 
 describe("thresholds", () => {
-  it("keeps the source values", () => {
+  it("keeps the contract's values", () => {
     assert.deepEqual(PERFORMANCE_THRESHOLDS.HTTP_REQUEST, { good: 1, acceptable: 3, poor: 5 });
     assert.deepEqual(PERFORMANCE_THRESHOLDS.DATABASE_QUERY, { good: 0.1, acceptable: 0.5, poor: 1 });
     assert.deepEqual(PERFORMANCE_THRESHOLDS.AI_GENERATION, { good: 5, acceptable: 15, poor: 30 });

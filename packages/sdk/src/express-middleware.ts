@@ -1,5 +1,5 @@
 /**
- * The source's before/after request hooks as Express middleware: one HTTP_REQUEST trace per request,
+ * The contract's before/after request hooks as Express middleware: one HTTP_REQUEST trace per request,
  * named by method and matched route pattern (low cardinality: `GET /api/items/:id`, never the URL),
  * with status code and response size, and the caller's W3C traceparent ids when it sent one.
  * Request and response are typed structurally, so Express is not a dependency of the SDK.

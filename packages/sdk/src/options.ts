@@ -12,7 +12,7 @@ export interface PerformanceOptions {
   /** false: initPerformance() returns the no-op monitor. Default true. */
   enabled?: boolean;
   /**
-   * Whether expressMiddleware() records requests (the source's automatic request monitoring).
+   * Whether expressMiddleware() records requests (the contract's automatic request monitoring).
    * Default: true unless the environment variable PERFORMANCE_AUTO_COLLECTION is "false".
    */
   autoCollection?: boolean;

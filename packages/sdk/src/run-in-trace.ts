@@ -1,4 +1,4 @@
-/** The source's context manager: a trace around a call that always stops, recording how the call ended. */
+/** The contract's context manager: a trace around a call that always stops, recording how the call ended. */
 import { LIMITS } from "@aideon-perf/core";
 import type { Trace } from "./types";
 

@@ -62,7 +62,7 @@ export interface PerformanceMonitor {
   /** Starts a local trace; `traceType` defaults to CUSTOM_TRACE. */
   startTrace(name: string, traceType?: TraceType, attributes?: Attributes): Trace;
   /**
-   * Runs `fn` inside a trace that always stops (the source's context manager), with attribute
+   * Runs `fn` inside a trace that always stops (the contract's context manager), with attribute
    * `success` true or false and `error_type` on a throw or rejection. Returns what `fn` returns.
    */
   trace<R>(name: string, traceType: TraceType, fn: (trace: Trace) => R, attributes?: Attributes): R;

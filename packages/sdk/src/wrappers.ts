@@ -1,4 +1,4 @@
-/** The source's `@performance_monitor`: a function wrapper and a TypeScript 5 (standard) method decorator. */
+/** The contract's `@performance_monitor`: a function wrapper and a TypeScript 5 (standard) method decorator. */
 import { DEFAULT_TRACE_TYPE, type Attributes, type TraceType } from "@aideon-perf/core";
 import { getPerformanceMonitor } from "./default-monitor";
 import type { PerformanceMonitor } from "./types";

@@ -1,4 +1,4 @@
-/** Reading the source document's printed requests and response examples, and comparing shapes. */
+/** Reading the contract's printed requests and response examples, and comparing shapes. */
 import assert from "node:assert/strict";
 
 export interface HttpExample {
@@ -45,11 +45,11 @@ export function assertSameShape(
   assert.equal(
     jsonType(actual),
     jsonType(example),
-    `${path}: the source has a ${jsonType(example)}, the API answered ${JSON.stringify(actual)}`,
+    `${path}: the contract has a ${jsonType(example)}, the API answered ${JSON.stringify(actual)}`,
   );
   const checked = [path];
   if (Array.isArray(example) && Array.isArray(actual) && example.length > 0) {
-    assert.ok(actual.length > 0, `${path}: the source shows items, the API answered none`);
+    assert.ok(actual.length > 0, `${path}: the contract shows items, the API answered none`);
     for (const [i, item] of actual.entries())
       checked.push(...assertSameShape(example[0], item, pending, nullable, `${path}[${i}]`));
   } else if (jsonType(example) === "object") {
@@ -58,7 +58,7 @@ export function assertSameShape(
       if (pending.includes(child)) continue;
       assert.ok(
         key in (actual as Record<string, unknown>),
-        `${child}: in the source's example, missing from the answer`,
+        `${child}: in the contract's example, missing from the answer`,
       );
       checked.push(
         ...assertSameShape(value, (actual as Record<string, unknown>)[key], pending, nullable, child),

@@ -1,4 +1,4 @@
-/** POST benchmark: runs one benchmark inside this function instance, in the source's answer shape. */
+/** POST benchmark: runs one benchmark inside this function instance, in the contract's answer shape. */
 import { performance } from "node:perf_hooks";
 import type { Firestore } from "firebase-admin/firestore";
 import type { BenchmarkRequest, BenchmarkResult } from "@aideon-perf/core";

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { Timestamp } from "firebase-admin/firestore";
-import { alertsResponseSchema } from "@aideon-perf/core";
+import { alertsResponseSchema, DAY_MS } from "@aideon-perf/core";
 import { adminDb, clearFirestore, ensureFirestore } from "../../test/support/firestore";
 import { COLLECTIONS } from "../src/firestore";
 import * as fns from "../src/index";
@@ -33,7 +33,7 @@ const getAlerts = (req: Record<string, unknown> = {}) => call<AlertsResponse>(fn
 
 const T0 = Date.parse("2030-01-01T12:00:00Z");
 const MIN = 60_000;
-const DAY = 86_400_000;
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A host that keeps reporting through the test (a long push interval) at the given CPU. */
@@ -89,7 +89,7 @@ describe("alerts (wrapped evaluateHealth and sendAlertNotification, real Firesto
         ["started_at", "fired_at", "resolved_at", "expire_at"].map((f) =>
           (history.get(f) as Timestamp).toMillis(),
         ),
-        [T0, T0 + 2 * MIN, T0 + 4 * MIN, T0 + 4 * MIN + 90 * DAY],
+        [T0, T0 + 2 * MIN, T0 + 4 * MIN, T0 + 4 * MIN + 90 * DAY_MS],
       );
       notes = await notificationDocs();
       assert.deepEqual(
@@ -433,7 +433,7 @@ describe("alerts (wrapped evaluateHealth and sendAlertNotification, real Firesto
         fired_at_ms: 0,
         resolved_at_ms: null,
       };
-      await ref.set(newNotification("firing", alert, Date.now() - DAY - MIN));
+      await ref.set(newNotification("firing", alert, Date.now() - DAY_MS - MIN));
       await deliverNotification(await ref.get());
       assert.equal((await ref.get()).get("status"), "failed");
       assert.equal(receiver.requests, 0);

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Timestamp } from "firebase-admin/firestore";
 import type { CallableFunction } from "firebase-functions/https";
-import { LIMITS } from "@aideon-perf/core";
+import { DAY_MS, LIMITS } from "@aideon-perf/core";
 import { MALFORMED_PAYLOADS } from "../../packages/core/test/fixtures/malformed-payloads";
 import { adminDb, clearFirestore, countAllDocuments, ensureFirestore } from "../../test/support/firestore";
 import { COLLECTIONS } from "../src/firestore";
@@ -14,7 +14,6 @@ import * as fns from "../src/index";
 import { alice, bob, call, fft, recordedTrace, rejection, withoutBackgroundTriggers } from "./helpers";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const DAY_MS = 86_400_000;
 
 describe("recording callables (wrapped, real Firestore)", function () {
   withoutBackgroundTriggers();

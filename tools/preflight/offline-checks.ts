@@ -4,6 +4,7 @@
  * install result come in, findings go out.
  */
 import { ALERT_WEBHOOK_URL } from "../../functions/src/config";
+import { DAY_MS } from "@aideon-perf/core";
 import { PRODUCT_TARGETS } from "./args";
 import {
   isFirestoreTrigger,
@@ -35,7 +36,7 @@ export interface OfflineInputs {
 
 /** A Google Cloud project id: 6-30 lowercase letters, digits and hyphens, starting with a letter. */
 const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
-const WARN_BEFORE_DEPRECATION_MS = 180 * 86_400_000;
+const WARN_BEFORE_DEPRECATION_MS = 180 * DAY_MS;
 
 /** The command that stores a secret in the project's Secret Manager. */
 export const secretsSetCommand = (name: string, projectId: string): string =>

@@ -6,7 +6,7 @@
  * announcement is written to the outbox in the transaction that makes the change it announces.
  */
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
-import type { HealthFinding, HealthRule } from "@aideon-perf/core";
+import { DAY_MS, type HealthFinding, type HealthRule } from "@aideon-perf/core";
 import { COLLECTIONS } from "../firestore";
 import { logEvent } from "../observability/event-log";
 import { storedAlertNotificationConverter, type AnnouncedAlert } from "../stored/alert-notifications";
@@ -15,7 +15,6 @@ import { nextAlertStep, notificationOf, type AlertStep, type OpenAlertStatus } f
 import { newNotification } from "./notifications";
 
 const OPEN_STATUSES: OpenAlertStatus[] = ["pending", "firing"];
-const DAY_MS = 86_400_000;
 
 /** `cpu:web-1`: readable in the console; encoded so that any subject is a valid document id. */
 export const openAlertId = (rule: HealthRule, subject: string) => `${rule}:${encodeURIComponent(subject)}`;

@@ -4,13 +4,14 @@
  * and an announcement exists exactly when the change it announces was committed. Pure.
  */
 import { Timestamp } from "firebase-admin/firestore";
+import { DAY_MS } from "@aideon-perf/core";
 import type { AnnouncedAlert, StoredAlertNotification } from "../stored/alert-notifications";
 
 export type NotificationKind = StoredAlertNotification["kind"];
 export type { AnnouncedAlert };
 
 /** How long delivery records are kept (TTL on expire_at). */
-export const NOTIFICATION_RETENTION_MS = 7 * 86_400_000;
+export const NOTIFICATION_RETENTION_MS = 7 * DAY_MS;
 
 export function newNotification(
   kind: NotificationKind,

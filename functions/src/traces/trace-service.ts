@@ -39,8 +39,8 @@ export interface TraceServiceDeps {
 const ALREADY_EXISTS = 6;
 
 /**
- * The trace ingestion service shared by the callables and (later) the REST API: validated requests in,
- * source-shaped responses out. Every rejected call throws before or inside a single atomic commit, so
+ * The trace ingestion service shared by the callables, the REST API and the OTLP receiver: validated
+ * requests in, responses in the contract's shapes out. Every rejected call throws before or inside a single atomic commit, so
  * nothing is half-written.
  */
 export function traceService(deps: TraceServiceDeps) {

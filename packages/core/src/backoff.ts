@@ -1,6 +1,6 @@
 /**
  * Retry timing shared by the SDK and the agent: exponential backoff with full jitter, and a sleep that
- * an abort cuts short. No imports, so the agent can bundle it without the rest of the core.
+ * an abort cuts short. It imports nothing, so the agent bundles it without zod or the rest of the core.
  */
 
 export interface BackoffPolicy {

@@ -10,7 +10,10 @@ export const LIMITS = Object.freeze({
   ATTRIBUTE_KEY_MAX_LENGTH: 40,
   ATTRIBUTE_VALUE_MAX_LENGTH: 100,
   MAX_METRICS: 32,
-  /** A Firestore batched write holds at most 500 operations. */
+  /**
+   * Traces per recordTraces call. Its chunk documents commit atomically, and 500 traces at every other
+   * bound (~2 MB) stay far below Firestore's 10 MiB per commit.
+   */
   MAX_TRACES_PER_BATCH: 500,
   /** One day: longer "traces" are clock errors or forgotten stops, not operations. */
   MAX_DURATION_SECONDS: 86_400,

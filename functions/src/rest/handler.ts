@@ -19,7 +19,8 @@ import { openApiDocument, type OpenApiDocument } from "./openapi";
 import { queryInput } from "./query";
 import { rateLimiter, type LeaseStore, type RateLimiter } from "./rate-limit";
 import { matchRoute } from "./router";
-import { apiRoutes, type Route, type RouteDeps } from "./routes";
+import type { Route } from "./route";
+import { apiRoutes, type RouteDeps } from "./routes";
 
 export interface ApiDeps extends Omit<RouteDeps, "openApi"> {
   /** Read on the first request (so a deploy-time load reads no environment), then kept. */

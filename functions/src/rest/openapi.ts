@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { apiErrorResponseSchema } from "@aideon-perf/core";
-import type { Route } from "./routes";
+import type { Route } from "./route";
 import { API_PREFIX } from "./router";
 
 export const OPENAPI_VERSION = "3.1.0";

@@ -43,37 +43,9 @@ import {
 import type { services } from "../services";
 import type { Caller } from "./auth";
 import { openApiDocumentSchema, type OpenApiDocument } from "./openapi";
-import type { Method } from "./router";
+import type { Route } from "./route";
 
 type Services = ReturnType<typeof services>;
-
-/**
- * public: no token (the API description only); signed-in: the recording routes, for any Firebase user
- * (anonymous included) and for ingest keys; admin: the admin claim (never an ingest key).
- */
-export type Access = "public" | "signed-in" | "admin";
-
-export type RouteInput =
-  | { from: "body"; schema: z.ZodType }
-  /** `numeric`: query parameters converted to numbers before validation. */
-  | { from: "query"; schema: z.ZodType; numeric?: readonly string[] };
-
-export interface Route {
-  method: Method;
-  path: string;
-  operationId: string;
-  summary: string;
-  description?: string;
-  tag: "Traces" | "Analytics" | "Configuration" | "Testing" | "API";
-  access: Access;
-  /** Counted against the caller's recording rate limit. */
-  rateLimited: boolean;
-  input?: RouteInput;
-  response: z.ZodType;
-  /** Error statuses the service itself can answer with, beyond those implied by access and input. */
-  serviceErrors: readonly number[];
-  run(caller: Caller | undefined, input: unknown): Promise<unknown>;
-}
 
 interface RouteSpec<I extends z.ZodType | undefined, O extends z.ZodType> extends Omit<
   Route,

@@ -6,27 +6,13 @@
  */
 import { LIMITS } from "@aideon-perf/core";
 import { parseTraceparent } from "./traceparent";
-import type { PerformanceMonitor, Trace } from "./types";
-
-export interface HttpRequestLike {
-  method: string;
-  /** Where the router that matched the route is mounted (Express). */
-  baseUrl?: string;
-  /** The matched route (Express sets it during routing); its `path` is the pattern. */
-  route?: unknown;
-  headers: Record<string, string | string[] | undefined>;
-}
-
-export interface HttpResponseLike {
-  statusCode: number;
-  /** False when the connection closed before the response was complete (Node's ServerResponse). */
-  writableFinished?: boolean;
-  getHeader(name: string): number | string | string[] | undefined;
-  /** `close` follows the response's end, or a connection closed early. */
-  once(event: "close", listener: () => void): unknown;
-}
-
-export type RequestMiddleware = (req: HttpRequestLike, res: HttpResponseLike, next: () => void) => void;
+import type {
+  HttpRequestLike,
+  HttpResponseLike,
+  PerformanceMonitor,
+  RequestMiddleware,
+  Trace,
+} from "./types";
 
 /** The name of a request that matched no route (a 404, usually): one name for all of them. */
 const UNMATCHED = "(unmatched route)";

@@ -8,17 +8,7 @@ import { newSpanId, newTraceId } from "./random-ids";
 import { errorType } from "./run-in-trace";
 import { formatTraceparent } from "./traceparent";
 import { REST_PATHS, SDK_CALLABLES } from "./transport";
-import type { PerformanceMonitor } from "./types";
-
-export interface FetchInstrumentationOptions {
-  /**
-   * Requests that carry a traceparent header. Default: in a browser the page's own origin only (a
-   * custom header makes a cross-origin request need a CORS preflight the server may refuse); in Node all.
-   */
-  propagateTo?: (url: URL) => boolean;
-  /** Requests not traced at all. The SDK's own callables are never traced. */
-  ignore?: (url: URL) => boolean;
-}
+import type { FetchInstrumentationOptions, PerformanceMonitor } from "./types";
 
 const HTTP = /^https?:$/;
 const ownCallable = new RegExp(

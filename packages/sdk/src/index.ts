@@ -14,7 +14,11 @@ export { DEFAULT_OPTIONS, InvalidOptionError, type PerformanceOptions, type Stop
 export { callableTransport, RestCallError, type BatchTransport } from "./transport";
 export { formatTraceparent, parseTraceparent, type TraceParent } from "./traceparent";
 export type { Clock } from "./clock";
-export type { FetchInstrumentationOptions } from "./fetch-instrumentation";
-export type { HttpRequestLike, HttpResponseLike, RequestMiddleware } from "./express-middleware";
+export type {
+  FetchInstrumentationOptions,
+  HttpRequestLike,
+  HttpResponseLike,
+  RequestMiddleware,
+} from "./types";
 export type { AttributeValue, MonitorStats, PerformanceMonitor, RemoteTrace, Trace } from "./types";
 export { ValidationError, type Attributes, type TraceType } from "@aideon-perf/core";

@@ -12,19 +12,22 @@ import { BatchExporter, type ExporterCounters } from "./batch-exporter";
 import { EpochAnchor, type Clock } from "./clock";
 import { setDefaultMonitor } from "./default-monitor";
 import { onExitOrHide } from "./exit-hooks";
-import { httpRequestMiddleware, type RequestMiddleware } from "./express-middleware";
-import {
-  instrumentGlobalFetch,
-  tracedFetch,
-  type FetchInstrumentationOptions,
-} from "./fetch-instrumentation";
+import { httpRequestMiddleware } from "./express-middleware";
+import { instrumentGlobalFetch, tracedFetch } from "./fetch-instrumentation";
 import { LocalTrace, type FinishedTrace, type TraceSink } from "./local-trace";
 import { NOOP_MONITOR, NOOP_TRACE, emptyStats } from "./noop";
 import { InvalidOptionError, resolveOptions, type PerformanceOptions, type ResolvedOptions } from "./options";
 import { remoteTrace, startRemoteTrace } from "./remote-trace";
 import { runInTrace } from "./run-in-trace";
 import { callableCall, ingestKeyCall, transportOf, type SdkCall } from "./transport";
-import type { MonitorStats, PerformanceMonitor, RemoteTrace, Trace } from "./types";
+import type {
+  FetchInstrumentationOptions,
+  MonitorStats,
+  PerformanceMonitor,
+  RemoteTrace,
+  RequestMiddleware,
+  Trace,
+} from "./types";
 
 /** A backend without a Firebase user: records through the REST API with an ingest key. */
 export interface IngestKeyOptions extends Omit<PerformanceOptions, "functions"> {

@@ -3,7 +3,7 @@
  * allocating nothing, so leaving instrumentation in disabled code costs nanoseconds.
  */
 import type { MonitorStats, PerformanceMonitor, RemoteTrace, Trace } from "./types";
-import type { RequestMiddleware } from "./express-middleware";
+import type { RequestMiddleware } from "./types";
 
 export const NOOP_TRACE: Trace = Object.freeze({
   isRecording: false,

@@ -1,7 +1,5 @@
 /** The SDK's public interfaces; the active and no-op implementations both satisfy them. */
 import type { Attributes, TraceType } from "@aideon-perf/core";
-import type { FetchInstrumentationOptions } from "./fetch-instrumentation";
-import type { RequestMiddleware } from "./express-middleware";
 
 export type AttributeValue = string | number | boolean;
 
@@ -81,4 +79,36 @@ export interface PerformanceMonitor {
   /** Stops recording and flushes within shutdownTimeoutMs. Idempotent: every call returns the same promise. */
   shutdown(): Promise<void>;
   stats(): MonitorStats;
+}
+
+/** What expressMiddleware() needs of a request and response: typed structurally, so Express is not a dependency. */
+export interface HttpRequestLike {
+  method: string;
+  /** Where the router that matched the route is mounted (Express). */
+  baseUrl?: string;
+  /** The matched route (Express sets it during routing); its `path` is the pattern. */
+  route?: unknown;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface HttpResponseLike {
+  statusCode: number;
+  /** False when the connection closed before the response was complete (Node's ServerResponse). */
+  writableFinished?: boolean;
+  getHeader(name: string): number | string | string[] | undefined;
+  /** `close` follows the response's end, or a connection closed early. */
+  once(event: "close", listener: () => void): unknown;
+}
+
+export type RequestMiddleware = (req: HttpRequestLike, res: HttpResponseLike, next: () => void) => void;
+
+/** Options of wrapFetch() and instrumentFetch(). */
+export interface FetchInstrumentationOptions {
+  /**
+   * Requests that carry a traceparent header. Default: in a browser the page's own origin only (a
+   * custom header makes a cross-origin request need a CORS preflight the server may refuse); in Node all.
+   */
+  propagateTo?: (url: URL) => boolean;
+  /** Requests not traced at all. The SDK's own callables are never traced. */
+  ignore?: (url: URL) => boolean;
 }

@@ -4,6 +4,7 @@
 module.exports = {
   extension: ["ts"],
   spec: [
+    "functions/test/alerts-lifecycle.test.ts",
     "functions/test/cardinality.test.ts",
     "functions/test/health-inputs.test.ts",
     "functions/test/page-token.test.ts",

@@ -1,7 +1,8 @@
 /** The alert modules' pure parts: lifecycle steps, announcements, webhook body, backoff, URL checks. */
 import assert from "node:assert/strict";
 import { nextAlertStep, notificationOf, type OpenAlertState } from "../src/alerts/alert-lifecycle";
-import { backoffDelayMs } from "../src/alerts/backoff";
+import { backoffDelay } from "@aideon-perf/core";
+import { RETRY_BACKOFF } from "../src/alerts/webhook-delivery";
 import { escapeSlackText, webhookBody, type AnnouncedAlert } from "../src/alerts/notifications";
 import { usableWebhookUrl } from "../src/alerts/webhook-url";
 import { openAlertId } from "../src/alerts/alert-store";
@@ -133,19 +134,21 @@ describe("webhook body escaping", () => {
   });
 });
 
-describe("backoff", () => {
-  const options = { baseMs: 500, maxMs: 4000 };
+describe("webhook retry backoff", () => {
+  // Attempt 1 is the first retry, as webhook delivery counts them.
+  const backoffDelayMs = (attempt: number, random: () => number) =>
+    backoffDelay(attempt - 1, RETRY_BACKOFF, random);
   it("doubles its ceiling per attempt up to the maximum, jittered below it", () => {
     assert.deepEqual(
-      [1, 2, 3, 4, 5].map((a) => backoffDelayMs(a, options, () => 0.999999)),
+      [1, 2, 3, 4, 5].map((a) => backoffDelayMs(a, () => 0.999999)),
       [499, 999, 1999, 3999, 3999],
     );
     assert.equal(
-      backoffDelayMs(3, options, () => 0),
+      backoffDelayMs(3, () => 0),
       0,
     );
     assert.equal(
-      backoffDelayMs(2, options, () => 0.5),
+      backoffDelayMs(2, () => 0.5),
       500,
     );
   });

@@ -10,7 +10,7 @@
 import { logger } from "firebase-functions";
 import { FieldValue, Timestamp, type DocumentReference, type Firestore } from "firebase-admin/firestore";
 import { setTimeout as sleepMs } from "node:timers/promises";
-import { backoffDelayMs } from "./backoff";
+import { backoffDelay, type BackoffPolicy } from "@aideon-perf/core";
 import {
   storedAlertNotificationConverter,
   type StoredAlertNotification,
@@ -21,7 +21,7 @@ import { webhookBody } from "./notifications";
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 /** Posts per invocation; with the timeout and backoff they fit well inside the trigger's 60 s. */
 export const ATTEMPTS_PER_INVOCATION = 3;
-const RETRY_BACKOFF = { baseMs: 500, maxMs: 4_000 };
+export const RETRY_BACKOFF: BackoffPolicy = { initialDelayMs: 500, maxDelayMs: 4_000 };
 /** Longer than the trigger's 60 s timeout: a retry never overlaps a delivery that is still running. */
 export const DELIVERY_LEASE_MS = 90_000;
 /** Past this age a notification is given up (the platform would retry a failing trigger for days). */
@@ -97,7 +97,7 @@ export function webhookDelivery(deps: WebhookDeliveryDeps) {
         return await post(url, body);
       } catch (e) {
         if (!(e instanceof WebhookError) || !e.retryable || attempt >= ATTEMPTS_PER_INVOCATION) throw e;
-        await sleep(backoffDelayMs(attempt, RETRY_BACKOFF, deps.random));
+        await sleep(backoffDelay(attempt - 1, RETRY_BACKOFF, deps.random));
       }
     }
   }

@@ -5,10 +5,13 @@ export class ValidationError extends Error {
   override readonly name = "ValidationError";
   /** Dotted/indexed path such as `traces[3].duration`, or `(root)` for the request itself. */
   readonly field: string;
+  /** What is wrong with the field, without its name (`must be at most 100 characters`). */
+  readonly reason: string;
 
   constructor(field: string, reason: string) {
     super(`${field}: ${reason}`);
     this.field = field;
+    this.reason = reason;
   }
 }
 

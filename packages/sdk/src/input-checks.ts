@@ -46,8 +46,7 @@ function schemaError(schema: WireSchema, data: unknown, field: string): Validati
     return undefined;
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    const reason = error.message.slice(error.field.length + 2);
-    return new ValidationError(error.field === "(root)" ? field : `${field}.${error.field}`, reason);
+    return new ValidationError(error.field === "(root)" ? field : `${field}.${error.field}`, error.reason);
   }
 }
 

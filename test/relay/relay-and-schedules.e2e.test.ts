@@ -56,7 +56,7 @@ describe("relay and schedules end to end (fixture functions in their own Functio
       projectId: FIXTURE_PROJECT,
       // long-lived definitions, so stale keys are met (and must be recovered from) deterministically
       definitionsMaxAgeMs: 600_000,
-      backoff: { baseMs: 50, maxMs: 400 },
+      backoff: { initialDelayMs: 50, maxDelayMs: 400 },
       maxAttempts: 40,
       log: (line) => relayLog.push(line),
     });

@@ -4,7 +4,7 @@
  * and calls through that route that survive emulator restarts and trigger re-registration.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { backoffDelay, type BackoffOptions } from "./backoff";
+import { backoffDelay, type BackoffPolicy } from "@aideon-perf/core";
 import {
   definitionsFromBackends,
   triggerKeysFromListing,
@@ -13,6 +13,11 @@ import {
 import { ConnectionError, httpRequest, type HttpAnswer } from "./http-request";
 
 const CATALOG_TIMEOUT_MS = 10_000;
+/**
+ * Retries while the Functions emulator cannot be reached: 250 ms doubling to 5 s, jittered over the upper
+ * half so that triggers queued during an emulator restart do not all arrive at once.
+ */
+export const RELAY_BACKOFF: BackoffPolicy = { initialDelayMs: 250, maxDelayMs: 5_000, minFraction: 0.5 };
 /** No function has this key, so the emulator answers 404 listing every valid key. */
 const KEY_LISTING_PROBE = "__relay-key-listing__";
 
@@ -29,7 +34,7 @@ export interface FunctionsEmulatorOptions {
   projectId: string;
   /** attempts per request while the emulator cannot be reached (default 8, about 18 s) */
   maxAttempts?: number;
-  backoff?: BackoffOptions;
+  backoff?: Partial<BackoffPolicy>;
   /** aborts requests and backoff waits (on close) */
   signal?: AbortSignal;
   /** called before each retry after a connection error */
@@ -66,7 +71,9 @@ export function functionsEmulator(options: FunctionsEmulatorOptions): FunctionsE
       } catch (err) {
         if (!(err instanceof ConnectionError) || attempt >= maxAttempts) throw err;
         options.onRetry?.();
-        await sleep(backoffDelay(attempt, options.backoff), undefined, { signal });
+        await sleep(backoffDelay(attempt - 1, { ...RELAY_BACKOFF, ...options.backoff }), undefined, {
+          signal,
+        });
       }
     }
   }

@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { DocumentChange, LocalFirestore } from "@aideon-perf/local-firestore";
-import type { BackoffOptions } from "./backoff";
+import type { BackoffPolicy } from "@aideon-perf/core";
 import { firestoreCloudEvent } from "./cloud-event";
 import {
   firestoreTriggers,
@@ -32,7 +32,7 @@ export interface TriggerRelayOptions {
   location?: string;
   /** attempts per delivery while the emulator cannot be reached (default 8, about 18 s) */
   maxAttempts?: number;
-  backoff?: BackoffOptions;
+  backoff?: Partial<BackoffPolicy>;
   /** deliveries in flight at once, across documents (default 8) */
   maxConcurrent?: number;
   /** how stale the cached function definitions may be when a change is matched (default 2 s) */

@@ -1,15 +1,21 @@
 /**
- * Retry timing shared by the SDK and the agent: exponential backoff with full jitter, and a sleep that
+ * Retry timing shared by the SDK, the agent, webhook delivery and the dev stack's relay: exponential backoff with full jitter, and a sleep that
  * an abort cuts short. It imports nothing, so the agent bundles it without zod or the rest of the core.
  */
 
 export interface BackoffPolicy {
   initialDelayMs: number;
   maxDelayMs: number;
+  /**
+   * The share of the ceiling every delay waits at least: 0 (the default) is full jitter; 0.5 jitters over
+   * the upper half, for a retrier that should not hammer a peer that is restarting.
+   */
+  minFraction?: number;
 }
 
 /**
- * Delay before retry number `attempt` (0 for the first): uniform in [0, min(max, initial * 2^attempt)).
+ * Delay before retry number `attempt` (0 for the first): uniform in [f x c, c), c = min(max, initial * 2^attempt)
+ * and f = minFraction.
  * Full jitter spreads clients that failed together, so they do not retry in lockstep.
  */
 export function backoffDelay(
@@ -19,7 +25,8 @@ export function backoffDelay(
 ): number {
   // 2^53 and beyond is Infinity-adjacent; the ceiling is long capped by then anyway.
   const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.min(attempt, 52));
-  return Math.floor(random() * ceiling);
+  const floor = policy.minFraction ?? 0;
+  return Math.floor(ceiling * (floor + random() * (1 - floor)));
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts. */

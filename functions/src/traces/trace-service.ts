@@ -40,8 +40,8 @@ const ALREADY_EXISTS = 6;
 
 /**
  * The trace ingestion service shared by the callables, the REST API and the OTLP receiver: validated
- * requests in, responses in the contract's shapes out. Every rejected call throws before or inside a single atomic commit, so
- * nothing is half-written.
+ * requests in, responses in the contract's shapes out. Every rejected call throws before or inside a
+ * single atomic commit, so nothing is half-written.
  */
 export function traceService(deps: TraceServiceDeps) {
   const traces = () => deps.db.collection(COLLECTIONS.traces).withConverter(storedTraceConverter);

@@ -1,6 +1,6 @@
 /**
- * Retry timing shared by the SDK, the agent, webhook delivery and the dev stack's relay: exponential backoff with full jitter, and a sleep that
- * an abort cuts short. It imports nothing, so the agent bundles it without zod or the rest of the core.
+ * Retry timing shared by the SDK, the agent, webhook delivery and the dev stack's relay: exponential
+ * backoff with jitter, and a sleep that an abort cuts short. It imports nothing, so the agent bundles it without zod or the rest of the core.
  */
 
 export interface BackoffPolicy {
@@ -14,8 +14,8 @@ export interface BackoffPolicy {
 }
 
 /**
- * Delay before retry number `attempt` (0 for the first): uniform in [f x c, c), c = min(max, initial * 2^attempt)
- * and f = minFraction.
+ * Delay before retry number `attempt` (0 for the first): uniform in [f x c, c), where
+ * c = min(max, initial * 2^attempt) and f = minFraction.
  * Full jitter spreads clients that failed together, so they do not retry in lockstep.
  */
 export function backoffDelay(
@@ -25,8 +25,8 @@ export function backoffDelay(
 ): number {
   // 2^53 and beyond is Infinity-adjacent; the ceiling is long capped by then anyway.
   const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.min(attempt, 52));
-  const floor = policy.minFraction ?? 0;
-  return Math.floor(ceiling * (floor + random() * (1 - floor)));
+  const least = policy.minFraction ?? 0;
+  return Math.floor(ceiling * (least + random() * (1 - least)));
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts. */

@@ -19,6 +19,21 @@ describe("backoff", () => {
     }
   });
 
+  it("with minFraction waits at least that share of the ceiling, never the ceiling itself", () => {
+    const upperHalf = { ...policy, minFraction: 0.5 };
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const ceiling = Math.min(60_000, 1_000 * 2 ** attempt);
+      assert.equal(
+        backoffDelay(attempt, upperHalf, () => 0),
+        ceiling / 2,
+      );
+      assert.equal(
+        backoffDelay(attempt, upperHalf, () => ALMOST_ONE),
+        ceiling - 1,
+      );
+    }
+  });
+
   it("doubles the ceiling per attempt and caps it at maxDelayMs", () => {
     const ceilings = [0, 1, 2, 3, 4, 5, 6, 7, 100, 10_000].map(
       (attempt) => backoffDelay(attempt, policy, () => ALMOST_ONE) + 1,

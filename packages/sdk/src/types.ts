@@ -81,7 +81,8 @@ export interface PerformanceMonitor {
   stats(): MonitorStats;
 }
 
-/** What expressMiddleware() needs of a request and response: typed structurally, so Express is not a dependency. */
+/** What expressMiddleware() needs of a request (and below, of a response): typed structurally, so Express
+ * is not a dependency. */
 export interface HttpRequestLike {
   method: string;
   /** Where the router that matched the route is mounted (Express). */

@@ -102,7 +102,10 @@ describe("host metrics (agent keys, push endpoint, reads)", function () {
     assert.match(created.key, /^apk_[A-Za-z0-9]{20}_[A-Za-z0-9_-]{43}$/);
     assert.equal(created.host_id, "web-1");
     const stored = (await adminDb().collection(COLLECTIONS.agentKeys).doc(created.agent_id).get()).data()!;
-    assert.ok(!JSON.stringify(stored).includes(created.key.split("_").slice(2).join("_")), "the secret is not stored");
+    assert.ok(
+      !JSON.stringify(stored).includes(created.key.split("_").slice(2).join("_")),
+      "the secret is not stored",
+    );
     assert.match(stored.secret_hash, /^[0-9a-f]{64}$/);
     assert.equal(
       (await rejection(call(fns.createAgentKey, { host_id: "web-1" }, alice))).code,

@@ -40,6 +40,7 @@ const count = z.number().int().min(0);
 /** Seconds; null while there is nothing to summarize. */
 const secondsOrNull = z.number().min(0).nullable();
 
+// The callables answer with these too: snake_case, shaped like the contract's REST responses.
 export const startTraceResponseSchema = z.strictObject({
   success,
   trace_id: z.string(),
@@ -64,9 +65,16 @@ export const addMetricResponseSchema = z.strictObject({
 export const recordTracesResponseSchema = z.strictObject({
   success,
   batch_id: z.string(),
+  /** Traces stored by this call. */
   accepted: count,
+  /** True when batch_id was already stored (a retry); nothing is written twice. */
   duplicate: z.boolean(),
 });
+
+export type StartTraceResponse = z.output<typeof startTraceResponseSchema>;
+export type StopTraceResponse = z.output<typeof stopTraceResponseSchema>;
+export type AddMetricResponse = z.output<typeof addMetricResponseSchema>;
+export type RecordTracesResponse = z.output<typeof recordTracesResponseSchema>;
 
 const percentOrNull = z.number().min(0).max(100).nullable();
 

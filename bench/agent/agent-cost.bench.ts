@@ -21,6 +21,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildAgent, spawnAgent } from "../../test/agent/agent-process";
 import { Receiver } from "../../test/agent/receiver";
+import { report, reportFailure } from "../support/report";
 
 const DURATION_S = Number(process.env.BENCH_AGENT_SECONDS ?? 240);
 const INTERVAL_S = Number(process.env.BENCH_AGENT_INTERVAL ?? 15);
@@ -118,7 +119,7 @@ function scrape(url: string): Promise<number> {
 
 async function startNodeExporter(): Promise<{ child: ChildProcess; url: string } | undefined> {
   if (!existsSync(NODE_EXPORTER)) {
-    console.log(
+    report(
       `${NODE_EXPORTER} is missing: reporting the agent alone. To compare: apt-get install -y prometheus-node-exporter`,
     );
     return undefined;
@@ -156,7 +157,7 @@ async function main(): Promise<number> {
   const probes = [new Probe("aideon-perf-agent", agent.child.pid as number)];
   if (exporter) probes.push(new Probe("node_exporter (scraped)", exporter.child.pid as number));
 
-  console.log(
+  report(
     `agent and ${exporter ? "node_exporter" : "nothing else"} at a ${INTERVAL_S} s interval for ${DURATION_S} s (CLK_TCK ${TICKS_PER_SECOND})...`,
   );
   const started = Date.now();
@@ -189,26 +190,24 @@ async function main(): Promise<number> {
 
   const pushes = receiver.requests.filter((r) => r.status === 200).length;
   const failed = receiver.requests.length - pushes;
-  console.log(
+  report(
     `\nsteady state over ${rows[0]?.steady.seconds.toFixed(0)} s (after a ${WARMUP_MS / 1_000} s warm-up):`,
   );
-  console.log(
-    "process                     CPU % of one core   +children   RSS avg MB   RSS max MB (since start)",
-  );
+  report("process                     CPU % of one core   +children   RSS avg MB   RSS max MB (since start)");
   for (const { probe, steady, rssPeak } of rows) {
-    console.log(
+    report(
       `${probe.label.padEnd(28)}${pct(steady.cpuPercent).padStart(17)}${pct(steady.cpuPercentWithChildren).padStart(12)}` +
         `${mb(steady.rssAverage).padStart(13)}${mb(rssPeak).padStart(13)}`,
     );
   }
   if (startup)
-    console.log(
+    report(
       `agent including startup: ${pct(startup.cpuPercentWithChildren)} % of one core over ${startup.seconds.toFixed(0)} s`,
     );
-  console.log(
+  report(
     `agent: ${pushes} pushes stored (${receiver.stored.size} samples), ${failed} refused; exit code ${exit.code} on SIGTERM`,
   );
-  if (exporter) console.log(`node_exporter: ${scrapes} scrapes of ${(scrapeBytes / 1e3).toFixed(0)} kB each`);
+  if (exporter) report(`node_exporter: ${scrapes} scrapes of ${(scrapeBytes / 1e3).toFixed(0)} kB each`);
 
   const [agentRow] = rows;
   if (!agentRow) throw new Error("no agent readings");
@@ -216,7 +215,7 @@ async function main(): Promise<number> {
   const cpuOk = agentSteady.cpuPercentWithChildren < BUDGET.cpuPercentOfOneCore;
   const rssOk = agentRow.rssPeak < BUDGET.rssBytes;
   const sane = failed === 0 && pushes > 0 && exit.code === 0;
-  console.log(
+  report(
     `\nbudget: CPU ${pct(agentSteady.cpuPercentWithChildren)} % < ${BUDGET.cpuPercentOfOneCore} % ${cpuOk ? "PASS" : "OVER"}; ` +
       `RSS max ${mb(agentRow.rssPeak)} MB < ${mb(BUDGET.rssBytes)} MB ${rssOk ? "PASS" : "OVER"}` +
       (sane ? "" : `; pushes not all stored or unclean exit: FAIL`),
@@ -227,7 +226,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error);
-    process.exit(1);
+    reportFailure(error);
+    process.exit();
   },
 );

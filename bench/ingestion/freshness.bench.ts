@@ -13,6 +13,7 @@ import { adminClient, signedInClient } from "../../test/support/client";
 import type { RunningEmulators } from "../../test/support/emulators";
 import { exactQuantile } from "../../packages/core/test/fixtures/random";
 import { table } from "../sdk/support/stats";
+import { report, reportFailure } from "../support/report";
 
 const TRACES = Number(process.env.BENCH_FRESHNESS_TRACES ?? 30);
 const POLL_MS = 10;
@@ -81,21 +82,18 @@ async function measure(useLocal: boolean): Promise<Measured> {
 async function main(): Promise<void> {
   const results = [await measure(false)];
   if (results[0]!.firestore === "official") results.push(await measure(true));
-  console.log(`\nfreshness: ${TRACES} traces, recordTraces -> getTraceSummary counts it (ms)`);
+  report(`\nfreshness: ${TRACES} traces, recordTraces -> getTraceSummary counts it (ms)`);
   const ms = (n: number) => n.toFixed(0);
-  console.log(
+  report(
     table([
       ["firestore", "p50", "p95", "max", "budget p95"],
       ...results.map((r) => [r.firestore, ms(r.p50), ms(r.p95), ms(r.max), ms(BUDGET_P95_MS)]),
     ]),
   );
-  for (const r of results) console.log(`  ${r.firestore}: ${r.description}`);
+  for (const r of results) report(`  ${r.firestore}: ${r.description}`);
   const ok = results.every((r) => r.p95 <= BUDGET_P95_MS);
-  console.log(ok ? "\nfreshness: within budget" : "\nfreshness: OVER BUDGET");
+  report(ok ? "\nfreshness: within budget" : "\nfreshness: OVER BUDGET");
   process.exitCode = ok ? 0 : 1;
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+main().catch(reportFailure);

@@ -17,6 +17,7 @@ import { startStack, type Stack } from "../../dev/stack/stack";
 import { FOLD_GRACE_MS } from "../../functions/src/aggregation/jobs";
 import { adminClient, signedInClient, type Client } from "../../test/support/client";
 import type { RunningEmulators } from "../../test/support/emulators";
+import { report, reportFailure } from "../support/report";
 
 const N = Number(process.env.BENCH_TRACES ?? 1000);
 const LARGE = Number(process.env.BENCH_LARGE ?? 100_000);
@@ -152,21 +153,21 @@ async function main(): Promise<void> {
     const admin = await adminClient(emulators);
     const bench = new Bench(stack, recorder, admin);
 
-    console.log(
+    report(
       `\ningestion: ${N} traces, one call per trace vs recordTraces batches of ${BATCH} (concurrency ${CONCURRENCY})`,
     );
     const single = await bench.ingest(N, 1);
     const batched = await bench.ingest(N, BATCH);
-    console.log(
+    report(
       `${"".padEnd(34)}${"1 per call".padStart(14)}${`${BATCH} per call`.padStart(14)}${"budget".padStart(14)}`,
     );
-    console.log(
+    report(
       `${"document writes / trace".padEnd(34)}${fmt(single.writesPerTrace)}${fmt(batched.writesPerTrace)}${fmt(BUDGET.writesPerTrace)}`,
     );
-    console.log(
+    report(
       `${"function invocations / trace".padEnd(34)}${fmt(single.invocationsPerTrace)}${fmt(batched.invocationsPerTrace)}${fmt(BUDGET.invocationsPerTrace)}`,
     );
-    console.log(
+    report(
       `${"end-to-end traces/s (aggregated)".padEnd(34)}${fmt(single.tracesPerSecond, 0)}${fmt(batched.tracesPerSecond, 0)}${"".padStart(14)}`,
     );
 
@@ -174,10 +175,10 @@ async function main(): Promise<void> {
     const readsAt1k = await bench.getStatsReads();
     const large = await bench.ingest(LARGE, BATCH);
     const readsAtLarge = await bench.getStatsReads();
-    console.log(
+    report(
       `\ngetStats documents read:  at 1,000 traces ${readsAt1k}   at ${LARGE.toLocaleString("en")} traces ${readsAtLarge}`,
     );
-    console.log(
+    report(
       `(${LARGE.toLocaleString("en")} traces in batches of ${BATCH}: ${large.writesPerTrace.toFixed(4)} writes and ${large.invocationsPerTrace.toFixed(4)} invocations per trace, ${large.tracesPerSecond.toFixed(0)} traces/s)`,
     );
 
@@ -185,7 +186,7 @@ async function main(): Promise<void> {
       batched.writesPerTrace <= BUDGET.writesPerTrace &&
       batched.invocationsPerTrace <= BUDGET.invocationsPerTrace &&
       readsAt1k === readsAtLarge;
-    console.log(ok ? "\ningestion: within budget" : "\ningestion: OVER BUDGET");
+    report(ok ? "\ningestion: within budget" : "\ningestion: OVER BUDGET");
     await Promise.all([recorder.close(), admin.close()]);
     process.exitCode = ok ? 0 : 1;
   } finally {
@@ -193,7 +194,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+main().catch(reportFailure);

@@ -29,6 +29,7 @@ import { table } from "../sdk/support/stats";
 import { loadModelTable } from "./load-model";
 import { QUOTAS_OFF } from "../../functions/src/admission/quota-plan";
 import { loadFunctionsEnv } from "../../test/support/functions-env";
+import { report, reportFailure } from "../support/report";
 
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? "1000,100000").split(",").map(Number);
 const PORT = 8390;
@@ -152,7 +153,7 @@ async function main(): Promise<void> {
     return Math.max(0, ...shards.docs.map((d) => documentBytes(d.ref.path, d.data())));
   }
 
-  console.log(`scale: the aggregates on ${firestore.kind}`);
+  report(`scale: the aggregates on ${firestore.kind}`);
   try {
     // --- The flood: 10,000 distinct EXTERNAL_API names from one user, plus steady traffic. ---
     await clear();
@@ -193,10 +194,10 @@ async function main(): Promise<void> {
     const sorted = sortedCopy(Float64Array.from(steady));
     const p95Error = relativeError(http.p95_duration!, exactQuantile(sorted, 0.95));
     const maxKept = DEFAULT_NAME_BUDGET_PER_TYPE * flood.minutes;
-    console.log(
+    report(
       `\nflood: 10,000 distinct EXTERNAL_API names in 20 calls, then 50 HTTP_REQUEST traces of one name (ingest ${(ingestMs / 1000).toFixed(1)} s, ${flood.minutes} minute(s))`,
     );
-    console.log(
+    report(
       table([
         ["measure", "measured", "budget", ""],
         [
@@ -355,10 +356,10 @@ async function main(): Promise<void> {
       (n) => n <= 60 + OPEN_SHARDS_READ + 5,
     );
     row("getTraceSummary(name, hour): KiB read", "nameKiB", f0, "-", () => true);
-    console.log(
+    report(
       `\nsteady traffic: ${NAMES} names over ${TYPES.length} types, 5% slow, batches of ${BATCH}, folded after ingest`,
     );
-    console.log(table(rows));
+    report(table(rows));
 
     // The busiest document at 10,000 traces/s: one minute of batch documents (100 a second) hashed onto
     // the shards by the triggers' own shardOf; every other document takes at most 2 writes a minute.
@@ -368,7 +369,7 @@ async function main(): Promise<void> {
       perShard.set(shard, (perShard.get(shard) ?? 0) + 1);
     }
     const busiestPerSecond = Math.max(...perShard.values()) / 60;
-    console.log(
+    report(
       "\n" +
         table([
           ["at 10,000 traces/s (batches of 100)", "measured", "budget", ""],
@@ -387,16 +388,13 @@ async function main(): Promise<void> {
           ],
         ]),
     );
-    console.log("\nload model (production Firestore, list prices; bench/scale/load-model.ts):\n");
-    console.log(loadModelTable());
+    report("\nload model (production Firestore, list prices; bench/scale/load-model.ts):\n");
+    report(loadModelTable());
   } finally {
     await firestore.stop();
   }
-  console.log(ok ? "\nscale: within budget" : "\nscale: OVER BUDGET");
+  report(ok ? "\nscale: within budget" : "\nscale: OVER BUDGET");
   process.exitCode = ok ? 0 : 1;
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+main().catch(reportFailure);

@@ -12,6 +12,7 @@ import { Agent, request } from "node:http";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import type { MonitorStats } from "@aideon-perf/sdk";
+import { report, reportFailure } from "../support/report";
 import { median, table } from "./support/stats";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
@@ -106,10 +107,10 @@ async function main(): Promise<void> {
     const served = WARM_UP + ROUNDS * REQUESTS;
     const recorded = sdk.sent + sdk.queued + sdk.inFlight;
 
-    console.log(
+    report(
       `Express middleware overhead: median of ${ROUNDS} rounds x ${REQUESTS} requests, ${CONCURRENCY} keep-alive connections, loopback (Node ${process.version})\n`,
     );
-    console.log(
+    report(
       table([
         ["", "requests/s", "server CPU us/request"],
         [bare.label, m(bare, "rps").toFixed(0), m(bare, "cpuUs").toFixed(1)],
@@ -121,18 +122,15 @@ async function main(): Promise<void> {
         ],
       ]),
     );
-    console.log(
+    report(
       `\nrecorded: ${recorded} HTTP_REQUEST traces for ${served} requests; dropped ${JSON.stringify(sdk.dropped)}`,
     );
     const ok = recorded === served && Object.values(sdk.dropped).every((n) => n === 0);
-    console.log(`every request recorded, nothing dropped: ${ok ? "PASS" : "FAIL"}`);
+    report(`every request recorded, nothing dropped: ${ok ? "PASS" : "FAIL"}`);
     process.exitCode = ok ? 0 : 1;
   } finally {
     for (const s of servers) s.process.kill();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+main().catch(reportFailure);

@@ -14,6 +14,7 @@ import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from "@ope
 import { initializeApp } from "firebase/app";
 import { initPerformance, type PerformanceMonitor } from "@aideon-perf/sdk";
 import { median, table } from "./support/stats";
+import { report, reportFailure } from "../support/report";
 
 const TRACES = Number(process.env.BENCH_TRACES ?? 200_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -147,10 +148,10 @@ async function main(): Promise<void> {
     stats.sent === total;
 
   const ns = (v: Variant, m: "hot" | "cpu") => median(results.get(v)![m]);
-  console.log(
+  report(
     `per-trace cost: start, 3 attributes, 1 metric, stop, enqueue; median of ${ROUNDS} rounds x ${TRACES} traces (Node ${process.version})\n`,
   );
-  console.log(
+  report(
     table([
       ["", "hot path ns/trace", "CPU ns/trace (all in)"],
       ...variants.map((v) => [v.label, ns(v, "hot").toFixed(0), ns(v, "cpu").toFixed(0)]),
@@ -161,19 +162,16 @@ async function main(): Promise<void> {
       ],
     ]),
   );
-  console.log(
+  report(
     `\ndelivered: SDK ${ours.delivered()} of ${total} in ${stats.batchesSent} batches, OpenTelemetry ${otel.delivered()} of ${total}; dropped ${JSON.stringify(stats.dropped)}`,
   );
 
   const cheaper = ns(ours, "hot") < ns(otel, "hot") && ns(ours, "cpu") < ns(otel, "cpu");
-  console.log(
+  report(
     `budget (SDK cheaper per trace than the OpenTelemetry span, nothing dropped): ${cheaper && nothingDropped ? "PASS" : "FAIL"}`,
   );
   await sdk.perf.shutdown();
   process.exitCode = cheaper && nothingDropped ? 0 : 1;
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+main().catch(reportFailure);

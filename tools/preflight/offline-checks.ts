@@ -168,7 +168,7 @@ function paramsFindings(plan: FunctionsPlan, area: string, projectId: string): F
       warn(
         area,
         `param ${p.name} has no description: the deploy prompt and the console show nothing about it`,
-        `give it a description in functions/src/config.ts`,
+        `give it a description in functions/src/config/index.ts`,
       ),
     );
   }

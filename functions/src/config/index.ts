@@ -1,8 +1,8 @@
 import { defineInt, defineSecret } from "firebase-functions/params";
 import * as z from "zod";
-import { readSettings, wholeNumberSetting } from "./config/env-settings";
-import { DEFAULT_NAME_BUDGET_PER_TYPE } from "./aggregation/cardinality";
-import { parseRecordingAccess } from "./admission/recording-access";
+import { readSettings, wholeNumberSetting } from "./env-settings";
+import { DEFAULT_NAME_BUDGET_PER_TYPE } from "../aggregation/cardinality";
+import { parseRecordingAccess } from "../admission/recording-access";
 
 /**
  * Deploy-time configuration, set per project in functions/.env (or .env.<project>), read at run time.

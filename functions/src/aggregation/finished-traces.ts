@@ -15,12 +15,15 @@ import type { ThresholdsConfig } from "../config/thresholds-config";
 import type { StatsStore } from "./stats-store";
 import { addAbandonedTrace, addFinishedTrace, emptyDelta } from "./trace-stats";
 
-/** What aggregation needs of a finished trace, whichever collection stored it. */
-type FinishedTrace = Pick<StoredBatchTrace, "name" | "trace_type" | "duration" | "start_time" | "attributes">;
+/** What aggregation reads of a stored finished trace, whichever collection stored it. */
+type StoredFinishedTrace = Pick<
+  StoredBatchTrace,
+  "name" | "trace_type" | "duration" | "start_time" | "attributes"
+>;
 
-/** A source document's finished traces and the server time (receive or stop) they are bucketed by. */
-interface FinishedSource {
-  traces: FinishedTrace[];
+/** A triggering document's finished traces and the server time (receive or stop) they are bucketed by. */
+interface DocumentTraces {
+  traces: StoredFinishedTrace[];
   serverMs: number;
 }
 
@@ -29,8 +32,8 @@ interface FinishedSource {
  * the triggering document's `aggregated` mark, not from the shard, so a retry may land elsewhere; that is what keeps
  * two triggers that collided on one shard (and aborted on each other's locks) from colliding again.
  */
-const shardKey = (sourcePath: string, attempt: number) =>
-  attempt === 1 ? sourcePath : `${sourcePath}#${attempt}`;
+const shardKey = (documentPath: string, attempt: number) =>
+  attempt === 1 ? documentPath : `${documentPath}#${attempt}`;
 
 export interface FinishedTracesDeps {
   db: Firestore;
@@ -40,16 +43,16 @@ export interface FinishedTracesDeps {
 }
 
 export function finishedTraces(deps: FinishedTracesDeps) {
-  /** Aggregates the traces of one source document, unless it already was. */
+  /** Aggregates the traces of one triggering document, unless it already was. */
   async function aggregateOnce<T extends StoredTraceBatch | StoredTrace>(
-    source: DocumentReference<T>,
-    finishedOf: (data: T) => FinishedSource | null,
+    document: DocumentReference<T>,
+    finishedOf: (data: T) => DocumentTraces | null,
   ): Promise<{ aggregated: number; slow: number } | null> {
     const thresholds = await deps.thresholds.get();
     let attempt = 0;
     return deps.db.runTransaction(async (tx) => {
       attempt += 1;
-      const snap = await tx.get(source);
+      const snap = await tx.get(document);
       const data = snap.data();
       if (!data || data.aggregated === true) return null;
       const finished = finishedOf(data);
@@ -65,11 +68,11 @@ export function finishedTraces(deps: FinishedTracesDeps) {
         tx,
         delta,
         serverMs,
-        shardKey(source.path, attempt),
+        shardKey(document.path, attempt),
         deps.now(),
       );
       writes();
-      tx.update(source, { aggregated: true });
+      tx.update(document, { aggregated: true });
       const slow = Object.values(delta.types).reduce((n, s) => n + (s?.slow ?? 0), 0);
       return { aggregated: traces.length, slow };
     });

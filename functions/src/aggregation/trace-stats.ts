@@ -54,7 +54,8 @@ export interface StatsDelta {
   names: Record<string, NameStats>;
 }
 
-export interface FinishedTrace {
+/** A finished trace as the statistics take it: no times (the caller buckets it), only what is counted. */
+export interface TraceForStats {
   name: string;
   trace_type: TraceType;
   duration: number;
@@ -89,7 +90,7 @@ function entriesFor(delta: StatsDelta, traceType: TraceType, name: string): [Tra
 /** Adds a finished trace; a slow one is also kept as a sample when it is among its name's slowest. */
 export function addFinishedTrace(
   delta: StatsDelta,
-  trace: FinishedTrace,
+  trace: TraceForStats,
   threshold: Threshold,
   times: { end_ms: number; server_ms: number },
 ): void {

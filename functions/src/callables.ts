@@ -1,6 +1,6 @@
-import { onCall, type CallableRequest } from "firebase-functions/https";
+import { HttpsError, onCall, type CallableRequest } from "firebase-functions/https";
 import type { z } from "zod";
-import { parseRequest, ValidationError } from "@aideon-perf/core";
+import { DomainError, parseRequest, ValidationError } from "@aideon-perf/core";
 import { getAuth } from "firebase-admin/auth";
 import { CALLABLE_MAX_BODY_BYTES, ENFORCE_APP_CHECK, RECORDING_ACCESS } from "./config";
 import { db } from "./firestore";
@@ -44,9 +44,19 @@ async function assertNotRevoked(request: CallableRequest): Promise<void> {
 }
 
 /**
- * A callable whose payload is validated by a core wire schema before anything is read or written;
- * validation failures become invalid-argument errors naming the field. Read APIs take no payload
- * at all as "all defaults" (httpsCallable(fns, 'getStats')() sends null); recording APIs need one.
+ * The callables' one translation of the core's errors: the same code, message and details as an
+ * HttpsError, which the client SDKs receive; validation failures are invalid-argument naming the field.
+ * Anything else is left to firebase-functions (an "internal" error without its message).
+ */
+function toHttpsError(e: unknown): unknown {
+  const domain = e instanceof ValidationError ? errors.invalidArgument(e) : e;
+  return domain instanceof DomainError ? new HttpsError(domain.code, domain.message, domain.details) : e;
+}
+
+/**
+ * A callable whose payload is validated by a core wire schema before anything is read or written.
+ * Read APIs take no payload at all as "all defaults" (httpsCallable(fns, 'getStats')() sends null);
+ * recording APIs need one.
  */
 function callable<S extends z.ZodType, R>(
   access: Access,
@@ -54,16 +64,15 @@ function callable<S extends z.ZodType, R>(
   run: (principal: Principal, request: z.output<S>) => Promise<R>,
 ) {
   return onCall({ enforceAppCheck: ENFORCE_APP_CHECK }, async (request) => {
-    const bytes = request.rawRequest?.rawBody?.length ?? 0;
-    if (bytes > CALLABLE_MAX_BODY_BYTES) throw errors.bodyTooLarge(bytes, CALLABLE_MAX_BODY_BYTES);
-    const principal = authorize(request, access);
-    if (access === "admin") await assertNotRevoked(request);
-    const data = access === "admin" ? (request.data ?? {}) : request.data;
     try {
+      const bytes = request.rawRequest?.rawBody?.length ?? 0;
+      if (bytes > CALLABLE_MAX_BODY_BYTES) throw errors.bodyTooLarge(bytes, CALLABLE_MAX_BODY_BYTES);
+      const principal = authorize(request, access);
+      if (access === "admin") await assertNotRevoked(request);
+      const data = access === "admin" ? (request.data ?? {}) : request.data;
       return await run(principal, parseRequest(schema, data));
     } catch (e) {
-      if (e instanceof ValidationError) throw errors.invalidArgument(e);
-      throw e;
+      throw toHttpsError(e);
     }
   });
 }

@@ -4,7 +4,7 @@
  * quota store is the real one, against a real Firestore.
  */
 import assert from "node:assert/strict";
-import { HttpsError } from "firebase-functions/https";
+import { QuotaExceededError } from "@aideon-perf/core";
 import { adminDb, clearFirestore, ensureFirestore } from "../../test/support/firestore";
 import { admission, REFUSAL_FLUSH_MS } from "../src/admission/admission";
 import { principalOf, TRUSTED_CLAIM, type Principal } from "../src/admission/principal";
@@ -43,12 +43,12 @@ const plan = (
   leaseSize: over.lease ?? 10,
 });
 
-async function refusal(p: Promise<unknown>): Promise<HttpsError> {
+async function refusal(p: Promise<unknown>): Promise<QuotaExceededError> {
   const err = await p.then(
     () => assert.fail("expected a refusal"),
     (e: unknown) => e,
   );
-  assert.ok(err instanceof HttpsError, String(err));
+  assert.ok(err instanceof QuotaExceededError, String(err));
   return err;
 }
 
@@ -175,7 +175,7 @@ describe("admission control", function () {
       for (let i = 0; i < 30; i += 1) {
         await a.admit(user(`user-${i}`), 5).then(
           () => (accepted += 5),
-          (e: HttpsError) => assert.equal((e.details as { quota: string }).quota, "project_minute"),
+          (e: QuotaExceededError) => assert.equal((e.details as { quota: string }).quota, "project_minute"),
         );
       }
       assert.ok(accepted <= 100 && accepted >= 50, `${accepted} accepted of a 100 budget`);

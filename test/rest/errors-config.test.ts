@@ -1,14 +1,14 @@
 /** Pure parts of the REST API: the error-code table and the abuse-limit configuration. */
 import assert from "node:assert/strict";
 import { HttpsError } from "firebase-functions/https";
-import { ValidationError } from "@aideon-perf/core";
+import { ValidationError, type DomainError } from "@aideon-perf/core";
 import { errors } from "../../functions/src/errors";
 import { API_CONFIG_DEFAULTS, apiConfigFromEnv } from "../../functions/src/rest/config";
 import { apiErrors, errorBody, HTTP_STATUS_BY_CODE, toApiError } from "../../functions/src/rest/errors";
 
 describe("rest: error mapping", () => {
   it("gives each service error (the callables' HttpsError) its status, code, message and field", () => {
-    const cases: Array<[HttpsError, number]> = [
+    const cases: Array<[DomainError, number]> = [
       [errors.invalidArgument(new ValidationError("traces[3].duration", "must not be negative")), 400],
       [errors.unauthenticated(), 401],
       [errors.notAdmin(), 403],

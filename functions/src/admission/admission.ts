@@ -10,8 +10,7 @@
  * leaves unused on an instance is not given to another, so a principal may be refused up to
  * (instances x lease) units early; when a lease's window ends its remainder is dropped.
  */
-import { HttpsError } from "firebase-functions/https";
-import { HOUR_MS } from "@aideon-perf/core";
+import { HOUR_MS, QuotaExceededError } from "@aideon-perf/core";
 import { healthCapsFromEnv, healthStanding, type HealthCaps } from "./health-sources";
 import { principalKey, type Principal } from "./principal";
 import { minuteIndex, retryAfterSeconds, type QuotaPlan, type QuotaScope } from "./quota-plan";
@@ -27,10 +26,7 @@ const QUOTA_MESSAGES: Record<QuotaScope, string> = {
 
 /** resource-exhausted (HTTP 429), saying which quota and when to retry (REST adds Retry-After from it). */
 export const quotaExceeded = (scope: QuotaScope, retryAfter: number) =>
-  new HttpsError("resource-exhausted", `${QUOTA_MESSAGES[scope]}; retry in ${retryAfter} s.`, {
-    quota: scope,
-    retry_after_seconds: retryAfter,
-  });
+  new QuotaExceededError(`${QUOTA_MESSAGES[scope]}; retry in ${retryAfter} s.`, retryAfter, { quota: scope });
 
 interface LocalLease {
   minute: number;

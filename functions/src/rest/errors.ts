@@ -1,15 +1,22 @@
 /**
- * Every REST error answer comes from here: the one table from the service layer's error codes (the
- * callables' HttpsError codes) to HTTP statuses, and the errors only HTTP has (unknown path, wrong
- * method, body too large, not JSON, rate limited). The service logic is not repeated: a service error
- * is answered with its own code and message, only given a status.
+ * Every REST error answer comes from here: the one table from error codes (the core's domain errors,
+ * the same codes the callables answer with) to HTTP statuses, and the errors only HTTP has (unknown
+ * path, wrong method, body too large, not JSON, rate limited). The service logic is not repeated: a
+ * service error is answered with its own code and message, only given a status.
  */
-import { HttpsError, type FunctionsErrorCode } from "firebase-functions/https";
-import { ValidationError, type ApiErrorResponse } from "@aideon-perf/core";
+import type { FunctionsErrorCode } from "firebase-functions/https";
+import {
+  DomainError,
+  InvalidArgumentError,
+  QuotaExceededError,
+  ValidationError,
+  type ApiErrorResponse,
+} from "@aideon-perf/core";
 
 /**
- * HttpsError code -> HTTP status. Google's canonical mapping, except failed-precondition: the services
- * use it for "the trace is no longer active", a conflict with the resource's state, hence 409.
+ * Error code -> HTTP status, for every code a callable can answer with. Google's canonical mapping,
+ * except failed-precondition: the services use it for "the trace is no longer active", a conflict with
+ * the resource's state, hence 409.
  */
 export const HTTP_STATUS_BY_CODE: Readonly<Record<Exclude<FunctionsErrorCode, "ok">, number>> = Object.freeze(
   {
@@ -146,24 +153,12 @@ export const apiErrors = {
 export function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
   if (e instanceof ValidationError) return new ApiError(400, "invalid-argument", e.message, e.field);
-  if (e instanceof HttpsError && e.code !== "ok") {
-    const field = (e.details as { field?: unknown } | undefined)?.field;
-    const status = HTTP_STATUS_BY_CODE[e.code];
-    // A 5xx HttpsError is the service's own failure: its message is not meant for callers.
-    if (status >= 500)
-      return new ApiError(
-        status,
-        e.code,
-        status === 503 ? "Unavailable; retry shortly." : "Internal error.",
-        undefined,
-        {},
-        { cause: e },
-      );
+  if (e instanceof DomainError) {
+    const field = e instanceof InvalidArgumentError ? e.field : undefined;
     // A quota refusal says when to come back (admission.ts); HTTP says it in Retry-After.
-    const retryAfter = (e.details as { retry_after_seconds?: unknown } | undefined)?.retry_after_seconds;
     const headers: Record<string, string> =
-      typeof retryAfter === "number" ? { "Retry-After": String(retryAfter) } : {};
-    return new ApiError(status, e.code, e.message, typeof field === "string" ? field : undefined, headers);
+      e instanceof QuotaExceededError ? { "Retry-After": String(e.retryAfterSeconds) } : {};
+    return new ApiError(HTTP_STATUS_BY_CODE[e.code], e.code, e.message, field, headers);
   }
   const grpc = (e as { code?: unknown } | null)?.code;
   if (grpc === GRPC_UNAVAILABLE || grpc === GRPC_ABORTED || grpc === GRPC_RESOURCE_EXHAUSTED) {

@@ -3,6 +3,7 @@ export * from "./thresholds";
 export * from "./limits";
 export * from "./schemas";
 export * from "./validation";
+export * from "./domain-errors";
 export * from "./sketch";
 export * from "./aggregate";
 export * from "./classification";

@@ -5,9 +5,19 @@
  * cannot drift from what the API answers.
  */
 import * as z from "zod";
-import { alertSchema } from "./health-api-schemas";
+import { alertSchema, healthStatusSchema } from "./health-api-schemas";
 import { healthConfigSchema } from "./health-rules";
 import { METRIC_TYPES, TRACE_TYPES, type TraceType } from "./metric-types";
+import {
+  count,
+  isoTime,
+  nextPageToken,
+  nonNegative,
+  percent,
+  seconds,
+  secondsOrNull,
+  success,
+} from "./schema-blocks";
 import { traceTypeSchema } from "./schemas";
 import { windowSchema } from "./time-buckets";
 
@@ -35,32 +45,27 @@ export type BenchmarkRequest = z.output<typeof benchmarkRequestSchema>;
 // ---------------------------------------------------------------------------------------------------
 // Responses (strict: a field added to an answer must be added here, and so to the OpenAPI document)
 
-const success = z.literal(true);
-const count = z.number().int().min(0);
-/** Seconds; null while there is nothing to summarize. */
-const secondsOrNull = z.number().min(0).nullable();
-
 // The callables answer with these too: snake_case, shaped like the contract's REST responses.
-export const startTraceResponseSchema = z.strictObject({
-  success,
-  trace_id: z.string(),
-  message: z.string(),
-});
+/** What every answer about one trace starts with. */
+const traceAnswer = { success, trace_id: z.string() };
+
+export const startTraceResponseSchema = z.strictObject({ ...traceAnswer, message: z.string() });
+export type StartTraceResponse = z.output<typeof startTraceResponseSchema>;
 
 export const stopTraceResponseSchema = z.strictObject({
-  success,
-  trace_id: z.string(),
+  ...traceAnswer,
   /** Seconds, server clock. */
-  duration: z.number().min(0),
+  duration: seconds,
   message: z.string(),
 });
+export type StopTraceResponse = z.output<typeof stopTraceResponseSchema>;
 
 export const addMetricResponseSchema = z.strictObject({
-  success,
-  trace_id: z.string(),
+  ...traceAnswer,
   metric_name: z.string(),
   value: z.number(),
 });
+export type AddMetricResponse = z.output<typeof addMetricResponseSchema>;
 
 export const recordTracesResponseSchema = z.strictObject({
   success,
@@ -70,13 +75,9 @@ export const recordTracesResponseSchema = z.strictObject({
   /** True when batch_id was already stored (a retry); nothing is written twice. */
   duplicate: z.boolean(),
 });
-
-export type StartTraceResponse = z.output<typeof startTraceResponseSchema>;
-export type StopTraceResponse = z.output<typeof stopTraceResponseSchema>;
-export type AddMetricResponse = z.output<typeof addMetricResponseSchema>;
 export type RecordTracesResponse = z.output<typeof recordTracesResponseSchema>;
 
-const percentOrNull = z.number().min(0).max(100).nullable();
+const percentOrNull = percent.nullable();
 
 /**
  * The contract's stats.system_metrics: means over the hosts whose agents still report (percent null
@@ -101,7 +102,7 @@ export const statsResponseSchema = z.strictObject({
     total_traces: count,
     traces_by_type: z.partialRecord(traceTypeSchema, count),
     /** Seconds. */
-    average_durations: z.partialRecord(traceTypeSchema, z.number().min(0)),
+    average_durations: z.partialRecord(traceTypeSchema, seconds),
     active_traces: count,
     slow_operations_count: count,
     abandoned_traces: count,
@@ -132,12 +133,12 @@ export const traceSummaryResponseSchema = z.strictObject({
 });
 
 export const slowOperationSchema = z.strictObject({
-  /** ISO 8601 UTC, when the trace ended. */
-  timestamp: z.string(),
+  /** When the trace ended. */
+  timestamp: isoTime,
   message: z.string(),
   type: traceTypeSchema,
   context: z.strictObject({
-    duration: z.number().min(0),
+    duration: seconds,
     threshold: z.number(),
     attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   }),
@@ -147,16 +148,15 @@ export const slowOperationSchema = z.strictObject({
 export const traceNamesResponseSchema = z.strictObject({
   success,
   trace_type: traceTypeSchema,
-  /** first_seen and last_seen: ISO 8601 UTC, the minute the name was first and last aggregated in. */
-  names: z.array(z.strictObject({ name: z.string(), first_seen: z.string(), last_seen: z.string() })),
+  /** first_seen and last_seen: the minute the name was first and last aggregated in. */
+  names: z.array(z.strictObject({ name: z.string(), first_seen: isoTime, last_seen: isoTime })),
 });
 
 export const slowOperationsResponseSchema = z.strictObject({
   success,
   slow_operations: z.array(slowOperationSchema),
   total_count: count,
-  /** Pass as page_token for the next page; null on the last page. */
-  next_page_token: z.string().nullable(),
+  next_page_token: nextPageToken,
 });
 
 /** The contract's METRIC_TYPES mapping, verbatim: type key -> the contract's lower-case name. */
@@ -190,16 +190,16 @@ export const benchmarkResultSchema = z.discriminatedUnion("test_type", [
     ...benchmarkCommon,
     /** Iterations of a fixed arithmetic loop completed in actual_duration. */
     result: count,
-    details: z.strictObject({ iterations: count, iterations_per_second: z.number().min(0) }),
+    details: z.strictObject({ iterations: count, iterations_per_second: nonNegative }),
   }),
   z.strictObject({
     test_type: z.literal("memory"),
     ...benchmarkCommon,
     /** Bytes allocated and touched per second. */
-    result: z.number().min(0),
+    result: nonNegative,
     details: z.strictObject({
       bytes_allocated: count,
-      bytes_per_second: z.number().min(0),
+      bytes_per_second: nonNegative,
       chunk_bytes: count,
     }),
   }),
@@ -210,10 +210,10 @@ export const benchmarkResultSchema = z.discriminatedUnion("test_type", [
     result: count,
     details: z.strictObject({
       round_trips: count,
-      round_trips_per_second: z.number().min(0),
+      round_trips_per_second: nonNegative,
       /** Milliseconds; null when no round trip completed. */
-      p50_ms: z.number().min(0).nullable(),
-      p95_ms: z.number().min(0).nullable(),
+      p50_ms: nonNegative.nullable(),
+      p95_ms: nonNegative.nullable(),
     }),
   }),
 ]);
@@ -249,7 +249,7 @@ const percentilesByType = z.partialRecord(
 
 export const dashboardWidgetSchema = z.discriminatedUnion("id", [
   metricWidget("total-traces"),
-  dataWidget("average-durations", "chart", z.partialRecord(traceTypeSchema, z.number().min(0))),
+  dataWidget("average-durations", "chart", z.partialRecord(traceTypeSchema, seconds)),
   /** null: no agent reporting. */
   z.strictObject({
     id: z.literal("cpu-gauge"),
@@ -282,7 +282,7 @@ export const dashboardWidgetSchema = z.discriminatedUnion("id", [
         count,
         p95_duration: secondsOrNull,
         slow_count: count,
-        last_seen: z.string(),
+        last_seen: isoTime,
       }),
     ),
   ),
@@ -293,10 +293,10 @@ export const dashboardWidgetSchema = z.discriminatedUnion("id", [
     z.array(
       z.strictObject({
         host_id: z.string(),
-        cpu_percent: z.number().min(0).max(100),
-        memory_percent: z.number().min(0).max(100),
-        disk_percent: z.number().min(0).max(100),
-        last_seen: z.string(),
+        cpu_percent: percent,
+        memory_percent: percent,
+        disk_percent: percent,
+        last_seen: isoTime,
         /** Sent nothing for longer than its push interval allows. */
         silent: z.boolean(),
       }),
@@ -306,9 +306,9 @@ export const dashboardWidgetSchema = z.discriminatedUnion("id", [
     id: z.literal("health"),
     type: z.literal("status"),
     title: z.string(),
-    value: z.enum(["healthy", "warning", "critical"]),
-    /** timestamp: when the health was last evaluated (ISO 8601 UTC). */
-    data: z.strictObject({ issues: z.array(z.string()), timestamp: z.string() }),
+    value: healthStatusSchema,
+    /** timestamp: when the health was last evaluated. */
+    data: z.strictObject({ issues: z.array(z.string()), timestamp: isoTime }),
   }),
   /** Newest first: open ones (pending, firing) and their history (resolved). */
   dataWidget("alerts", "list", z.array(alertSchema)),
@@ -319,8 +319,8 @@ export const dashboardWidgetSchema = z.discriminatedUnion("id", [
 export const dashboardResponseSchema = z.strictObject({
   success,
   window: windowSchema,
-  /** When the widgets were read (ISO 8601 UTC). */
-  generated_at: z.string(),
+  /** When the widgets were read. */
+  generated_at: isoTime,
   widgets: z.array(dashboardWidgetSchema),
 });
 

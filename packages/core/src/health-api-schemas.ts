@@ -3,7 +3,14 @@
  * strict so that the REST layer's OpenAPI document and the tests hold answers to exactly these.
  */
 import * as z from "zod";
-import { HEALTH_RULES, healthConfigOverridesSchema, healthConfigSchema } from "./health-rules";
+import {
+  HEALTH_RULES,
+  HEALTH_STATUSES,
+  SEVERITIES,
+  healthConfigOverridesSchema,
+  healthConfigSchema,
+} from "./health-rules";
+import { count, isoTime, limitSchema, nextPageToken, pageToken, seconds, success } from "./schema-blocks";
 import { traceTypeSchema } from "./schemas";
 
 export const ALERTS_DEFAULT_LIMIT = 20;
@@ -13,11 +20,7 @@ export const ALERTS_MAX_LIMIT = 100;
 export const ALERT_STATUSES = ["pending", "firing", "resolved"] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
-const success = z.literal(true);
-const count = z.number().int().min(0);
-const seconds = z.number().min(0);
-const isoTime = z.string();
-const severitySchema = z.enum(["warning", "critical"]);
+export const healthStatusSchema = z.enum(HEALTH_STATUSES);
 
 export const healthRequestSchema = z.strictObject({});
 
@@ -40,10 +43,10 @@ export const healthStatsSchema = z.strictObject({
 export const healthResponseSchema = z.strictObject({
   success,
   health: z.strictObject({
-    status: z.enum(["healthy", "warning", "critical"]),
+    status: healthStatusSchema,
     issues: z.array(z.string()),
     stats: healthStatsSchema,
-    /** When the health was evaluated (ISO 8601 UTC). */
+    /** When the health was evaluated. */
     timestamp: isoTime,
   }),
 });
@@ -60,9 +63,8 @@ export const setHealthConfigResponseSchema = z.strictObject({
 
 export const alertsRequestSchema = z.strictObject({
   status: z.enum(ALERT_STATUSES).optional(),
-  limit: z.number().int().min(1).max(ALERTS_MAX_LIMIT).default(ALERTS_DEFAULT_LIMIT),
-  /** The next_page_token of the previous page. */
-  page_token: z.string().min(1).max(200).optional(),
+  limit: limitSchema(ALERTS_MAX_LIMIT, ALERTS_DEFAULT_LIMIT),
+  page_token: pageToken.optional(),
 });
 
 export const alertSchema = z.strictObject({
@@ -70,7 +72,7 @@ export const alertSchema = z.strictObject({
   rule: z.enum(HEALTH_RULES),
   subject: z.string(),
   status: z.enum(ALERT_STATUSES),
-  severity: severitySchema,
+  severity: z.enum(SEVERITIES),
   /** The finding's latest message, e.g. "High CPU usage: 85.2% on web-1". */
   message: z.string(),
   value: z.number(),
@@ -80,11 +82,11 @@ export const alertSchema = z.strictObject({
   resolved_at: isoTime.nullable(),
 });
 
-/** Newest first (by started_at); next_page_token is null on the last page. */
+/** Newest first (by started_at). */
 export const alertsResponseSchema = z.strictObject({
   success,
   alerts: z.array(alertSchema),
-  next_page_token: z.string().nullable(),
+  next_page_token: nextPageToken,
 });
 
 export type HealthStats = z.output<typeof healthStatsSchema>;

@@ -9,9 +9,12 @@
  */
 import * as z from "zod";
 import type { TraceType } from "./metric-types";
+import { percent } from "./schema-blocks";
 
-export type HealthStatus = "healthy" | "warning" | "critical";
-export type Severity = "warning" | "critical";
+export const HEALTH_STATUSES = ["healthy", "warning", "critical"] as const;
+export type HealthStatus = (typeof HEALTH_STATUSES)[number];
+export const SEVERITIES = ["warning", "critical"] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
 /** Rule ids, in the order their issues are listed (the contract lists CPU before slow operations). */
 export const HEALTH_RULES = [
@@ -63,8 +66,6 @@ export const DEFAULT_HEALTH_CONFIG: Readonly<HealthConfig> = Object.freeze({
   // Two evaluations at the default one-minute schedule: a single spike does not page anyone.
   alert_hold_seconds: 120,
 });
-
-const percent = z.number().min(0, "must not be negative").max(100, "must be at most 100");
 
 const percentLevelsSchema = z
   .strictObject({ warning: percent, critical: percent })

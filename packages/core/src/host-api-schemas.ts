@@ -1,6 +1,7 @@
 /** Wire schemas of the host APIs besides the agent's push (host-metrics.ts): keys and reads. */
 import * as z from "zod";
 import { hostIdSchema, mountSchema } from "./host-metrics";
+import { count, isoTime, nonNegative, percent, seconds, success } from "./schema-blocks";
 
 export const AGENT_KEY_LABEL_MAX_LENGTH = 100;
 
@@ -32,9 +33,7 @@ export type CreateAgentKeyRequest = z.output<typeof createAgentKeyRequestSchema>
 export type RevokeAgentKeyRequest = z.output<typeof revokeAgentKeyRequestSchema>;
 export type SystemMetricsRequest = z.output<typeof systemMetricsRequestSchema>;
 
-const percent = z.number().min(0).max(100);
-const bytes = z.number().int().min(0);
-const isoTime = z.string();
+const bytes = count;
 
 /** The contract's system-metrics `metrics` object, with the agent's extras (load, mounts, rates, host). */
 export const sourceMetricsSchema = z.strictObject({
@@ -49,13 +48,13 @@ export const sourceMetricsSchema = z.strictObject({
   network: z.strictObject({
     bytes_sent: bytes,
     bytes_received: bytes,
-    sent_per_second: z.number().min(0),
-    received_per_second: z.number().min(0),
+    sent_per_second: nonNegative,
+    received_per_second: nonNegative,
   }),
   process: z
     .strictObject({
       memory_bytes: bytes,
-      cpu_percent: z.number().min(0),
+      cpu_percent: nonNegative,
       pid: z.number().int(),
       name: z.string(),
     })
@@ -66,33 +65,33 @@ export const sourceMetricsSchema = z.strictObject({
     platform: z.string(),
     release: z.string(),
     arch: z.string(),
-    uptime_seconds: z.number().min(0),
+    uptime_seconds: seconds,
   }),
 });
 
 export const seriesPointSchema = z.strictObject({
   timestamp: isoTime,
   cpu_percent: percent,
-  load_1m: z.number().min(0),
+  load_1m: nonNegative,
   memory_percent: percent,
   disk_percent: percent,
-  sent_per_second: z.number().min(0),
-  received_per_second: z.number().min(0),
-  process_cpu_percent: z.number().min(0).optional(),
+  sent_per_second: nonNegative,
+  received_per_second: nonNegative,
+  process_cpu_percent: nonNegative.optional(),
   process_memory_bytes: bytes.optional(),
 });
 
 /** One host (`host` given), or every host with `metrics` of the most recently seen one. */
 export const systemMetricsResponseSchema = z.union([
   z.strictObject({
-    success: z.literal(true),
+    success,
     host_id: hostIdSchema,
     last_seen: isoTime,
     metrics: sourceMetricsSchema,
     series: z.array(seriesPointSchema).optional(),
   }),
   z.strictObject({
-    success: z.literal(true),
+    success,
     host_id: hostIdSchema.nullable(),
     metrics: sourceMetricsSchema.nullable(),
     hosts: z.record(z.string(), z.strictObject({ last_seen: isoTime, metrics: sourceMetricsSchema })),

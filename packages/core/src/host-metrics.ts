@@ -17,6 +17,14 @@
 import * as z from "zod";
 import { LIMITS } from "./limits";
 import { documentIdSchema } from "./schemas";
+import {
+  ISO_UTC_MESSAGE,
+  TIMESTAMP_RANGE_MESSAGE,
+  isFirestoreReserved,
+  nonNegative,
+  percent,
+  success,
+} from "./schema-blocks";
 
 /** The agent's default push interval: the contract's PERFORMANCE_MONITORING_INTERVAL=30. */
 export const DEFAULT_AGENT_INTERVAL_SECONDS = 30;
@@ -37,8 +45,6 @@ export const PROCESS_NAME_MAX_LENGTH = 128;
 export const HOST_TEXT_MAX_LENGTH = 253;
 export const PLATFORM_MAX_LENGTH = 32;
 
-const percentSchema = z.number().min(0, "must not be negative").max(100, "must be at most 100");
-
 /** Byte counts and counters: whole, non-negative, exact in a double. */
 const countSchema = z
   .number()
@@ -47,8 +53,6 @@ const countSchema = z
   // Last: zod's int check carries its own safe-range bound, worded less plainly than the one above.
   .int();
 const bytesSchema = countSchema;
-
-const nonNegativeSchema = z.number().min(0, "must not be negative");
 
 const textSchema = (maxLength: number) => z.string().min(1).max(maxLength);
 
@@ -59,17 +63,13 @@ export const hostIdSchema = z
   .max(HOST_ID_MAX_LENGTH)
   .regex(/^[A-Za-z0-9._-]+$/, "must contain only letters, digits, ., _ and -")
   .refine((id) => id !== "." && id !== "..", "must not be . or ..")
-  .refine((id) => !/^__.*__$/.test(id), "must not have the form __id__ (reserved by Firestore)");
-
-const timestampRange = "must be between 2000-01-01T00:00:00Z and 2100-01-01T00:00:00Z";
+  .refine((id) => !isFirestoreReserved(id), "must not have the form __id__ (reserved by Firestore)");
 
 /** ISO 8601 UTC (`Z`, no offset), a real date and time; kept as the string the agent sent. */
-export const sampleTimestampSchema = z.iso
-  .datetime({ error: "must be an ISO 8601 UTC timestamp such as 2024-12-06T14:30:22Z" })
-  .refine((text) => {
-    const ms = Date.parse(text);
-    return ms >= LIMITS.START_TIME_MIN_MS && ms <= LIMITS.START_TIME_MAX_MS;
-  }, timestampRange);
+export const sampleTimestampSchema = z.iso.datetime({ error: ISO_UTC_MESSAGE }).refine((text) => {
+  const ms = Date.parse(text);
+  return ms >= LIMITS.START_TIME_MIN_MS && ms <= LIMITS.START_TIME_MAX_MS;
+}, TIMESTAMP_RANGE_MESSAGE);
 
 /** `<free> <= total_bytes`, reported on the free field. */
 function notAboveTotal<Free extends string>(free: Free) {
@@ -81,7 +81,7 @@ function notAboveTotal<Free extends string>(free: Free) {
 
 /** percent is of used space as `df` reports it: used / (used + free_bytes), free_bytes being what non-root users may use. */
 const filesystemShape = {
-  percent: percentSchema,
+  percent,
   free_bytes: bytesSchema,
   total_bytes: bytesSchema,
 };
@@ -100,15 +100,15 @@ export const hostSampleSchema = z
     timestamp: sampleTimestampSchema,
     cpu: z.strictObject({
       /** Busy share of all cores since the previous sample, like psutil.cpu_percent(). */
-      percent: percentSchema,
+      percent,
       count: z.number().int().min(1, "must be at least 1").max(65_536, "must be at most 65536"),
       /** 1, 5 and 15 minute load averages (0, 0, 0 where the OS has none, as on Windows). */
-      load_average: z.tuple([nonNegativeSchema, nonNegativeSchema, nonNegativeSchema]),
+      load_average: z.tuple([nonNegative, nonNegative, nonNegative]),
     }),
     memory: z
       .strictObject({
         /** (total - available) / total. */
-        percent: percentSchema,
+        percent,
         available_bytes: bytesSchema,
         total_bytes: bytesSchema,
       })
@@ -124,8 +124,8 @@ export const hostSampleSchema = z
       bytes_sent: countSchema,
       bytes_received: countSchema,
       /** Bytes per second since the previous sample. */
-      sent_per_second: nonNegativeSchema,
-      received_per_second: nonNegativeSchema,
+      sent_per_second: nonNegative,
+      received_per_second: nonNegative,
     }),
     /** The watched process, when the agent was told to watch one. */
     process: z
@@ -139,7 +139,7 @@ export const hostSampleSchema = z
         /** Resident set size. */
         memory_bytes: bytesSchema,
         /** Of one core, like psutil's Process.cpu_percent(): up to 100 x cpu.count. */
-        cpu_percent: nonNegativeSchema,
+        cpu_percent: nonNegative,
       })
       .optional(),
     host: z.strictObject({
@@ -151,7 +151,7 @@ export const hostSampleSchema = z
       /** Kernel release (os.release()). */
       release: textSchema(HOST_TEXT_MAX_LENGTH),
       arch: textSchema(PLATFORM_MAX_LENGTH),
-      uptime_seconds: nonNegativeSchema,
+      uptime_seconds: nonNegative,
     }),
   })
   .refine((sample) => !sample.process || sample.process.cpu_percent <= 100 * sample.cpu.count, {
@@ -180,7 +180,7 @@ export const hostMetricsPushRequestSchema = z.strictObject({
 
 /** accepted + duplicates = samples.length; a duplicate is a sample_id already stored (an agent retry). */
 export const hostMetricsPushResponseSchema = z.strictObject({
-  success: z.literal(true),
+  success,
   accepted: countSchema,
   duplicates: countSchema,
 });

@@ -4,6 +4,7 @@
  * the quotas and the health sources.
  */
 import * as z from "zod";
+import { isoTime, success } from "./schema-blocks";
 
 export const INGEST_KEY_NAME_MAX_LENGTH = 100;
 /** How a key id looks (the part of the key between `aik_` and the secret). */
@@ -30,7 +31,7 @@ export const revokeIngestKeyRequestSchema = z.strictObject({ key_id: keyIdSchema
 export const listIngestKeysRequestSchema = z.strictObject({});
 
 export const createIngestKeyResponseSchema = z.strictObject({
-  success: z.literal(true),
+  success,
   key_id: z.string(),
   name: z.string(),
   /** Shown once: only a hash of its secret is stored. */
@@ -38,7 +39,7 @@ export const createIngestKeyResponseSchema = z.strictObject({
 });
 
 export const revokeIngestKeyResponseSchema = z.strictObject({
-  success: z.literal(true),
+  success,
   key_id: z.string(),
   revoked: z.literal(true),
 });
@@ -47,13 +48,13 @@ export const ingestKeySummarySchema = z.strictObject({
   key_id: z.string(),
   name: z.string(),
   trusted: z.boolean(),
-  created_at: z.string(),
+  created_at: isoTime,
   created_by: z.string(),
-  revoked_at: z.string().nullable(),
+  revoked_at: isoTime.nullable(),
 });
 
 export const listIngestKeysResponseSchema = z.strictObject({
-  success: z.literal(true),
+  success,
   keys: z.array(ingestKeySummarySchema),
 });
 

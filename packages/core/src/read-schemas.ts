@@ -4,6 +4,7 @@ import { TRACE_TYPES } from "./metric-types";
 import { thresholdSchema } from "./thresholds";
 import { storedTraceNameSchema, traceTypeSchema } from "./schemas";
 import { minuteKeyStart, windowSchema } from "./time-buckets";
+import { limitSchema, pageToken } from "./schema-blocks";
 
 export const SLOW_OPERATIONS_DEFAULT_LIMIT = 10;
 export const SLOW_OPERATIONS_MAX_LIMIT = 100;
@@ -26,10 +27,9 @@ export const traceSummaryRequestSchema = z
   });
 
 export const slowOperationsRequestSchema = z.strictObject({
-  limit: z.number().int().min(1).max(SLOW_OPERATIONS_MAX_LIMIT).default(SLOW_OPERATIONS_DEFAULT_LIMIT),
+  limit: limitSchema(SLOW_OPERATIONS_MAX_LIMIT, SLOW_OPERATIONS_DEFAULT_LIMIT),
   trace_type: traceTypeSchema.optional(),
-  /** The next_page_token of the previous page. */
-  page_token: z.string().min(1).max(200).optional(),
+  page_token: pageToken.optional(),
 });
 
 export const TRACE_NAMES_DEFAULT_LIMIT = 100;
@@ -38,7 +38,7 @@ export const TRACE_NAMES_MAX_LIMIT = 1_000;
 /** The name registry of one type: the names aggregated recently (within the registry's retention). */
 export const traceNamesRequestSchema = z.strictObject({
   trace_type: traceTypeSchema,
-  limit: z.number().int().min(1).max(TRACE_NAMES_MAX_LIMIT).default(TRACE_NAMES_DEFAULT_LIMIT),
+  limit: limitSchema(TRACE_NAMES_MAX_LIMIT, TRACE_NAMES_DEFAULT_LIMIT),
 });
 
 /** A minute set aside by the fold (its dead letter's subject), to fold again after a fix. */
@@ -53,7 +53,7 @@ export const refoldMinuteRequestSchema = z.strictObject({
 
 /** Today's recording refusals (UTC day): the project's and the most refused principals'. */
 export const quotaUsageRequestSchema = z.strictObject({
-  limit: z.number().int().min(1).max(100).default(20),
+  limit: limitSchema(100, 20),
 });
 
 export const setThresholdsRequestSchema = z.strictObject({

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { LIMITS } from "./limits";
 import { DEFAULT_TRACE_TYPE, TRACE_TYPES } from "./metric-types";
+import { ISO_UTC_MESSAGE, TIMESTAMP_RANGE_MESSAGE, isFirestoreReserved } from "./schema-blocks";
 
 /**
  * One zod schema per wire message, snake_case as in the contract. Objects are strict so a typo'd
@@ -8,16 +9,13 @@ import { DEFAULT_TRACE_TYPE, TRACE_TYPES } from "./metric-types";
  * "<field>: " (see validation.ts); generic ones (type, length) come from its error map.
  */
 
-/** Firestore reserves document ids and field names of the form `__name__`. */
-const FIRESTORE_RESERVED = /^__.*__$/;
-
 /** trace_id / batch_id: they become Firestore document ids. */
 export const documentIdSchema = z
   .string()
   .min(1)
   .max(LIMITS.ID_MAX_LENGTH)
   .regex(/^[A-Za-z0-9_-]+$/, "must contain only letters, digits, _ and -")
-  .refine((id) => !FIRESTORE_RESERVED.test(id), "must not have the form __id__ (reserved by Firestore)");
+  .refine((id) => !isFirestoreReserved(id), "must not have the form __id__ (reserved by Firestore)");
 
 /**
  * What a name may not hold: C0/C1 controls (and DEL), zero-width and directional marks (U+200B-U+200F),
@@ -77,7 +75,7 @@ const attributeKeySchema = z
   .min(1)
   .max(LIMITS.ATTRIBUTE_KEY_MAX_LENGTH)
   .regex(/^[A-Za-z0-9_]+$/, "must contain only letters, digits and underscores")
-  .refine((key) => !FIRESTORE_RESERVED.test(key), "must not have the form __key__ (reserved by Firestore)");
+  .refine((key) => !isFirestoreReserved(key), "must not have the form __key__ (reserved by Firestore)");
 
 const attributeValueSchema = z.union(
   [z.string().max(LIMITS.ATTRIBUTE_VALUE_MAX_LENGTH), z.number(), z.boolean()],
@@ -126,15 +124,13 @@ function isoUtcToEpochMs(text: string): number | undefined {
   return Date.UTC(year, month - 1, day, hour, minute, second) + Number(fraction.padEnd(3, "0").slice(0, 3));
 }
 
-const startTimeMessageRange = "must be between 2000-01-01T00:00:00Z and 2100-01-01T00:00:00Z";
-
 /** ISO 8601 UTC string or integer epoch ms in; epoch ms out. */
 export const startTimeSchema = z
   .union(
     [
       z
         .string()
-        .regex(ISO_UTC, "must be an ISO 8601 UTC timestamp such as 2024-12-06T14:30:22Z")
+        .regex(ISO_UTC, ISO_UTC_MESSAGE)
         .refine(
           (text) => !ISO_UTC.test(text) || isoUtcToEpochMs(text) !== undefined,
           "is not a real date and time",
@@ -148,8 +144,8 @@ export const startTimeSchema = z
   .pipe(
     z
       .number()
-      .min(LIMITS.START_TIME_MIN_MS, startTimeMessageRange)
-      .max(LIMITS.START_TIME_MAX_MS, startTimeMessageRange),
+      .min(LIMITS.START_TIME_MIN_MS, TIMESTAMP_RANGE_MESSAGE)
+      .max(LIMITS.START_TIME_MAX_MS, TIMESTAMP_RANGE_MESSAGE),
   );
 
 export const startTraceRequestSchema = z.strictObject({

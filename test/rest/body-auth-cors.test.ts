@@ -4,9 +4,9 @@ import { Readable } from "node:stream";
 import type { IncomingMessage } from "node:http";
 import { ValidationError } from "@aideon-perf/core";
 import { authenticate, bearerToken, revocationCheckingVerifier } from "../../functions/src/rest/auth";
-import { checkDeclaredLength, isJsonMediaType, parseJsonBody, readBody } from "../../functions/src/rest/body";
+import { checkDeclaredLength, isJsonMediaType, parseJsonBody, readBody } from "../../functions/src/http/body";
 import { corsHeaders, preflightHeaders } from "../../functions/src/rest/cors";
-import { ApiError } from "../../functions/src/rest/errors";
+import { ApiError } from "../../functions/src/http/errors";
 import { fakeToken, fakeVerifier } from "./support/tokens";
 
 const status = (expected: number) => (e: unknown) => e instanceof ApiError && e.status === expected;

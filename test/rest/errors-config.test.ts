@@ -4,7 +4,8 @@ import { HttpsError } from "firebase-functions/https";
 import { ValidationError, type DomainError } from "@aideon-perf/core";
 import { errors } from "../../functions/src/errors";
 import { API_CONFIG_DEFAULTS, apiConfigFromEnv } from "../../functions/src/rest/config";
-import { apiErrors, errorBody, HTTP_STATUS_BY_CODE, toApiError } from "../../functions/src/rest/errors";
+import { errorBody, HTTP_STATUS_BY_CODE, httpErrors, toApiError } from "../../functions/src/http/errors";
+import { apiErrors } from "../../functions/src/rest/errors";
 
 describe("rest: error mapping", () => {
   it("gives each service error (the callables' HttpsError) its status, code, message and field", () => {
@@ -70,7 +71,7 @@ describe("rest: error mapping", () => {
   });
 
   it("carries the headers HTTP needs: Allow, Retry-After, WWW-Authenticate", () => {
-    assert.equal(apiErrors.methodNotAllowed("GET", ["POST", "OPTIONS"]).headers.Allow, "POST, OPTIONS");
+    assert.equal(httpErrors.methodNotAllowed("GET", ["POST", "OPTIONS"]).headers.Allow, "POST, OPTIONS");
     assert.equal(apiErrors.rateLimited(42).headers["Retry-After"], "42");
     assert.match(apiErrors.missingToken().headers["WWW-Authenticate"] ?? "", /^Bearer/);
     assert.match(

@@ -1,6 +1,6 @@
 /** The recording rate limit: lease planning (pure) and the limiter over an in-memory lease store. */
 import assert from "node:assert/strict";
-import { ApiError } from "../../functions/src/rest/errors";
+import { ApiError } from "../../functions/src/http/errors";
 import {
   leaseGrant,
   rateLimitDocId,

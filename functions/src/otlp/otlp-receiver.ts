@@ -19,10 +19,10 @@ import {
 } from "@aideon-perf/core";
 import type { Principal } from "../admission/principal";
 import { errors } from "../errors";
-import { ingestKeyOf } from "../rest/auth";
-import { readBody, type BodyRequest } from "../rest/body";
-import { ApiError, apiErrors, errorBody, toApiError } from "../rest/errors";
-import { sendJson } from "../rest/http";
+import { readBody, type BodyRequest } from "../http/body";
+import { ingestKeyOf } from "../http/credentials";
+import { ApiError, errorBody, httpErrors, toApiError } from "../http/errors";
+import { sendJson } from "../http/send";
 import type { TraceService } from "../traces/trace-service";
 import {
   decodeExport,
@@ -96,14 +96,14 @@ export async function receiveExport(
 
 function toOtlpError(e: unknown): ApiError {
   if (e instanceof OtlpDecodeError) return new ApiError(400, "invalid-argument", e.message);
-  if (e instanceof OtlpTooLargeError) return apiErrors.payloadTooLarge(OTLP_MAX_BODY_BYTES);
+  if (e instanceof OtlpTooLargeError) return httpErrors.payloadTooLarge(OTLP_MAX_BODY_BYTES);
   return toApiError(e);
 }
 
 export function otlpTracesHandler(deps: OtlpReceiverDeps) {
   return async (req: IncomingMessage & { rawBody?: Buffer }, res: ServerResponse): Promise<void> => {
     try {
-      if (req.method !== "POST") throw apiErrors.methodNotAllowed(req.method ?? "", ["POST"]);
+      if (req.method !== "POST") throw httpErrors.methodNotAllowed(req.method ?? "", ["POST"]);
       // The key first: an unauthenticated caller learns nothing about what it sent.
       const key = ingestKeyOf(req.headers.authorization);
       if (key === undefined) throw errors.ingestKeyRejected();

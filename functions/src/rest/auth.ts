@@ -5,6 +5,7 @@
  * The verifier is injected so the handler can be tested without an Auth server.
  */
 import { errors } from "../errors";
+import { bearerCredential, ingestKeyOf } from "../http/credentials";
 import { apiErrors } from "./errors";
 import type { Principal, TokenClaims } from "../admission/principal";
 
@@ -20,14 +21,6 @@ export interface Caller {
 
 /** Resolves an ingest key to its principal, or rejects (revoked, unknown, malformed: one 401). */
 export type AuthenticateIngestKey = (key: string) => Promise<Principal>;
-
-/** Whether an Authorization header carries an ingest key (keys/ingest-key-service.ts) rather than an ID token. */
-export const isIngestKeyHeader = (header: string | string[] | undefined): header is string =>
-  typeof header === "string" && /^bearer aik_/i.test(header);
-
-/** The ingest key of an Authorization header, or undefined when it carries none. */
-export const ingestKeyOf = (header: string | string[] | undefined): string | undefined =>
-  isIngestKeyHeader(header) ? header.slice("bearer ".length).trim() : undefined;
 
 /** The credential of an Authorization header: an ingest key as it is, anything else as an ID token. */
 function credentialOf(header: string | string[] | undefined): { ingestKey: string } | { idToken: string } {
@@ -47,9 +40,9 @@ const MAX_TOKEN_LENGTH = 16_384;
 export function bearerToken(header: string | string[] | undefined): string {
   if (header === undefined || header === "") throw apiErrors.missingToken();
   if (Array.isArray(header)) throw apiErrors.invalidToken();
+  const token = bearerCredential(header);
   // Another scheme (Basic ...) is as good as no token.
-  if (!/^bearer /i.test(header)) throw apiErrors.missingToken();
-  const token = header.slice("bearer ".length).trim();
+  if (token === undefined) throw apiErrors.missingToken();
   if (token.length > MAX_TOKEN_LENGTH || !JWT.test(token)) throw apiErrors.invalidToken();
   return token;
 }

@@ -9,12 +9,14 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { logger } from "firebase-functions";
 import { parseRequest } from "@aideon-perf/core";
 import { errors } from "../errors";
-import { authenticate, isIngestKeyHeader, type Caller, type VerifyIdToken } from "./auth";
-import { readBody, parseJsonBody, type BodyRequest } from "./body";
+import { readBody, parseJsonBody, type BodyRequest } from "../http/body";
+import { isIngestKeyHeader } from "../http/credentials";
+import { errorBody, httpErrors, toApiError } from "../http/errors";
+import { sendEmpty, sendJson } from "../http/send";
+import { authenticate, type Caller, type VerifyIdToken } from "./auth";
 import type { ApiConfig } from "./config";
 import { corsHeaders, preflightHeaders } from "./cors";
-import { apiErrors, errorBody, toApiError } from "./errors";
-import { sendEmpty, sendJson } from "./http";
+import { apiErrors } from "./errors";
 import { openApiDocument, type OpenApiDocument } from "./openapi";
 import { queryInput } from "./query";
 import { rateLimiter, type LeaseStore, type RateLimiter } from "./rate-limit";
@@ -105,7 +107,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
         case "not-found":
           throw apiErrors.routeNotFound(pathname);
         case "method-not-allowed":
-          throw apiErrors.methodNotAllowed(req.method ?? "", match.allow);
+          throw httpErrors.methodNotAllowed(req.method ?? "", match.allow);
         case "options":
           sendEmpty(res, 204, {
             Allow: match.allow.join(", "),

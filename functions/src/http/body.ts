@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import { ValidationError } from "@aideon-perf/core";
-import { apiErrors } from "./errors";
+import { httpErrors } from "./errors";
 
 export type BodyRequest = IncomingMessage & { rawBody?: Buffer };
 
@@ -23,7 +23,7 @@ export function isJsonMediaType(contentType: string | undefined): boolean {
 /** Throws 413 when a declared Content-Length already exceeds the cap, before anything is read. */
 export function checkDeclaredLength(contentLength: string | undefined, maxBytes: number): void {
   if (contentLength !== undefined && /^\d+$/.test(contentLength) && Number(contentLength) > maxBytes) {
-    throw apiErrors.payloadTooLarge(maxBytes);
+    throw httpErrors.payloadTooLarge(maxBytes);
   }
 }
 
@@ -33,7 +33,7 @@ export function checkDeclaredLength(contentLength: string | undefined, maxBytes:
  */
 export function parseJsonBody(bytes: Buffer, contentType: string | undefined): unknown {
   if (bytes.length === 0) return undefined;
-  if (!isJsonMediaType(contentType)) throw apiErrors.unsupportedMediaType(contentType);
+  if (!isJsonMediaType(contentType)) throw httpErrors.unsupportedMediaType(contentType);
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -51,7 +51,7 @@ export function parseJsonBody(bytes: Buffer, contentType: string | undefined): u
 export async function readBody(req: BodyRequest, maxBytes: number): Promise<Buffer> {
   checkDeclaredLength(req.headers["content-length"], maxBytes);
   if (Buffer.isBuffer(req.rawBody)) {
-    if (req.rawBody.length > maxBytes) throw apiErrors.payloadTooLarge(maxBytes);
+    if (req.rawBody.length > maxBytes) throw httpErrors.payloadTooLarge(maxBytes);
     return req.rawBody;
   }
   if (req.readableEnded) return Buffer.alloc(0);
@@ -61,7 +61,7 @@ export async function readBody(req: BodyRequest, maxBytes: number): Promise<Buff
     size += chunk.length;
     if (size > maxBytes) {
       // Stop reading; Node discards the rest of the request once the answer is sent.
-      throw apiErrors.payloadTooLarge(maxBytes);
+      throw httpErrors.payloadTooLarge(maxBytes);
     }
     chunks.push(chunk);
   }

@@ -1,40 +1,41 @@
 /**
- * The middleware benchmark's server, run as its own process: a one-route Express app, bare or with the
- * SDK's middleware (delivering to a no-op transport, so the SDK is measured, not the network). Prints
- * its origin once listening; GET /__stats (outside the middleware) answers the process's CPU time so
- * far and the SDK's stats.
+ * The middleware benchmark's server, forked once per variant so that OpenTelemetry's patching of http
+ * and express stays in its own process: the benchmark's app, bare or instrumented, on loopback. It
+ * sends its origin over IPC once listening and answers each "stats" message with its CPU time and what
+ * the instrumentation recorded, outside HTTP so the answer is neither measured nor traced.
  *
- *   node --import tsx bench/sdk/support/express-server.ts bare|instrumented
+ *   fork("bench/sdk/support/express-server.ts", ["bare" | "sdk" | "otel"], { execArgv: ["--import", "tsx"] })
  */
-import express from "express";
-import { initializeApp } from "firebase/app";
 import type { AddressInfo } from "node:net";
-import { initPerformance } from "@aideon-perf/sdk";
+import type { Instrumentation, Listening, ServerStats, Variant } from "./server-variants";
 
-const instrumented = process.argv[2] === "instrumented";
-const app = express();
-const perf = instrumented
-  ? initPerformance(initializeApp({ projectId: "demo-bench", apiKey: "demo-api-key" }), {
-      autoCollection: true,
-      flushOnExit: false,
-      transport: async (request) => ({
-        success: true,
-        batch_id: request.batch_id,
-        accepted: request.traces.length,
-        duplicate: false,
-      }),
-    })
-  : undefined;
+async function instrument(variant: Variant): Promise<Instrumentation> {
+  switch (variant) {
+    case "bare":
+      return { flush: async () => ({ requests: 0, total: 0 }) };
+    case "sdk":
+      return (await import("./sdk-instrumentation")).sdkInstrumentation();
+    case "otel":
+      return (await import("./otel-instrumentation")).otelInstrumentation();
+  }
+}
 
-app.get("/__stats", (_req, res) => {
-  const cpu = process.cpuUsage();
-  res.json({ cpuUs: cpu.user + cpu.system, sdk: perf?.stats() ?? null });
-});
-if (perf) app.use(perf.expressMiddleware());
-app.get("/api/items/:id", (req, res) => {
-  res.json({ id: req.params.id, name: "keyboard", price: 42 });
-});
+async function main(): Promise<void> {
+  const instrumentation = await instrument(process.argv[2] as Variant);
+  // Imported only now: OpenTelemetry patches express as it loads.
+  const { createApp } = await import("./express-app");
+  const server = createApp(instrumentation.middleware).listen(0, "127.0.0.1", () => {
+    const listening: Listening = { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+    process.send!(listening);
+  });
+  process.on("message", () => {
+    void instrumentation.flush().then((recorded) => {
+      const cpu = process.cpuUsage();
+      const stats: ServerStats = { ...recorded, cpuUs: cpu.user + cpu.system };
+      process.send!(stats);
+    });
+  });
+  process.on("disconnect", () => process.exit());
+}
 
-const server = app.listen(0, "127.0.0.1", () => {
-  console.log(JSON.stringify({ origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
-});
+void main();

@@ -4,8 +4,9 @@
  * sample_id) so the server stores each once. close() is memoised: it stops sampling, cuts a backoff
  * short and makes one last push of what is buffered, bounded by FLUSH_BOUND_MS.
  */
-import { MAX_SAMPLES_PER_PUSH, type HostSample } from "@aideon-perf/core";
-import { backoffDelay, sleep, type BackoffPolicy } from "@aideon-perf/core/src/backoff";
+import type { HostSample } from "@aideon-perf/core";
+import { backoffDelay, sleep, type BackoffPolicy } from "@aideon-perf/core/backoff";
+import { MAX_SAMPLES_PER_PUSH } from "@aideon-perf/core/host-limits";
 import { pushBackoff, retryAfterMs } from "./backoff";
 import { EXIT } from "./exit-codes";
 import type { Transport } from "./http-transport";

@@ -1,8 +1,5 @@
-/**
- * The agent's push retry policy and the server's Retry-After. The backoff itself is the core's
- * (imported by file: the agent bundles the core's constants only, see build.mjs).
- */
-import type { BackoffPolicy } from "@aideon-perf/core/src/backoff";
+/** The agent's push retry policy and the server's Retry-After. The backoff itself is the core's. */
+import type { BackoffPolicy } from "@aideon-perf/core/backoff";
 
 const INITIAL_RETRY_DELAY_MS = 1_000;
 const MAX_RETRY_DELAY_MS = 60_000;

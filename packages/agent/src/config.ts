@@ -9,7 +9,7 @@ import {
   DEFAULT_AGENT_INTERVAL_SECONDS,
   HOST_ID_MAX_LENGTH,
   PROCESS_NAME_MAX_LENGTH,
-} from "@aideon-perf/core";
+} from "@aideon-perf/core/host-limits";
 import type { ProcessTarget } from "./watched-process";
 
 export interface AgentConfig {

@@ -1,5 +1,6 @@
 /** The disk part of a sample from si.fsSize(): the root filesystem's summary and every real mount. */
-import { MAX_MOUNTS_PER_SAMPLE, MOUNT_MAX_LENGTH, type HostSample } from "@aideon-perf/core";
+import type { HostSample } from "@aideon-perf/core";
+import { MAX_MOUNTS_PER_SAMPLE, MOUNT_MAX_LENGTH } from "@aideon-perf/core/host-limits";
 import { clampPercent } from "./cpu-usage";
 
 /** The fields of si.fsSize() entries that are used. */

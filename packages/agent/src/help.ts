@@ -1,5 +1,5 @@
 /** --help text, generated from the option table so it cannot drift from what is parsed. */
-import { DEFAULT_AGENT_INTERVAL_SECONDS } from "@aideon-perf/core";
+import { DEFAULT_AGENT_INTERVAL_SECONDS } from "@aideon-perf/core/host-limits";
 import { FLUSH_BOUND_MS } from "./agent";
 import { ALLOW_FAST_ENV, CONFIG_FILE_OPTION, FAST_INTERVAL_MIN_SECONDS, OPTIONS } from "./config";
 import { EXIT } from "./exit-codes";

@@ -1,6 +1,7 @@
 /**
  * Retry timing shared by the SDK, the agent, webhook delivery and the dev stack's relay: exponential
- * backoff with jitter, and a sleep that an abort cuts short. It imports nothing, so the agent bundles it without zod or the rest of the core.
+ * backoff with jitter, and a sleep that an abort cuts short. It imports nothing, so the agent takes it
+ * (`@aideon-perf/core/backoff`) without zod or the rest of the core.
  */
 
 export interface BackoffPolicy {

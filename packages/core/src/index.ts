@@ -11,6 +11,7 @@ export * from "./time-buckets";
 export * from "./client-time";
 export * from "./read-schemas";
 export * from "./api-schemas";
+export * from "./host-limits";
 export * from "./host-metrics";
 export * from "./host-api-schemas";
 export * from "./ingest-key-schemas";

@@ -30,6 +30,7 @@ import {
 } from "@aideon-perf/core";
 import { onRequest } from "firebase-functions/https";
 import { ingestHostMetricsHandler } from "./hosts/ingest-endpoint";
+import { apiFunction } from "./rest";
 import { adminCallable, recordingCallable } from "./callables";
 import { ALERT_WEBHOOK_SECRETS, HEALTH_EVALUATION_SCHEDULE } from "./config";
 import { COLLECTIONS } from "./firestore";
@@ -109,7 +110,7 @@ export const ingestHostMetrics = onRequest(
 );
 
 // The REST API (/api/v1/performance/..., behind the Hosting rewrite of /api/**): same services.
-export { api } from "./rest";
+export const api = apiFunction(services);
 
 // Aggregation: at-least-once triggers, made exactly-once by the aggregated mark; retried on transient
 // failure, dead-lettered on a permanent one (trigger-events.ts), swept for what a lost event left.

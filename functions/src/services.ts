@@ -1,6 +1,7 @@
 /**
  * The services behind every function, built once per instance on first use (so that loading the
- * module, e.g. for deploy discovery, opens no connection).
+ * module, e.g. for deploy discovery, opens no connection). Only the entry point (index.ts) reads them,
+ * and hands each function, route and job the narrow services it calls; tests use them directly.
  */
 import { randomUUID } from "node:crypto";
 import {

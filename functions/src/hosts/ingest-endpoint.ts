@@ -10,7 +10,7 @@ import { errorBody, httpErrors, toApiError } from "../http/errors";
 import { sendJson } from "../http/send";
 import type { HostService } from "./host-service";
 
-export function ingestHostMetricsHandler(hosts: () => HostService) {
+export function ingestHostMetricsHandler(hosts: () => Pick<HostService, "authenticate" | "ingest">) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       if (req.method !== "POST") throw httpErrors.methodNotAllowed(req.method ?? "", ["POST"]);

@@ -13,6 +13,7 @@ import { readBody, parseJsonBody, type BodyRequest } from "../http/body";
 import { isIngestKeyHeader } from "../http/credentials";
 import { errorBody, httpErrors, toApiError } from "../http/errors";
 import { sendEmpty, sendJson } from "../http/send";
+import type { IngestKeyService } from "../keys/ingest-key-service";
 import { authenticate, type Caller, type VerifyIdToken } from "./auth";
 import type { ApiConfig } from "./config";
 import { corsHeaders, preflightHeaders } from "./cors";
@@ -22,9 +23,15 @@ import { queryInput } from "./query";
 import { rateLimiter, type LeaseStore, type RateLimiter } from "./rate-limit";
 import { matchRoute } from "./router";
 import type { Route } from "./route";
-import { apiRoutes, type RouteDeps } from "./routes";
+import { apiRoutes, type RouteDeps, type RouteServices } from "./routes";
 
-export interface ApiDeps extends Omit<RouteDeps, "openApi"> {
+/** The routes' services and the ingest keys that authenticate backends. */
+export interface ApiServices extends RouteServices {
+  ingestKeys: Pick<IngestKeyService, "authenticate">;
+}
+
+export interface ApiDeps extends Omit<RouteDeps, "openApi" | "services"> {
+  services: () => ApiServices;
   /** Read on the first request (so a deploy-time load reads no environment), then kept. */
   config: () => ApiConfig;
   verifyIdToken: VerifyIdToken;

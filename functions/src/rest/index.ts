@@ -9,16 +9,15 @@ import { getAuth } from "firebase-admin/auth";
 import { ENFORCE_APP_CHECK } from "../config";
 import { onRequest } from "firebase-functions/https";
 import { db } from "../firestore";
-import { services } from "../services";
 import { runBenchmark } from "./benchmark";
 import { revocationCheckingVerifier } from "./auth";
 import { apiConfigFromEnv } from "./config";
-import { createApiHandler, type ApiDeps } from "./handler";
+import { createApiHandler, type ApiDeps, type ApiServices } from "./handler";
 import { firestoreLeaseStore } from "./rate-limit";
 import { OTLP_TRACES_PATH, otlpTracesHandler } from "../otlp/otlp-receiver";
 
-/** The production wiring; tests build their own handler with createApiHandler. */
-export function defaultApiDeps(): ApiDeps {
+/** The production wiring around the given services; tests build their own handler with createApiHandler. */
+export function defaultApiDeps(services: () => ApiServices): ApiDeps {
   return {
     services,
     config: () => apiConfigFromEnv(process.env),
@@ -33,24 +32,27 @@ export function defaultApiDeps(): ApiDeps {
         return getAppCheck().verifyToken(token);
       },
     },
-    leaseStore: (config) => firestoreLeaseStore(services().db, config.rateLimit.windowMs),
-    benchmark: (req) => runBenchmark(req, { db: () => services().db, newId: randomUUID }),
+    leaseStore: (config) => firestoreLeaseStore(db(), config.rateLimit.windowMs),
+    benchmark: (req) => runBenchmark(req, { db, newId: randomUUID }),
   };
 }
 
-const handler = createApiHandler(defaultApiDeps());
-const otlp = otlpTracesHandler({
-  authenticate: (key) => services().ingestKeys.authenticate(key),
-  traces: () => services().traces,
-});
 const isOtlp = (url: string | undefined): boolean => (url ?? "").split("?")[0] === OTLP_TRACES_PATH;
 
 /**
+ * The `api` function over the given services (index.ts's, built on first request).
  * cors: false leaves CORS to our own module (API_CORS_ORIGINS). Without it the Functions emulator turns
  * on firebase-functions' permissive CORS for every onRequest function (its enableCors debug feature)
  * and answers preflights itself, so the emulator would behave unlike production.
  * The 10 s benchmark cap leaves ample room in the timeout.
  */
-export const api = onRequest({ cors: false, timeoutSeconds: 60 }, (req, res) =>
-  isOtlp(req.url) ? otlp(req, res) : handler(req, res),
-);
+export function apiFunction(services: () => ApiServices) {
+  const handler = createApiHandler(defaultApiDeps(services));
+  const otlp = otlpTracesHandler({
+    authenticate: (key) => services().ingestKeys.authenticate(key),
+    traces: () => services().traces,
+  });
+  return onRequest({ cors: false, timeoutSeconds: 60 }, (req, res) =>
+    isOtlp(req.url) ? otlp(req, res) : handler(req, res),
+  );
+}

@@ -40,12 +40,25 @@ import {
   type BenchmarkRequest,
   type BenchmarkResult,
 } from "@aideon-perf/core";
-import type { services } from "../services";
+import type { ThresholdsConfig } from "../config/thresholds-config";
+import type { HealthService } from "../health/health-service";
+import type { HostService } from "../hosts/host-service";
+import type { DashboardService } from "../reads/dashboard";
+import type { StatsService } from "../reads/stats-service";
+import type { TraceService } from "../traces/trace-service";
 import type { Caller } from "./auth";
 import { openApiDocumentSchema, type OpenApiDocument } from "./openapi";
 import type { Route } from "./route";
 
-type Services = ReturnType<typeof services>;
+/** The services the routes call, each narrowed to the calls they make. */
+export interface RouteServices {
+  traces: Pick<TraceService, "startTrace" | "stopTrace" | "addMetric" | "recordTraces">;
+  stats: Pick<StatsService, "getStats" | "getTraceSummary" | "getTraceNames" | "getSlowOperations">;
+  hosts: Pick<HostService, "systemMetrics">;
+  health: Pick<HealthService, "getHealth">;
+  dashboard: Pick<DashboardService, "getDashboard">;
+  thresholds: Pick<ThresholdsConfig, "get" | "set">;
+}
 
 interface RouteSpec<I extends z.ZodType | undefined, O extends z.ZodType> extends Omit<
   Route,
@@ -72,7 +85,8 @@ function route<I extends z.ZodType | undefined, O extends z.ZodType>(spec: Route
 }
 
 export interface RouteDeps {
-  services: () => Services;
+  /** Built on first use, so that loading the module (deploy discovery) opens no connection. */
+  services: () => RouteServices;
   benchmark: (req: BenchmarkRequest) => Promise<BenchmarkResult>;
   /** The OpenAPI document of these very routes (built lazily: it describes this table). */
   openApi: () => OpenApiDocument;

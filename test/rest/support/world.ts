@@ -9,6 +9,7 @@ import { admin, alice, bob, fft, type Caller } from "../../../functions/test/hel
 import * as fns from "../../../functions/src/index";
 import { COLLECTIONS } from "../../../functions/src/firestore";
 import { defaultApiDeps } from "../../../functions/src/rest";
+import { services } from "../../../functions/src/services";
 import { apiConfigFromEnv, type ApiConfig } from "../../../functions/src/rest/config";
 import { createApiHandler, type ApiDeps } from "../../../functions/src/rest/handler";
 import { RATE_LIMITS_COLLECTION } from "../../../functions/src/rest/rate-limit";
@@ -29,7 +30,12 @@ export function testConfig(env: Record<string, string> = {}): ApiConfig {
 }
 
 export function testDeps(overrides: Partial<ApiDeps> = {}, env: Record<string, string> = {}): ApiDeps {
-  return { ...defaultApiDeps(), verifyIdToken: fakeVerifier, config: () => testConfig(env), ...overrides };
+  return {
+    ...defaultApiDeps(services),
+    verifyIdToken: fakeVerifier,
+    config: () => testConfig(env),
+    ...overrides,
+  };
 }
 
 export function serveApi(

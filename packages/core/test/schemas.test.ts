@@ -8,6 +8,8 @@ import {
   addMetricRequestSchema,
   attributesSchema,
   durationSchema,
+  isAttributeValue,
+  isMetricValue,
   metricsSchema,
   parseRequest,
   recordTracesRequestSchema,
@@ -223,6 +225,42 @@ describe("schemas", () => {
     it("rejects a non-finite addMetric value", () => {
       for (const value of [NaN, Infinity, -Infinity, "1"]) {
         rejects(addMetricRequestSchema, { trace_id: VALID_TRACE_ID, metric_name: "rate", value }, "value");
+      }
+    });
+  });
+
+  describe("value predicates (the schemas' rules for hot paths)", () => {
+    const values = [
+      "",
+      "v".repeat(100),
+      "v".repeat(101),
+      "é".repeat(100),
+      0,
+      -0.5,
+      1e300,
+      NaN,
+      Infinity,
+      -Infinity,
+      true,
+      false,
+      null,
+      undefined,
+      {},
+      [],
+      ["a"],
+      10n,
+    ];
+    const accepts = (schema: z.ZodType, data: unknown) => schema.safeParse(data).success;
+
+    it("isAttributeValue accepts exactly the values attributesSchema does", () => {
+      for (const value of values) {
+        assert.equal(isAttributeValue(value), accepts(attributesSchema, { k: value }), String(value));
+      }
+    });
+
+    it("isMetricValue accepts exactly the values metricsSchema does", () => {
+      for (const value of values) {
+        assert.equal(isMetricValue(value), accepts(metricsSchema, { k: value }), String(value));
       }
     });
   });

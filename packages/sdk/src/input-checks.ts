@@ -1,14 +1,16 @@
 /**
  * Local validation with the core's wire schemas, cheap enough for the hot path: names and keys repeat
  * (constant trace names, route patterns, attribute keys), so each distinct string is parsed by its
- * schema once and remembered; values get a check equivalent to the schema, which runs only to word
- * the error. Each check returns undefined when the input is valid, so the valid path allocates nothing.
+ * schema once and remembered; values get the core's predicate for the same rule, and the schema runs
+ * only to word the error. Each check returns undefined when the input is valid, so the valid path
+ * allocates nothing.
  */
 import {
-  LIMITS,
   TRACE_TYPES,
   ValidationError,
   attributesSchema,
+  isAttributeValue,
+  isMetricValue,
   metricsSchema,
   parseRequest,
   traceNameSchema,
@@ -37,7 +39,6 @@ const validNames = new ValidStrings();
 const validAttributeKeys = new ValidStrings();
 const validMetricNames = new ValidStrings();
 const traceTypes = new Set<unknown>(TRACE_TYPES);
-const VALUE_MAX_LENGTH = LIMITS.ATTRIBUTE_VALUE_MAX_LENGTH;
 
 /** The core's error for `data`, with its field placed under `field` (`attributes.region`, `name`...). */
 function schemaError(schema: WireSchema, data: unknown, field: string): ValidationError | undefined {
@@ -64,11 +65,6 @@ export function checkTraceType(traceType: unknown): ValidationError | undefined 
   return traceTypes.has(traceType) ? undefined : schemaError(traceTypeSchema, traceType, "trace_type");
 }
 
-const isAttributeValue = (value: unknown): boolean =>
-  typeof value === "string"
-    ? value.length <= VALUE_MAX_LENGTH
-    : typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value));
-
 export function checkAttribute(key: string, value: unknown): ValidationError | undefined {
   if (validAttributeKeys.has(key) && isAttributeValue(value)) return undefined;
   const error = schemaError(attributesSchema, { [key]: value }, "attributes");
@@ -77,7 +73,7 @@ export function checkAttribute(key: string, value: unknown): ValidationError | u
 }
 
 export function checkMetric(name: string, value: unknown): ValidationError | undefined {
-  if (validMetricNames.has(name) && typeof value === "number" && Number.isFinite(value)) return undefined;
+  if (validMetricNames.has(name) && isMetricValue(value)) return undefined;
   const error = schemaError(metricsSchema, { [name]: value }, "metrics");
   if (!error) validMetricNames.remember(name);
   return error;

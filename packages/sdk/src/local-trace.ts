@@ -38,7 +38,8 @@ export interface TraceSink {
 
 const NOT_STOPPED = -1;
 // Read once: the hot path then reads local constants, not the core module's exports.
-const { MAX_ATTRIBUTES, MAX_METRICS, MAX_DURATION_SECONDS } = LIMITS;
+const { MAX_DURATION_SECONDS } = LIMITS;
+const MAX_ENTRIES = { attributes: LIMITS.MAX_ATTRIBUTES, metrics: LIMITS.MAX_METRICS } as const;
 
 export class LocalTrace implements Trace, FinishedTrace {
   name: string;
@@ -48,8 +49,7 @@ export class LocalTrace implements Trace, FinishedTrace {
   attributes: Attributes | undefined = undefined;
   metrics: Metrics | undefined = undefined;
   valid = true;
-  private attributeCount = 0;
-  private metricCount = 0;
+  private readonly entryCounts = { attributes: 0, metrics: 0 };
   private readonly startMs: number;
 
   constructor(
@@ -75,24 +75,16 @@ export class LocalTrace implements Trace, FinishedTrace {
   }
 
   addAttribute(key: string, value: AttributeValue): this {
-    if (this.duration !== NOT_STOPPED || this.report(checkAttribute(key, value))) return this;
-    const attributes = (this.attributes ??= {});
-    if (!Object.hasOwn(attributes, key) && ++this.attributeCount > MAX_ATTRIBUTES) {
-      this.report(tooMany("attributes", MAX_ATTRIBUTES));
-      return this;
+    if (this.duration === NOT_STOPPED && !this.report(checkAttribute(key, value))) {
+      this.setEntry("attributes", key, value);
     }
-    attributes[key] = value;
     return this;
   }
 
   addMetric(name: string, value: number): this {
-    if (this.duration !== NOT_STOPPED || this.report(checkMetric(name, value))) return this;
-    const metrics = (this.metrics ??= {});
-    if (!Object.hasOwn(metrics, name) && ++this.metricCount > MAX_METRICS) {
-      this.report(tooMany("metrics", MAX_METRICS));
-      return this;
+    if (this.duration === NOT_STOPPED && !this.report(checkMetric(name, value))) {
+      this.setEntry("metrics", name, value);
     }
-    metrics[name] = value;
     return this;
   }
 
@@ -117,6 +109,21 @@ export class LocalTrace implements Trace, FinishedTrace {
     if (seconds > MAX_DURATION_SECONDS) this.valid = false;
     this.sink.finish(this);
     return seconds;
+  }
+
+  /** Sets a checked attribute or metric; a new key past the field's bound is reported instead. */
+  private setEntry(field: "attributes" | "metrics", key: string, value: AttributeValue): void {
+    // A metric's value is a number: addMetric checked it.
+    const entries: Record<string, AttributeValue> = (this[field] ??= {});
+    if (!Object.hasOwn(entries, key)) {
+      const max = MAX_ENTRIES[field];
+      if (this.entryCounts[field] === max) {
+        this.report(tooMany(field, max));
+        return;
+      }
+      this.entryCounts[field] += 1;
+    }
+    entries[key] = value;
   }
 
   /**

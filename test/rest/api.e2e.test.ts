@@ -488,7 +488,7 @@ describe("REST API end to end (Hosting emulator -> api function -> Firestore)", 
       assertJsonError(answer, answer.status, c.label);
     }
     // Not JSON objects or arrays sent as application/json: the platform's own body parser answers these
-    // 400 before the function runs (in HTML: see the README); still a 4xx, never a 5xx, nothing written.
+    // 400 before the function runs (in HTML: see docs/rest.md); still a 4xx, never a 5xx, nothing written.
     for (const c of cases.filter((x) => x.platformParsed)) {
       const answer = await call(c.method, `${PREFIX}${c.path}`, opts(c));
       assert.equal(answer.status, 400, c.label);

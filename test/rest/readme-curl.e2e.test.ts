@@ -1,5 +1,5 @@
 /**
- * The README's curl walk-through, run as written (bash + curl) against the running emulators: only the
+ * The curl walk-through of docs/rest.md, run as written (bash + curl) against the running emulators: only the
  * fixed local addresses are pointed at the emulators of this run, and the example email made unique.
  */
 import assert from "node:assert/strict";
@@ -11,18 +11,19 @@ import { clearFirestore } from "../support/firestore";
 import { requireEmulators } from "../support/emulators";
 
 const REPO = path.resolve(__dirname, "../..");
-const SECTION = "### Trying it locally with curl";
+const DOC = "docs/rest.md";
+const SECTION = "## Trying it locally with curl";
 
 function walkThrough(): string {
-  const readme = readFileSync(path.join(REPO, "README.md"), "utf8");
-  const from = readme.indexOf(SECTION);
-  assert.ok(from >= 0, `README has a "${SECTION}" section`);
-  const block = /```bash\n([\s\S]*?)```/.exec(readme.slice(from));
+  const doc = readFileSync(path.join(REPO, DOC), "utf8");
+  const from = doc.indexOf(SECTION);
+  assert.ok(from >= 0, `${DOC} has a "${SECTION}" section`);
+  const block = /```bash\n([\s\S]*?)```/.exec(doc.slice(from));
   assert.ok(block, "the section has a bash block");
   return block[1]!;
 }
 
-describe("README: the REST API curl walk-through", function () {
+describe("docs/rest.md: the REST API curl walk-through", function () {
   this.timeout(120_000);
 
   it("runs as written against the local stack, every answer a success", async function () {

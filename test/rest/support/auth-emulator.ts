@@ -1,5 +1,5 @@
 /**
- * Real ID tokens from the Auth emulator, the way the README tells a curl user to get them: its REST
+ * Real ID tokens from the Auth emulator, the way docs/rest.md tells a curl user to get them: its REST
  * signUp / signInWithPassword endpoints (any API key works), and the admin claim set with the Admin SDK
  * (what `npm run admin -- grant` does).
  */

@@ -1,33 +1,20 @@
 /** Chart.js, registered piece by piece so that the bundle carries only the charts the dashboard draws. */
-import {
-  ArcElement,
-  BarController,
-  BarElement,
-  CategoryScale,
-  Chart,
-  DoughnutController,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Tooltip,
-  type ChartDataset,
-} from "chart.js";
+import * as chartjs from "chart.js";
+import { Chart, type ChartDataset } from "chart.js";
 import { formatDuration } from "./format";
 
 Chart.register(
-  ArcElement,
-  BarController,
-  BarElement,
-  CategoryScale,
-  DoughnutController,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Tooltip,
+  chartjs.ArcElement,
+  chartjs.BarController,
+  chartjs.BarElement,
+  chartjs.CategoryScale,
+  chartjs.DoughnutController,
+  chartjs.Legend,
+  chartjs.LinearScale,
+  chartjs.LineController,
+  chartjs.LineElement,
+  chartjs.PointElement,
+  chartjs.Tooltip,
 );
 Chart.defaults.color = "#1a1a1a";
 Chart.defaults.animation = false;

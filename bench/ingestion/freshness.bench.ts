@@ -7,22 +7,16 @@
  *   npm run bench -- freshness        (BENCH_FRESHNESS_TRACES=30)
  */
 import { randomUUID } from "node:crypto";
-import { HOST, PORTS, PROJECT_ID } from "../../dev/stack/config";
-import { startStack } from "../../dev/stack/stack";
-import { adminClient, signedInClient } from "../../test/support/client";
-import type { RunningEmulators } from "../../test/support/emulators";
 import { exactQuantile } from "../../packages/core/test/fixtures/random";
 import { table } from "../sdk/support/stats";
 import { report, reportFailure } from "../support/report";
+import { withStackSession } from "../support/stack-session";
 
 const TRACES = Number(process.env.BENCH_FRESHNESS_TRACES ?? 30);
 const POLL_MS = 10;
 const GIVE_UP_MS = 30_000;
 /** A trace is aggregated within this on either server, or the pipeline is broken. */
 const BUDGET_P95_MS = 5_000;
-
-process.env.GCLOUD_PROJECT = PROJECT_ID;
-process.env.FIREBASE_AUTH_EMULATOR_HOST = `${HOST}:${PORTS.auth}`;
 
 interface Measured {
   firestore: string;
@@ -35,14 +29,7 @@ interface Measured {
 async function measure(useLocal: boolean): Promise<Measured> {
   if (useLocal) process.env.AIDEON_LOCAL_FIRESTORE = "1";
   else delete process.env.AIDEON_LOCAL_FIRESTORE;
-  const stack = await startStack();
-  try {
-    if (!(await stack.ready)) throw new Error("the emulators did not start");
-    const emulators: RunningEmulators = {
-      auth: { host: HOST, port: PORTS.auth },
-      functions: { host: HOST, port: PORTS.functions },
-    };
-    const [recorder, admin] = await Promise.all([signedInClient(emulators), adminClient(emulators)]);
+  return withStackSession(async ({ stack, recorder, admin }) => {
     const run = randomUUID().slice(0, 8);
     const latencies: number[] = [];
     for (let i = 0; i < TRACES; i++) {
@@ -65,7 +52,6 @@ async function measure(useLocal: boolean): Promise<Measured> {
       }
       latencies.push(performance.now() - started);
     }
-    await Promise.all([recorder.close(), admin.close()]);
     const sorted = Float64Array.from(latencies).sort();
     return {
       firestore: stack.firestore.kind,
@@ -74,9 +60,7 @@ async function measure(useLocal: boolean): Promise<Measured> {
       p95: exactQuantile(sorted, 0.95),
       max: sorted[sorted.length - 1]!,
     };
-  } finally {
-    await stack.stop();
-  }
+  });
 }
 
 async function main(): Promise<void> {

@@ -12,12 +12,12 @@
  */
 import { QUOTAS_OFF } from "../../functions/src/admission/quota-plan";
 import { randomUUID } from "node:crypto";
-import { HOST, PORTS, PROJECT_ID } from "../../dev/stack/config";
-import { startStack, type Stack } from "../../dev/stack/stack";
+import { PROJECT_ID } from "../../dev/stack/config";
+import type { Stack } from "../../dev/stack/stack";
 import { FOLD_GRACE_MS } from "../../functions/src/aggregation/jobs";
-import { adminClient, signedInClient, type Client } from "../../test/support/client";
-import type { RunningEmulators } from "../../test/support/emulators";
+import type { Client } from "../../test/support/client";
 import { report, reportFailure } from "../support/report";
+import { withStackSession } from "../support/stack-session";
 
 const N = Number(process.env.BENCH_TRACES ?? 1000);
 const LARGE = Number(process.env.BENCH_LARGE ?? 100_000);
@@ -26,8 +26,6 @@ const CONCURRENCY = 16;
 const BUDGET = { writesPerTrace: 0.05, invocationsPerTrace: 0.025 };
 
 process.env.AIDEON_LOCAL_FIRESTORE = "1"; // the counters are local-firestore's
-process.env.GCLOUD_PROJECT = PROJECT_ID;
-process.env.FIREBASE_AUTH_EMULATOR_HOST = `${HOST}:${PORTS.auth}`;
 // The bench measures the pipeline's cost, not the quotas: one anonymous client sends 100,000 traces.
 // The functions emulator passes this environment to the functions (functions/.env leaves these unset).
 Object.assign(process.env, QUOTAS_OFF);
@@ -142,15 +140,7 @@ class Bench {
 const fmt = (n: number, digits = 3) => n.toFixed(digits).padStart(14);
 
 async function main(): Promise<void> {
-  const stack = await startStack();
-  try {
-    if (!(await stack.ready)) throw new Error("the emulators did not start");
-    const emulators: RunningEmulators = {
-      auth: { host: HOST, port: PORTS.auth },
-      functions: { host: HOST, port: PORTS.functions },
-    };
-    const recorder = await signedInClient(emulators);
-    const admin = await adminClient(emulators);
+  await withStackSession(async ({ stack, recorder, admin }) => {
     const bench = new Bench(stack, recorder, admin);
 
     report(
@@ -187,11 +177,8 @@ async function main(): Promise<void> {
       batched.invocationsPerTrace <= BUDGET.invocationsPerTrace &&
       readsAt1k === readsAtLarge;
     report(ok ? "\ningestion: within budget" : "\ningestion: OVER BUDGET");
-    await Promise.all([recorder.close(), admin.close()]);
     process.exitCode = ok ? 0 : 1;
-  } finally {
-    await stack.stop();
-  }
+  });
 }
 
 main().catch(reportFailure);

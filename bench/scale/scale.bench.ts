@@ -312,11 +312,13 @@ async function main(): Promise<void> {
       ]);
     const f1 = (n: number) => n.toFixed(1);
     const f0 = (n: number) => n.toFixed(0);
+    /** An upper-bound budget: its label and its check. */
+    const atMost = (limit: number) => [`<= ${limit}`, (n: number) => n <= limit] as const;
     row("ingest time (s, this machine)", "ingestS", f1, "-", () => true);
     row("fold time (s)", "foldS", f1, "< 60 s", (n) => n < 60);
     row("all-time total exact (1 = yes)", "exactTotal", f0, "1", (n) => n === 1);
     row("a name's hour count exact (1 = yes)", "exact", f0, "1", (n) => n === 1);
-    row("largest fold commit (documents)", "commitDocs", f0, "<= 400", (n) => n <= 400);
+    row("largest fold commit (documents)", "commitDocs", f0, ...atMost(400));
     row(
       "largest fold commit (KiB)",
       "commitKiB",
@@ -332,29 +334,11 @@ async function main(): Promise<void> {
       (n) => n * 1024 <= SHARD_MAX_BYTES,
     );
     row("writes to the busiest shard in its minute", "busiest", f0, "-", () => true);
-    row(
-      "getStats (all): documents read",
-      "statsDocs",
-      f0,
-      `<= ${1 + OPEN_SHARDS_READ}`,
-      (n) => n <= 1 + OPEN_SHARDS_READ,
-    );
+    row("getStats (all): documents read", "statsDocs", f0, ...atMost(1 + OPEN_SHARDS_READ));
     row("getStats (all): KiB read", "statsKiB", f0, "-", () => true);
-    row(
-      "getStats (hour): documents read",
-      "hourDocs",
-      f0,
-      `<= ${60 + OPEN_SHARDS_READ}`,
-      (n) => n <= 60 + OPEN_SHARDS_READ,
-    );
+    row("getStats (hour): documents read", "hourDocs", f0, ...atMost(60 + OPEN_SHARDS_READ));
     row("getStats (hour): KiB read", "hourKiB", f0, "-", () => true);
-    row(
-      "getTraceSummary(name, hour): documents",
-      "nameDocs",
-      f0,
-      `<= ${60 + OPEN_SHARDS_READ + 5}`,
-      (n) => n <= 60 + OPEN_SHARDS_READ + 5,
-    );
+    row("getTraceSummary(name, hour): documents", "nameDocs", f0, ...atMost(60 + OPEN_SHARDS_READ + 5));
     row("getTraceSummary(name, hour): KiB read", "nameKiB", f0, "-", () => true);
     report(
       `\nsteady traffic: ${NAMES} names over ${TYPES.length} types, 5% slow, batches of ${BATCH}, folded after ingest`,

@@ -21,12 +21,12 @@ export abstract class DomainError extends Error {
     readonly details?: Readonly<Record<string, unknown>>,
   ) {
     super(message);
+    this.name = new.target.name;
   }
 }
 
 /** A request refused as a whole (too large, say), or one field of it when `field` names it. */
 export class InvalidArgumentError extends DomainError {
-  override readonly name = "InvalidArgumentError";
   readonly code = "invalid-argument";
 
   constructor(
@@ -39,30 +39,25 @@ export class InvalidArgumentError extends DomainError {
 
 /** No credential, or one that is rejected (revoked, wrong, expired). */
 export class UnauthenticatedError extends DomainError {
-  override readonly name = "UnauthenticatedError";
   readonly code = "unauthenticated";
 }
 
 /** A known caller that may not do this (not an admin, not the trace's owner...). */
 export class ForbiddenError extends DomainError {
-  override readonly name = "ForbiddenError";
   readonly code = "permission-denied";
 }
 
 export class NotFoundError extends DomainError {
-  override readonly name = "NotFoundError";
   readonly code = "not-found";
 }
 
 /** The resource's state forbids it (a trace that is no longer active): a conflict, HTTP 409. */
 export class FailedPreconditionError extends DomainError {
-  override readonly name = "FailedPreconditionError";
   readonly code = "failed-precondition";
 }
 
 /** A quota is used up: says when to come back, in details as retry_after_seconds (HTTP Retry-After). */
 export class QuotaExceededError extends DomainError {
-  override readonly name = "QuotaExceededError";
   readonly code = "resource-exhausted";
 
   constructor(

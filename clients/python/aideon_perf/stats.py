@@ -2,44 +2,64 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
+from typing import Dict
 
 
 @dataclass(frozen=True)
 class DroppedCounts:
-    """Traces recorded but never sent, by reason."""
+    """Traces recorded but never sent, by reason.
 
-    #: The queue held max_queue_size traces.
+    Attributes:
+        queue_full: The queue held max_queue_size traces.
+        invalid: An invalid name, type, attribute, metric or duration (on_invalid="drop").
+        send_failed: Their batch failed (see failed_batches).
+        shutdown: Stopped after shutdown, or still queued when its deadline passed.
+    """
+
     queue_full: int = 0
-    #: An invalid name, type, attribute, metric or duration (on_invalid="drop").
     invalid: int = 0
-    #: Their batch failed (see failed_batches).
     send_failed: int = 0
-    #: Stopped after shutdown, or still queued when its deadline passed.
     shutdown: int = 0
 
 
 @dataclass(frozen=True)
 class MonitorStats:
-    #: Traces waiting for a batch.
+    """What the monitor has done since it started.
+
+    Attributes:
+        queued: Traces waiting for a batch.
+        in_flight: Traces in the batch being sent (retries included).
+        sent: Traces the server accepted (a retried batch counts once).
+        batches_sent: Batches the server accepted.
+        failed_batches: Batches given up on: a permanent answer (400, 401, 413...), or retries used up.
+        retries: Send attempts after the first, over all batches.
+        dropped: Traces recorded but never sent, by reason.
+    """
+
     queued: int = 0
-    #: Traces in the batch being sent (retries included).
     in_flight: int = 0
-    #: Traces the server accepted (a retried batch counts once).
     sent: int = 0
     batches_sent: int = 0
-    #: Batches given up on: a permanent answer (400, 401, 413...), or retries used up.
     failed_batches: int = 0
-    #: Send attempts after the first, over all batches.
     retries: int = 0
     dropped: DroppedCounts = field(default_factory=DroppedCounts)
+
+
+#: Read from the queue when a snapshot is taken, not counted.
+_GAUGES = ("queued", "in_flight")
+
+
+def _zero_counts(counts: type) -> Dict[str, int]:
+    """A zero for each counter of a stats dataclass: a counter exists exactly when its field does."""
+    return {f.name: 0 for f in fields(counts) if isinstance(f.default, int) and f.name not in _GAUGES}
 
 
 class Counters:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._totals = {"sent": 0, "batches_sent": 0, "failed_batches": 0, "retries": 0}
-        self._dropped = {"queue_full": 0, "invalid": 0, "send_failed": 0, "shutdown": 0}
+        self._totals = _zero_counts(MonitorStats)
+        self._dropped = _zero_counts(DroppedCounts)
 
     def add(self, name: str, by: int = 1) -> None:
         with self._lock:
@@ -51,4 +71,4 @@ class Counters:
 
     def snapshot(self, queued: int, in_flight: int) -> MonitorStats:
         with self._lock:
-            return replace(MonitorStats(queued=queued, in_flight=in_flight, dropped=DroppedCounts(**self._dropped)), **self._totals)
+            return MonitorStats(queued=queued, in_flight=in_flight, dropped=DroppedCounts(**self._dropped), **self._totals)

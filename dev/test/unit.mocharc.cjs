@@ -6,6 +6,7 @@ module.exports = {
   spec: [
     "functions/test/alerts-lifecycle.test.ts",
     "functions/test/cardinality.test.ts",
+    "functions/test/config-env.test.ts",
     "functions/test/health-inputs.test.ts",
     "functions/test/page-token.test.ts",
     "packages/agent/test/agent.test.ts",

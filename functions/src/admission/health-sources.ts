@@ -1,16 +1,16 @@
 /**
- * Which recorded traces steer health and alerts (HEALTH_SOURCES in functions/.env), so that a hostile
- * user cannot fire an alert or hide a regression by itself:
+ * Which recorded traces steer health and alerts, so that a hostile user cannot fire an alert or hide a
+ * regression by itself (HEALTH_SOURCES and the hourly caps, declared with their defaults in
+ * config/index.ts):
  *   signed-in   (default) every principal but anonymous ones (free to create, so never counted)
- *   trusted     only trusted principals (the trusted_source claim; later ingest keys)
+ *   trusted     only trusted principals (the trusted_source claim, a trusted ingest key)
  *   all         everyone, anonymous included
- * Trusted principals always count, uncapped. Every other counted principal is capped per hour:
- * HEALTH_PRINCIPAL_TRACES_PER_HOUR traces (default 200) and HEALTH_PRINCIPAL_SLOW_PER_HOUR slow traces
- * (default 5, half the default slow-operations alert threshold of 10 an hour). Traces past the cap are
- * recorded and aggregated as usual, only left out of the health statistics.
+ * Trusted principals always count, uncapped. Every other counted principal is capped per hour
+ * (HEALTH_PRINCIPAL_TRACES_PER_HOUR traces, HEALTH_PRINCIPAL_SLOW_PER_HOUR slow traces). Traces past the
+ * cap are recorded and aggregated as usual, only left out of the health statistics.
  */
-import * as z from "zod";
-import { readSettings, wholeNumberSetting } from "../config/env-settings";
+import { SETTINGS } from "../config";
+import { readSettings } from "../config/env-settings";
 import type { Principal } from "./principal";
 
 export type HealthSources = "signed-in" | "trusted" | "all";
@@ -21,17 +21,8 @@ export interface HealthCaps {
   slowPerHour: number;
 }
 
-const envSchema = z.object({
-  HEALTH_SOURCES: z
-    .enum(["signed-in", "trusted", "all"])
-    .optional()
-    .transform((v) => v ?? "signed-in"),
-  HEALTH_PRINCIPAL_TRACES_PER_HOUR: wholeNumberSetting(0, 1_000_000, 200),
-  HEALTH_PRINCIPAL_SLOW_PER_HOUR: wholeNumberSetting(0, 1_000_000, 5),
-});
-
 export function healthCapsFromEnv(env: Readonly<Record<string, string | undefined>>): HealthCaps {
-  const parsed = readSettings(envSchema, env);
+  const parsed = readSettings(SETTINGS.healthSources, env);
   return {
     sources: parsed.HEALTH_SOURCES,
     tracesPerHour: parsed.HEALTH_PRINCIPAL_TRACES_PER_HOUR,

@@ -1,22 +1,10 @@
 /**
- * The recording quotas, as configuration (environment variables; functions/.env documents them) and
- * pure lease arithmetic. Units are traces: a recordTraces call of 500 traces takes 500, startTrace /
- * stopTrace / addMetric take 1 each. Anonymous accounts cost nothing to create, so they get their own,
- * smaller quotas.
- *
- *   QUOTA_TRACES_PER_MINUTE             per signed-in principal per minute (default 30,000: 500/s)
- *   QUOTA_TRACES_PER_DAY                per signed-in principal per UTC day (default 5,000,000)
- *   QUOTA_ANONYMOUS_TRACES_PER_MINUTE   per anonymous principal per minute (default 1,200: 20/s)
- *   QUOTA_ANONYMOUS_TRACES_PER_DAY      per anonymous principal per UTC day (default 100,000)
- *   QUOTA_INGEST_KEY_TRACES_PER_MINUTE  per ingest key per minute (default 60,000: 1,000/s, a busy backend)
- *   QUOTA_INGEST_KEY_TRACES_PER_DAY     per ingest key per UTC day (default 20,000,000)
- *   QUOTA_PROJECT_TRACES_PER_MINUTE     all principals together: the bill's guard (default 120,000: 2,000/s)
- *   QUOTA_LEASE_TRACES                  traces an instance reserves per Firestore transaction (default 500)
- * 0 turns a quota off.
+ * The recording quotas: the plan read from the QUOTA_* variables (declared with their defaults in
+ * config/index.ts) and pure lease arithmetic. Units are traces; 0 turns a quota off.
  */
-import * as z from "zod";
 import { DAY_MS, MINUTE_MS } from "@aideon-perf/core";
-import { readSettings, wholeNumberSetting } from "../config/env-settings";
+import { SETTINGS } from "../config";
+import { readSettings } from "../config/env-settings";
 import type { PrincipalKind } from "./principal";
 
 export interface PrincipalQuotas {
@@ -36,16 +24,8 @@ export const PROJECT_QUOTA_SHARDS = 10;
 /** A lease takes at most this fraction (1 / n) of what remains, so instances share the end of a window. */
 export const LEASE_SHARE_DIVISOR = 4;
 
-export const QUOTA_DEFAULTS = Object.freeze({
-  QUOTA_TRACES_PER_MINUTE: 30_000,
-  QUOTA_TRACES_PER_DAY: 5_000_000,
-  QUOTA_ANONYMOUS_TRACES_PER_MINUTE: 1_200,
-  QUOTA_ANONYMOUS_TRACES_PER_DAY: 100_000,
-  QUOTA_INGEST_KEY_TRACES_PER_MINUTE: 60_000,
-  QUOTA_INGEST_KEY_TRACES_PER_DAY: 20_000_000,
-  QUOTA_PROJECT_TRACES_PER_MINUTE: 120_000,
-  QUOTA_LEASE_TRACES: 500,
-});
+/** Every quota's default, by variable. */
+export const QUOTA_DEFAULTS = Object.freeze(readSettings(SETTINGS.quotas, {}));
 
 /** The variables that turn every quota off (benchmarks measure the pipeline as one principal). */
 export const QUOTAS_OFF: Readonly<Record<string, string>> = Object.freeze(
@@ -56,40 +36,9 @@ export const QUOTAS_OFF: Readonly<Record<string, string>> = Object.freeze(
   ),
 );
 
-const envSchema = z.object({
-  QUOTA_TRACES_PER_MINUTE: wholeNumberSetting(0, 10_000_000, QUOTA_DEFAULTS.QUOTA_TRACES_PER_MINUTE),
-  QUOTA_TRACES_PER_DAY: wholeNumberSetting(0, 1_000_000_000, QUOTA_DEFAULTS.QUOTA_TRACES_PER_DAY),
-  QUOTA_ANONYMOUS_TRACES_PER_MINUTE: wholeNumberSetting(
-    0,
-    10_000_000,
-    QUOTA_DEFAULTS.QUOTA_ANONYMOUS_TRACES_PER_MINUTE,
-  ),
-  QUOTA_ANONYMOUS_TRACES_PER_DAY: wholeNumberSetting(
-    0,
-    1_000_000_000,
-    QUOTA_DEFAULTS.QUOTA_ANONYMOUS_TRACES_PER_DAY,
-  ),
-  QUOTA_INGEST_KEY_TRACES_PER_MINUTE: wholeNumberSetting(
-    0,
-    10_000_000,
-    QUOTA_DEFAULTS.QUOTA_INGEST_KEY_TRACES_PER_MINUTE,
-  ),
-  QUOTA_INGEST_KEY_TRACES_PER_DAY: wholeNumberSetting(
-    0,
-    1_000_000_000,
-    QUOTA_DEFAULTS.QUOTA_INGEST_KEY_TRACES_PER_DAY,
-  ),
-  QUOTA_PROJECT_TRACES_PER_MINUTE: wholeNumberSetting(
-    0,
-    100_000_000,
-    QUOTA_DEFAULTS.QUOTA_PROJECT_TRACES_PER_MINUTE,
-  ),
-  QUOTA_LEASE_TRACES: wholeNumberSetting(1, 100_000, QUOTA_DEFAULTS.QUOTA_LEASE_TRACES),
-});
-
 /** Reads the plan; an invalid value throws, naming the variable. */
 export function quotaPlanFromEnv(env: Readonly<Record<string, string | undefined>>): QuotaPlan {
-  const parsed = readSettings(envSchema, env);
+  const parsed = readSettings(SETTINGS.quotas, env);
   return {
     principal: {
       user: { perMinute: parsed.QUOTA_TRACES_PER_MINUTE, perDay: parsed.QUOTA_TRACES_PER_DAY },

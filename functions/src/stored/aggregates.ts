@@ -73,6 +73,8 @@ export const storedShardSchema = z.object({
   late: countSchema,
   ...expireAtField,
 });
+export type StoredShard = z.output<typeof storedShardSchema>;
+export const storedShardConverter = storedConverter(storedShardSchema);
 
 const typeBudgetSchema = z.object({ other_count: countSchema, names_over_budget: countSchema });
 
@@ -85,6 +87,8 @@ export const storedRollupSchema = z.object({
   budget: z.partialRecord(traceTypeSchema, typeBudgetSchema),
   ...expireAtField,
 });
+export type StoredRollup = z.output<typeof storedRollupSchema>;
+export const storedRollupConverter = storedConverter(storedRollupSchema);
 
 export const storedNameRollupSchema = z.object({
   granularity: granularitySchema,
@@ -93,6 +97,8 @@ export const storedNameRollupSchema = z.object({
   ...nameStatsFields,
   ...expireAtField,
 });
+export type StoredNameRollup = z.output<typeof storedNameRollupSchema>;
+export const storedNameRollupConverter = storedConverter(storedNameRollupSchema);
 
 /** folding: sealed (triggers send late events to a later minute), being applied; done; set_aside after repeated failure. */
 export const FOLD_STATES = ["folding", "done", "set_aside"] as const;
@@ -114,6 +120,8 @@ export const storedFoldSchema = z.object({
   done_at: timestampSchema.nullable(),
   expire_at: timestampSchema,
 });
+export type StoredFold = z.output<typeof storedFoldSchema>;
+export const storedFoldConverter = storedConverter(storedFoldSchema);
 
 export const storedNameRegistrySchema = z.object({
   key: z.string(),
@@ -123,15 +131,5 @@ export const storedNameRegistrySchema = z.object({
   last_seen: timestampSchema,
   expire_at: timestampSchema,
 });
-
-export type StoredShard = z.output<typeof storedShardSchema>;
-export type StoredRollup = z.output<typeof storedRollupSchema>;
-export type StoredNameRollup = z.output<typeof storedNameRollupSchema>;
-export type StoredFold = z.output<typeof storedFoldSchema>;
 export type StoredNameRegistry = z.output<typeof storedNameRegistrySchema>;
-
-export const storedShardConverter = storedConverter(storedShardSchema);
-export const storedRollupConverter = storedConverter(storedRollupSchema);
-export const storedNameRollupConverter = storedConverter(storedNameRollupSchema);
-export const storedFoldConverter = storedConverter(storedFoldSchema);
 export const storedNameRegistryConverter = storedConverter(storedNameRegistrySchema);

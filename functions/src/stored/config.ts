@@ -12,21 +12,19 @@ import { storedConverter } from "./stored-document";
 export const storedThresholdsConfigSchema = z.object({
   overrides: z.partialRecord(traceTypeSchema, thresholdSchema).optional(),
 });
+export type StoredThresholdsConfig = z.output<typeof storedThresholdsConfigSchema>;
+export const storedThresholdsConfigConverter = storedConverter(storedThresholdsConfigSchema);
 
 /** perf_config/health: any subset of the health settings, each valid on its own. */
 export const storedHealthConfigSchema = z.object({
   overrides: healthConfigSchema.partial().optional(),
 });
+export type StoredHealthConfig = z.output<typeof storedHealthConfigSchema>;
+export const storedHealthConfigConverter = storedConverter(storedHealthConfigSchema);
 
 /** perf_config/local_alert_webhook: the emulator's webhook receiver (any string; only a URL usableWebhookUrl accepts is used). */
 export const storedLocalWebhookSchema = z.object({
   url: z.string(),
 });
-
-export type StoredThresholdsConfig = z.output<typeof storedThresholdsConfigSchema>;
-export type StoredHealthConfig = z.output<typeof storedHealthConfigSchema>;
 export type StoredLocalWebhook = z.output<typeof storedLocalWebhookSchema>;
-
-export const storedThresholdsConfigConverter = storedConverter(storedThresholdsConfigSchema);
-export const storedHealthConfigConverter = storedConverter(storedHealthConfigSchema);
 export const storedLocalWebhookConverter = storedConverter(storedLocalWebhookSchema);

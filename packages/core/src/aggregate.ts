@@ -3,6 +3,7 @@
  * merge exactly in any order; the sum is a float, so it merges in any order up to rounding.
  */
 
+import type { TraceSummary } from "./api-schemas";
 import { emptySketch, sketchAdd, sketchMerge, sketchQuantile, type SketchData } from "./sketch";
 
 export interface DurationAggregate {
@@ -13,17 +14,6 @@ export interface DurationAggregate {
   min: number | null;
   max: number | null;
   sketch: SketchData;
-}
-
-/** The contract's trace-summary shape, plus p50. Seconds; all null when count is 0. */
-export interface TraceSummary {
-  count: number;
-  average_duration: number | null;
-  min_duration: number | null;
-  max_duration: number | null;
-  p50_duration: number | null;
-  p95_duration: number | null;
-  p99_duration: number | null;
 }
 
 export function emptyAggregate(): DurationAggregate {

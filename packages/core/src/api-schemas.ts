@@ -112,6 +112,7 @@ export const statsResponseSchema = z.strictObject({
   }),
 });
 
+/** The contract's trace-summary shape, plus p50. Seconds; all null when count is 0. */
 export const traceSummarySchema = z.strictObject({
   count,
   average_duration: secondsOrNull,
@@ -121,6 +122,7 @@ export const traceSummarySchema = z.strictObject({
   p95_duration: secondsOrNull,
   p99_duration: secondsOrNull,
 });
+export type TraceSummary = z.output<typeof traceSummarySchema>;
 
 export const traceSummaryResponseSchema = z.strictObject({
   success,

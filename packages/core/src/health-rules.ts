@@ -28,28 +28,6 @@ export const HEALTH_RULES = [
 ] as const;
 export type HealthRule = (typeof HEALTH_RULES)[number];
 
-/** A percentage limit with two levels; each is exceeded when the value is strictly above it. */
-export interface PercentLevels {
-  warning: number;
-  critical: number;
-}
-
-export interface HealthConfig {
-  cpu_percent: PercentLevels;
-  memory_percent: PercentLevels;
-  disk_percent: PercentLevels;
-  /** Warning when more slow operations than this finished in the last hour. */
-  slow_operations_per_hour: number;
-  /** Warning when a host has sent nothing for more than this many of its own push intervals. */
-  host_silent_intervals: number;
-  /** Warning when a type's p95 over the last hour is above this multiple of its 24 h p95... */
-  p95_regression_ratio: number;
-  /** ...and at least this many of its traces finished in the last hour (fewer make a noisy p95). */
-  p95_regression_min_traces: number;
-  /** How long a finding must persist before its alert fires (0: at once). */
-  alert_hold_seconds: number;
-}
-
 export const DEFAULT_HEALTH_CONFIG: Readonly<HealthConfig> = Object.freeze({
   // The contract alerts above 80% CPU; 95% leaves no headroom for a burst.
   cpu_percent: Object.freeze({ warning: 80, critical: 95 }),
@@ -67,23 +45,31 @@ export const DEFAULT_HEALTH_CONFIG: Readonly<HealthConfig> = Object.freeze({
   alert_hold_seconds: 120,
 });
 
+/** A percentage limit with two levels; each is exceeded when the value is strictly above it. */
 const percentLevelsSchema = z
   .strictObject({ warning: percent, critical: percent })
   .refine((l) => l.warning < l.critical, { path: ["critical"], error: "must be greater than warning" });
+export type PercentLevels = z.output<typeof percentLevelsSchema>;
 
 /** One schema per setting, so that overrides are validated setting by setting and as a whole. */
 const settingSchemas = {
   cpu_percent: percentLevelsSchema,
   memory_percent: percentLevelsSchema,
   disk_percent: percentLevelsSchema,
+  /** Warning when more slow operations than this finished in the last hour. */
   slow_operations_per_hour: z.number().int().min(0).max(1_000_000),
+  /** Warning when a host has sent nothing for more than this many of its own push intervals. */
   host_silent_intervals: z.number().min(1).max(1000),
+  /** Warning when a type's p95 over the last hour is above this multiple of its 24 h p95... */
   p95_regression_ratio: z.number().gt(1, "must be greater than 1").max(1000),
+  /** ...and at least this many of its traces finished in the last hour (fewer make a noisy p95). */
   p95_regression_min_traces: z.number().int().min(1).max(1_000_000),
+  /** How long a finding must persist before its alert fires (0: at once). */
   alert_hold_seconds: z.number().int().min(0).max(86_400),
-} satisfies Record<keyof HealthConfig, z.ZodType>;
+};
 
 export const healthConfigSchema = z.strictObject(settingSchemas);
+export type HealthConfig = z.output<typeof healthConfigSchema>;
 
 /** Overrides as admins send them: any subset of the settings; null puts one back to its default. */
 export const healthConfigOverridesSchema = z

@@ -2,17 +2,6 @@ import * as z from "zod";
 import { LIMITS } from "./limits";
 import type { TraceType } from "./metric-types";
 
-/**
- * Duration bands in seconds, as in the contract ("good: < 1 second, acceptable: 1-3 seconds, poor:
- * > 5 seconds"); beyond `poor` a trace is a slow operation (the contract flags 8.5 s against 5.0 s).
- * The exact band edges are in classification.ts.
- */
-export interface Threshold {
-  good: number;
-  acceptable: number;
-  poor: number;
-}
-
 export const PERFORMANCE_THRESHOLDS: Readonly<Record<TraceType, Threshold>> = Object.freeze({
   // From the contract.
   HTTP_REQUEST: Object.freeze({ good: 1, acceptable: 3, poor: 5 }),
@@ -42,7 +31,11 @@ const thresholdSecondsSchema = z
   .gt(0, "must be greater than 0 seconds")
   .max(LIMITS.MAX_DURATION_SECONDS, `must be at most ${LIMITS.MAX_DURATION_SECONDS} seconds`);
 
-/** Validates a runtime threshold override; the bands must be strictly increasing. */
+/**
+ * Duration bands in seconds, as in the contract ("good: < 1 second, acceptable: 1-3 seconds, poor:
+ * > 5 seconds"); beyond `poor` a trace is a slow operation (the contract flags 8.5 s against 5.0 s).
+ * The exact band edges are in classification.ts. An admin's override must be strictly increasing.
+ */
 export const thresholdSchema = z
   .strictObject({
     good: thresholdSecondsSchema,
@@ -51,3 +44,4 @@ export const thresholdSchema = z
   })
   .refine((t) => t.good < t.acceptable, { path: ["acceptable"], error: "must be greater than good" })
   .refine((t) => t.acceptable < t.poor, { path: ["poor"], error: "must be greater than acceptable" });
+export type Threshold = z.output<typeof thresholdSchema>;

@@ -47,6 +47,16 @@ describe("functions/.env and the configuration module", () => {
     for (const [name, fallback] of declared) assert.equal(documented.get(name), fallback, name);
   });
 
+  it("lists no knob the module does not declare (NODE_ENV aside: it is for the emulator's server)", () => {
+    const declared = declaredKnobs();
+    assert.deepEqual(
+      documentedKnobs()
+        .map(([name]) => name)
+        .filter((name) => !declared.has(name) && name !== "NODE_ENV"),
+      [],
+    );
+  });
+
   it("lists each knob once", () => {
     const names = documentedKnobs().map(([name]) => name);
     assert.deepEqual(

@@ -17,6 +17,19 @@ export const wholeNumberSetting = (min: number, max: number, fallback: number) =
     .optional()
     .transform((n) => n ?? fallback);
 
+/** A comma-separated list, blanks dropped, each item checked by `item`; unset is `fallback`'s items. */
+export const listSetting = (item: z.ZodString, fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((list) =>
+      (list ?? fallback)
+        .split(",")
+        .map((each) => each.trim())
+        .filter((each) => each !== ""),
+    )
+    .pipe(z.array(item));
+
 /** The variables `schema` names, read from `env` and validated. */
 export function readSettings<S extends z.ZodObject>(
   schema: S,

@@ -14,7 +14,7 @@
  */
 import { defineInt, defineSecret } from "firebase-functions/params";
 import * as z from "zod";
-import { readSettings, wholeNumberSetting } from "./env-settings";
+import { listSetting, readSettings, wholeNumberSetting } from "./env-settings";
 import { DEFAULT_NAME_BUDGET_PER_TYPE } from "../aggregation/cardinality";
 import { parseRecordingAccess } from "../admission/recording-access";
 
@@ -166,6 +166,32 @@ export const SETTINGS = {
     HEALTH_PRINCIPAL_TRACES_PER_HOUR: wholeNumberSetting(0, 1_000_000, 200),
     /** Slow traces an hour an untrusted counted principal contributes at most (half the default alert threshold). */
     HEALTH_PRINCIPAL_SLOW_PER_HOUR: wholeNumberSetting(0, 1_000_000, 5),
+  }),
+
+  /** The REST API's abuse limits (rest/config.ts), read when the first request arrives. */
+  api: z.object({
+    /** Request body cap in bytes (a 500-trace batch of typical traces is ~150 KB). */
+    API_MAX_BODY_BYTES: wholeNumberSetting(1_024, 32 * 1_048_576, 1_048_576),
+    /** Recording requests per user per window; 0 turns the limit off. */
+    API_RATE_LIMIT: wholeNumberSetting(0, 1_000_000, 120),
+    /** The rate limit's window in seconds. */
+    API_RATE_WINDOW_SECONDS: wholeNumberSetting(1, 86_400, 60),
+    /** Requests an instance reserves per Firestore transaction: 1 is exact, larger is cheaper (rest/rate-limit.ts). */
+    API_RATE_LEASE: wholeNumberSetting(1, 1_000, 10),
+    /**
+     * Origins allowed to call from a browser, comma-separated (e.g.
+     * "https://app.example.com,http://localhost:5173"; "*" allows any). Default none: same-origin apps
+     * behind the Hosting rewrite need none.
+     */
+    API_CORS_ORIGINS: listSetting(
+      z
+        .string()
+        .regex(
+          /^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/,
+          'must be "*" or an origin such as https://app.example.com (no path)',
+        ),
+      "",
+    ),
   }),
 };
 

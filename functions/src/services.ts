@@ -26,7 +26,7 @@ import { traceService } from "./traces/trace-service";
 import { hostStore } from "./hosts/host-store";
 import { hostService } from "./hosts/host-service";
 import { ingestKeyService } from "./keys/ingest-key-service";
-import { healthConfigStore } from "./health/health-config";
+import { healthConfigStore } from "./config/health-config";
 import { healthService } from "./health/health-service";
 import { alertStore } from "./alerts/alert-store";
 import { alertReads } from "./alerts/alert-reads";

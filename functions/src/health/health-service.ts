@@ -17,7 +17,7 @@ import { storedHealthConverter } from "../stored/health";
 import type { StatsStore } from "../aggregation/stats-store";
 import type { DeadLetters } from "../aggregation/dead-letters";
 import type { AlertStore } from "../alerts/alert-store";
-import type { HealthConfigStore } from "./health-config";
+import type { HealthConfigStore } from "../config/health-config";
 import { readHealthInputs } from "./health-inputs";
 
 const CURRENT_HEALTH_DOC = "current";

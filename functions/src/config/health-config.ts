@@ -11,7 +11,7 @@ import {
   type HealthConfig,
   type HealthConfigOverrides,
 } from "@aideon-perf/core";
-import { configDocument } from "../config/config-document";
+import { configDocument } from "./config-document";
 import { storedHealthConfigConverter, type StoredHealthConfig } from "../stored/config";
 
 const INVALID = "perf_config/health overrides are invalid; using the defaults";

@@ -11,7 +11,7 @@ export function db(): Firestore {
 export const COLLECTIONS = {
   /** One document per server-tracked trace (startTrace / stopTrace / addMetric). */
   traces: "perf_traces",
-  /** Client-measured traces, one document per recordTraces batch (more only when a batch exceeds a chunk). */
+  /** Batch chunks: client-measured traces, one per recordTraces batch (more when it exceeds a chunk). */
   traceBatches: "perf_trace_batches",
   /** Per-minute, per-shard statistics written by the triggers until the fold rolls them up. */
   aggregateShards: "perf_agg_shards",

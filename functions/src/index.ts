@@ -114,6 +114,7 @@ export const api = apiFunction(services);
 
 // Aggregation: at-least-once triggers, made exactly-once by the aggregated mark; retried on transient
 // failure, dead-lettered on a permanent one (trigger-events.ts), swept for what a lost event left.
+/** Each batch chunk as it is created (the deployed name keeps the collection's: perf_trace_batches). */
 export const aggregateTraceBatch = onDocumentCreated(
   { document: `${COLLECTIONS.traceBatches}/{chunkId}`, retry: true },
   async (event) => {

@@ -32,7 +32,7 @@ import { storedHostConverter, type StoredHost } from "../src/stored/hosts";
 import { storedRateLimitConverter, type StoredRateLimit } from "../src/stored/rate-limits";
 import { storedSlowOperationConverter, type StoredSlowOperation } from "../src/stored/slow-operations";
 import { StoredDocumentError } from "../src/stored/stored-document";
-import { storedTraceBatchConverter, type StoredTraceBatch } from "../src/stored/trace-batches";
+import { storedBatchChunkConverter, type StoredBatchChunk } from "../src/stored/batch-chunks";
 import { storedTraceConverter, type StoredTrace } from "../src/stored/traces";
 import { withoutBackgroundTriggers } from "./helpers";
 
@@ -53,7 +53,7 @@ const trace: StoredTrace = {
   dead_letter: false,
 };
 
-const batch: StoredTraceBatch = {
+const chunk: StoredBatchChunk = {
   batch_id: "b-1",
   owner_uid: "alice",
   chunk: 0,
@@ -326,9 +326,9 @@ describe("stored documents", function () {
   });
   describeConverter({
     collection: COLLECTIONS.traceBatches,
-    converter: storedTraceBatchConverter,
-    valid: batch,
-    malformed: { ...batch, traces: [batch.traces[0], { ...batch.traces[1], duration: -1 }] },
+    converter: storedBatchChunkConverter,
+    valid: chunk,
+    malformed: { ...chunk, traces: [chunk.traces[0], { ...chunk.traces[1], duration: -1 }] },
     field: "traces.1.duration",
   });
   describeConverter({

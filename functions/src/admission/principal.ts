@@ -39,6 +39,6 @@ export function ingestKeyPrincipal(keyId: string, trusted: boolean): Principal {
   return { id: `ingest-key:${keyId}`, kind: "ingest_key", trusted, ingestKeyId: keyId };
 }
 
-/** The field stored traces and batches carry when an ingest key recorded them. */
+/** The field stored traces and batch chunks carry when an ingest key recorded them. */
 export const ingestKeyField = (p: Principal): { ingest_key_id?: string } =>
   p.ingestKeyId ? { ingest_key_id: p.ingestKeyId } : {};

@@ -188,9 +188,9 @@ export function firestoreQuotaStore(db: Firestore, plan: QuotaPlan): QuotaStore 
     async addRefusals(principal, refused, nowMs) {
       const r = refs(principal, nowMs);
       const expire_at = Timestamp.fromMillis((r.day + 1) * DAY_MS + KEEP_DAY_MS);
-      const batch = db.batch();
+      const writeBatch = db.batch();
       // set with merge and increments: the day documents may not exist yet (refused before any lease).
-      batch.set(
+      writeBatch.set(
         r.principalDay.withConverter(null),
         {
           kind: "principal_day",
@@ -205,12 +205,12 @@ export function firestoreQuotaStore(db: Firestore, plan: QuotaPlan): QuotaStore 
         },
         { merge: true },
       );
-      batch.set(
+      writeBatch.set(
         r.projectDay.withConverter(null),
         { kind: "project_day", day: isoDay(r.day), refused: FieldValue.increment(refused), expire_at },
         { merge: true },
       );
-      await batch.commit();
+      await writeBatch.commit();
     },
   };
 }

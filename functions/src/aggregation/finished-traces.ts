@@ -6,10 +6,10 @@
  */
 import { Timestamp, type DocumentReference, type Firestore } from "firebase-admin/firestore";
 import {
-  storedTraceBatchConverter,
-  type StoredBatchTrace,
-  type StoredTraceBatch,
-} from "../stored/trace-batches";
+  storedBatchChunkConverter,
+  type StoredChunkTrace,
+  type StoredBatchChunk,
+} from "../stored/batch-chunks";
 import { storedTraceConverter, type StoredTrace } from "../stored/traces";
 import type { ThresholdsConfig } from "../config/thresholds-config";
 import type { StatsStore } from "./stats-store";
@@ -17,7 +17,7 @@ import { addAbandonedTrace, addFinishedTrace, emptyDelta } from "./trace-stats";
 
 /** What aggregation reads of a stored finished trace, whichever collection stored it. */
 type StoredFinishedTrace = Pick<
-  StoredBatchTrace,
+  StoredChunkTrace,
   "name" | "trace_type" | "duration" | "start_time" | "attributes"
 >;
 
@@ -44,7 +44,7 @@ export interface FinishedTracesDeps {
 
 export function finishedTraces(deps: FinishedTracesDeps) {
   /** Aggregates the traces of one triggering document, unless it already was. */
-  async function aggregateOnce<T extends StoredTraceBatch | StoredTrace>(
+  async function aggregateOnce<T extends StoredBatchChunk | StoredTrace>(
     document: DocumentReference<T>,
     finishedOf: (data: T) => DocumentTraces | null,
   ): Promise<{ aggregated: number; slow: number } | null> {
@@ -81,7 +81,7 @@ export function finishedTraces(deps: FinishedTracesDeps) {
   return {
     /** A recordTraces batch chunk: all its traces, bucketed by when the batch arrived. */
     batchChunk: (ref: DocumentReference) =>
-      aggregateOnce(ref.withConverter(storedTraceBatchConverter), (d) => ({
+      aggregateOnce(ref.withConverter(storedBatchChunkConverter), (d) => ({
         traces: d.traces,
         serverMs: d.received_at.toMillis(),
       })),

@@ -116,7 +116,7 @@ export async function sweepUnaggregated(
     for (const [field, value] of extra) q = q.where(field, "==", value);
     return q.limit(SWEEP_PAGE_SIZE).get();
   };
-  const [batches, traces] = await Promise.all([
+  const [chunks, traces] = await Promise.all([
     pending(COLLECTIONS.traceBatches),
     pending(COLLECTIONS.traces, ["status", "finished"]),
   ]);
@@ -138,7 +138,7 @@ export async function sweepUnaggregated(
       run.deadLettered += 1;
     }
   };
-  for (const d of batches.docs) await redrive(d.ref, d.get("received_at"), s.finished.batchChunk);
+  for (const d of chunks.docs) await redrive(d.ref, d.get("received_at"), s.finished.batchChunk);
   for (const d of traces.docs) await redrive(d.ref, d.get("end_time"), s.finished.stoppedTrace);
   if (run.redriven > 0 || run.deadLettered > 0)
     logger.warn("unaggregated source documents swept", { ...run });

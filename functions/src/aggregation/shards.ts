@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { bucketKey, DAY_MS, type Granularity } from "@aideon-perf/core";
 
 /**
- * Shards per minute for trigger writes. At 10,000 traces/s in batches of 100 (100 batch documents a
+ * Shards per minute for trigger writes. At 10,000 traces/s in batches of 100 (100 batch chunk documents a
  * second) a shard takes 0.5 writes/s on average and the busiest about 0.75 (the hash spread over a
  * minute, measured by `npm run bench -- scale`), under Firestore's ~1 sustained write/s per document.
  * Shard documents exist only where written and readers query only the open ones (the last minute or

@@ -54,14 +54,14 @@ export function statsStore(
     async setAside(minuteMs: number, reason: string, nowMs: number): Promise<number> {
       await fold.seal(minuteMs, nowMs);
       const shards = await minuteShards(minuteMs, "open").get();
-      const batch = db.batch();
-      batch.update(refs.folds.doc(bucketKey("minute", minuteMs)), { state: "set_aside", reason });
+      const writeBatch = db.batch();
+      writeBatch.update(refs.folds.doc(bucketKey("minute", minuteMs)), { state: "set_aside", reason });
       for (const d of shards.docs)
-        batch.update(d.ref, {
+        writeBatch.update(d.ref, {
           state: "set_aside",
           expire_at: Timestamp.fromMillis(nowMs + DEAD_LETTER_RETENTION_MS),
         });
-      await batch.commit();
+      await writeBatch.commit();
       return shards.size;
     },
 
@@ -70,10 +70,10 @@ export function statsStore(
       const fold = (await refs.folds.doc(bucketKey("minute", minuteMs)).get()).data();
       if (fold?.state !== "set_aside") return 0;
       const shards = await minuteShards(minuteMs, "set_aside").get();
-      const batch = db.batch();
-      batch.update(refs.folds.doc(bucketKey("minute", minuteMs)), { state: "folding" });
-      for (const d of shards.docs) batch.update(d.ref, { state: "open" });
-      await batch.commit();
+      const writeBatch = db.batch();
+      writeBatch.update(refs.folds.doc(bucketKey("minute", minuteMs)), { state: "folding" });
+      for (const d of shards.docs) writeBatch.update(d.ref, { state: "open" });
+      await writeBatch.commit();
       return shards.size;
     },
   };

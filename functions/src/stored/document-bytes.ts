@@ -8,7 +8,7 @@ import { Timestamp } from "firebase-admin/firestore";
 
 /** Firestore's limit on one document. */
 export const MAX_DOCUMENT_BYTES = 1_048_576;
-/** Firestore's limit on one commit (transaction or batch) request. */
+/** Firestore's limit on one commit (transaction or write batch) request. */
 export const MAX_COMMIT_BYTES = 10 * 1_048_576;
 
 export const stringBytes = (s: string): number => Buffer.byteLength(s, "utf8") + 1;

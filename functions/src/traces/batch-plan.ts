@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 
 /**
- * A batch document must stay under Firestore's 1 MiB document limit. A full batch (500 traces of 32
+ * A batch chunk document must stay under Firestore's 1 MiB document limit. A full batch (500 traces of 32
  * attributes of 100 chars) is ~2 MB, so large batches are split into chunks. The JSON size used to
  * measure is an approximation of Firestore's size rules; halving the limit leaves room for the
  * difference (Firestore stores each number in 8 bytes where JSON may use 1).

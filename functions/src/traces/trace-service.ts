@@ -14,7 +14,7 @@ import {
   type StopTraceResponse,
 } from "@aideon-perf/core";
 import { COLLECTIONS } from "../firestore";
-import { storedTraceBatchConverter, type StoredBatchTrace } from "../stored/trace-batches";
+import { storedBatchChunkConverter, type StoredChunkTrace } from "../stored/batch-chunks";
 import { storedTraceConverter } from "../stored/traces";
 import { errors } from "../errors";
 import { ingestKeyField, type Principal } from "../admission/principal";
@@ -49,7 +49,7 @@ export function traceService(deps: TraceServiceDeps) {
     deps.db
       .collection(COLLECTIONS.traceBatches)
       .doc(chunkDocumentId(key, index))
-      .withConverter(storedTraceBatchConverter);
+      .withConverter(storedBatchChunkConverter);
 
   /** Reads a server-tracked trace for a change by its owner, inside the caller's transaction. */
   async function activeTraceOf(tx: Transaction, uid: string, traceId: string) {
@@ -121,8 +121,9 @@ export function traceService(deps: TraceServiceDeps) {
     },
 
     /**
-     * Stores a client-measured batch as one document (a few for very large batches), all created in one
-     * atomic commit. The create() precondition makes a retried batch_id a no-op: duplicate: true.
+     * Stores a client-measured batch as one batch chunk document (a few for very large batches), all
+     * created in one atomic commit. The create() precondition makes a retried batch_id a no-op:
+     * duplicate: true.
      */
     async recordTraces(principal: Principal, req: RecordTracesRequest): Promise<RecordTracesResponse> {
       // Before anything is written; a retried batch is charged again (it is stored once).
@@ -135,7 +136,7 @@ export function traceService(deps: TraceServiceDeps) {
         principal,
         req.traces.map((t) => isSlow(t.duration, thresholds[t.trace_type])),
       );
-      const stored = req.traces.map((t, i): StoredBatchTrace => {
+      const stored = req.traces.map((t, i): StoredChunkTrace => {
         const start = clampClientTime(t.start_time, receivedMs);
         return {
           name: t.name,
@@ -150,9 +151,9 @@ export function traceService(deps: TraceServiceDeps) {
         };
       });
       const chunks = chunkBySize(stored);
-      const batch = deps.db.batch();
+      const writeBatch = deps.db.batch();
       chunks.forEach((chunkTraces, index) => {
-        batch.create(batchChunk(key, index), {
+        writeBatch.create(batchChunk(key, index), {
           batch_id: req.batch_id,
           owner_uid: uid,
           ...ingestKeyField(principal),
@@ -168,7 +169,7 @@ export function traceService(deps: TraceServiceDeps) {
         });
       });
       try {
-        await batch.commit();
+        await writeBatch.commit();
         return { success: true, batch_id: req.batch_id, accepted: stored.length, duplicate: false };
       } catch (e) {
         if ((e as { code?: unknown }).code !== ALREADY_EXISTS) throw e;

@@ -1,4 +1,7 @@
-/** `perf_trace_batches`: client-measured traces, one document per recordTraces batch chunk. */
+/**
+ * `perf_trace_batches`: client-measured traces in batch chunks, the stored part of a recordTraces batch:
+ * one chunk per batch, more when the batch exceeds a chunk's size (traces/batch-plan.ts).
+ */
 import * as z from "zod";
 import {
   attributesSchema,
@@ -10,7 +13,7 @@ import {
 } from "@aideon-perf/core";
 import { storedConverter, timestampSchema } from "./stored-document";
 
-export const storedBatchTraceSchema = z.object({
+export const storedChunkTraceSchema = z.object({
   /** Read with the older name rules: a document written before the printable rule still reads back. */
   name: storedTraceNameSchema,
   trace_type: traceTypeSchema,
@@ -27,14 +30,14 @@ export const storedBatchTraceSchema = z.object({
   health: z.literal(false).optional(),
 });
 
-export const storedTraceBatchSchema = z.object({
+export const storedBatchChunkSchema = z.object({
   batch_id: documentIdSchema,
   owner_uid: z.string(),
   chunk: z.number().int().min(0),
   chunk_count: z.number().int().min(1),
   /** Traces in the whole batch, over all its chunks. */
   trace_count: z.number().int().min(0),
-  traces: z.array(storedBatchTraceSchema),
+  traces: z.array(storedChunkTraceSchema),
   clamped_start_times: z.number().int().min(0),
   received_at: timestampSchema,
   expire_at: timestampSchema,
@@ -44,7 +47,7 @@ export const storedTraceBatchSchema = z.object({
   dead_letter: z.boolean(),
 });
 
-export type StoredBatchTrace = z.output<typeof storedBatchTraceSchema>;
-export type StoredTraceBatch = z.output<typeof storedTraceBatchSchema>;
+export type StoredChunkTrace = z.output<typeof storedChunkTraceSchema>;
+export type StoredBatchChunk = z.output<typeof storedBatchChunkSchema>;
 
-export const storedTraceBatchConverter = storedConverter(storedTraceBatchSchema);
+export const storedBatchChunkConverter = storedConverter(storedBatchChunkSchema);

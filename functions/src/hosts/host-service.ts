@@ -14,7 +14,7 @@ import { HOUR_MS, DAY_MS } from "@aideon-perf/core";
 import { errors } from "../errors";
 import { COLLECTIONS } from "../firestore";
 import { storedAgentKeyConverter } from "../stored/agent-keys";
-import { liveKeyRecord, newKeyRecord, revokeKeyRecord } from "../keys/key-records";
+import { keyRecords } from "../keys/key-records";
 import { secretKeyFormat } from "../keys/secret-key";
 import type { HostStore } from "./host-store";
 import { sourceMetrics } from "./system-metrics";
@@ -36,29 +36,30 @@ const AGENT_KEYS = secretKeyFormat("apk");
 const SERIES_SPAN_MS = { hour: HOUR_MS, "24h": DAY_MS } as const;
 
 export function hostService(deps: HostServiceDeps) {
-  const keys = deps.db.collection(COLLECTIONS.agentKeys).withConverter(storedAgentKeyConverter);
+  const keys = keyRecords(
+    deps,
+    deps.db.collection(COLLECTIONS.agentKeys).withConverter(storedAgentKeyConverter),
+    AGENT_KEYS,
+  );
 
   return {
     async createAgentKey(adminUid: string, req: CreateAgentKeyRequest) {
-      const { id: agentId, secret, key } = AGENT_KEYS.create();
-      await keys.doc(agentId).create({
+      const { id: agentId, key } = await keys.create(adminUid, (record) => ({
         host_id: req.host_id,
         label: req.label ?? null,
-        ...newKeyRecord(secret, adminUid, deps.now()),
-      });
+        ...record,
+      }));
       return { success: true as const, agent_id: agentId, host_id: req.host_id, key };
     },
 
     async revokeAgentKey(req: RevokeAgentKeyRequest) {
-      await revokeKeyRecord(deps.db, keys, req.agent_id, deps.now(), () =>
-        errors.agentKeyNotFound(req.agent_id),
-      );
+      await keys.revoke(req.agent_id, () => errors.agentKeyNotFound(req.agent_id));
       return { success: true as const, agent_id: req.agent_id, revoked: true as const };
     },
 
     /** The agent a bearer key belongs to; any malformed, unknown, wrong or revoked key is the same 401. */
     async authenticate(bearer: string | undefined): Promise<AuthenticatedAgent> {
-      const live = await liveKeyRecord(keys, AGENT_KEYS, bearer);
+      const live = await keys.live(bearer);
       if (!live) throw errors.agentKeyRejected();
       return { agentId: live.id, hostId: live.record.host_id };
     },

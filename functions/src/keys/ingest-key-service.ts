@@ -9,35 +9,33 @@ import { ingestKeyPrincipal, type Principal } from "../admission/principal";
 import { errors } from "../errors";
 import { COLLECTIONS } from "../firestore";
 import { storedIngestKeyConverter } from "../stored/ingest-keys";
-import { liveKeyRecord, newKeyRecord, revokeKeyRecord } from "./key-records";
+import { keyRecords } from "./key-records";
 import { secretKeyFormat } from "./secret-key";
 
 export const INGEST_KEYS = secretKeyFormat("aik");
 
 export function ingestKeyService(deps: { db: Firestore; now: () => number }) {
-  const keys = deps.db.collection(COLLECTIONS.ingestKeys).withConverter(storedIngestKeyConverter);
+  const collection = deps.db.collection(COLLECTIONS.ingestKeys).withConverter(storedIngestKeyConverter);
+  const keys = keyRecords(deps, collection, INGEST_KEYS);
 
   return {
     async create(adminUid: string, req: CreateIngestKeyRequest) {
-      const { id, secret, key } = INGEST_KEYS.create();
-      await keys.doc(id).create({
+      const { id, key } = await keys.create(adminUid, (record) => ({
         name: req.name,
         trusted: req.trusted ?? true,
-        ...newKeyRecord(secret, adminUid, deps.now()),
-      });
+        ...record,
+      }));
       return { success: true as const, key_id: id, name: req.name, key };
     },
 
     async revoke(req: RevokeIngestKeyRequest) {
-      await revokeKeyRecord(deps.db, keys, req.key_id, deps.now(), () =>
-        errors.ingestKeyNotFound(req.key_id),
-      );
+      await keys.revoke(req.key_id, () => errors.ingestKeyNotFound(req.key_id));
       return { success: true as const, key_id: req.key_id, revoked: true as const };
     },
 
     /** Every key, newest first, without secrets (an admin's list: a project has a handful). */
     async list() {
-      const snap = await keys.orderBy("created_at", "desc").get();
+      const snap = await collection.orderBy("created_at", "desc").get();
       const summaries = snap.docs.map((d): IngestKeySummary => {
         const k = d.data();
         return {
@@ -54,7 +52,7 @@ export function ingestKeyService(deps: { db: Firestore; now: () => number }) {
 
     /** The principal a bearer key records as; any malformed, unknown, wrong or revoked key is the same 401. */
     async authenticate(bearer: string): Promise<Principal> {
-      const live = await liveKeyRecord(keys, INGEST_KEYS, bearer);
+      const live = await keys.live(bearer);
       if (!live) throw errors.ingestKeyRejected();
       return ingestKeyPrincipal(live.id, live.record.trusted);
     },

@@ -1,6 +1,7 @@
 /** Wire schemas of the host APIs besides the agent's push (host-metrics.ts): keys and reads. */
 import * as z from "zod";
 import { hostIdSchema, mountSchema } from "./host-metrics";
+import { KEY_ID_PATTERN } from "./ingest-key-schemas";
 import { count, isoTime, nonNegative, percent, seconds, success } from "./schema-blocks";
 
 export const AGENT_KEY_LABEL_MAX_LENGTH = 100;
@@ -11,7 +12,7 @@ export const createAgentKeyRequestSchema = z.strictObject({
 });
 
 export const revokeAgentKeyRequestSchema = z.strictObject({
-  agent_id: z.string().regex(/^[A-Za-z0-9]{20}$/, "must be an agent_id createAgentKey returned"),
+  agent_id: z.string().regex(KEY_ID_PATTERN, "must be an agent_id createAgentKey returned"),
 });
 
 /** Windows of a host's time series. */

@@ -7,18 +7,19 @@ import * as z from "zod";
 import { isoTime, success } from "./schema-blocks";
 
 export const INGEST_KEY_NAME_MAX_LENGTH = 100;
-/** How a key id looks (the part of the key between `aik_` and the secret). */
-export const INGEST_KEY_ID_PATTERN = /^[A-Za-z0-9]{20}$/;
+/** A key's id (a Firestore auto id), agent and ingest keys alike: the part between the prefix and the secret. */
+const KEY_ID = "[A-Za-z0-9]{20}";
+export const KEY_ID_PATTERN = new RegExp(`^${KEY_ID}$`);
 
 /**
  * A bearer key `<prefix>_<id>_<secret>`: a 20-character id and a 256-bit secret in base64url (43
  * characters). Agent keys use prefix `apk`, ingest keys `aik`; captures are the id and the secret.
  */
 export const bearerKeyPattern = (prefix: string): RegExp =>
-  new RegExp(`^${prefix}_([A-Za-z0-9]{20})_([A-Za-z0-9_-]{43})$`);
+  new RegExp(`^${prefix}_(${KEY_ID})_([A-Za-z0-9_-]{43})$`);
 export const INGEST_KEY_PATTERN = bearerKeyPattern("aik");
 
-const keyIdSchema = z.string().regex(INGEST_KEY_ID_PATTERN, "must be a key_id createIngestKey returned");
+const keyIdSchema = z.string().regex(KEY_ID_PATTERN, "must be a key_id createIngestKey returned");
 
 export const createIngestKeyRequestSchema = z.strictObject({
   name: z.string().trim().min(1).max(INGEST_KEY_NAME_MAX_LENGTH),

@@ -73,8 +73,9 @@ describe("agent installed on a host on its own", function () {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("packs the bin, the bundle and package.json only", () => {
-    assert.deepEqual(packed, ["bin/aideon-perf-agent.js", "dist/cli.js", "package.json"]);
+  // npm always packs a package's README: the host gets the agent's own docs, and no source or test.
+  it("packs the bin, the bundle, package.json and the README only", () => {
+    assert.deepEqual(packed, ["README.md", "bin/aideon-perf-agent.js", "dist/cli.js", "package.json"]);
   });
 
   it("sits where nothing of the repo can be resolved from", () => {

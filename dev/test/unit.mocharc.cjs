@@ -1,8 +1,12 @@
 // `npm run test:unit`: the tests that need no emulator (pure logic, child processes on loopback,
 // in-memory transports), for a fast loop while editing. `npm test` runs these and all the others.
 // A test file that starts needing Firestore, Auth or the Functions emulator belongs out of this list.
+// Files run in parallel workers: most of the time goes to waiting on child processes (the agent, npm
+// pack, firebase-tools' deploy preparation), so four workers fit the whole list in well under a minute.
 module.exports = {
   extension: ["ts"],
+  parallel: true,
+  jobs: 4,
   spec: [
     "functions/test/alerts-lifecycle.test.ts",
     "functions/test/cardinality.test.ts",
@@ -40,22 +44,29 @@ module.exports = {
     "packages/sdk/test/ingest-key-transport.test.ts",
     "packages/sdk/test/invalid-input.test.ts",
     "packages/sdk/test/local-trace.test.ts",
+    "packages/sdk/test/options.test.ts",
     "packages/sdk/test/pure-modules.test.ts",
     "packages/sdk/test/trace-finished-hook.test.ts",
     "packages/sdk/test/wrappers.test.ts",
     "test/admin/admin-args.test.ts",
     "test/admin/admin-claims.test.ts",
+    "test/agent/agent.test.ts",
+    "test/agent/standalone-install.test.ts",
     "test/bench/load-model.test.ts",
     "test/deploy/deploy-commands.test.ts",
+    "test/deploy/deployability.test.ts",
+    "test/deploy/functions-env.test.ts",
     "test/deploy/preflight-checks.test.ts",
     "test/deploy/preflight-online.test.ts",
     "test/deploy/preflight.test.ts",
+    "test/deploy/rehearsal.test.ts",
     "test/relay/backoff.test.ts",
     "test/relay/document-pattern.test.ts",
     "test/relay/schedule.test.ts",
     "test/relay/ticker.test.ts",
     "test/rest/benchmark.test.ts",
     "test/rest/body-auth-cors.test.ts",
+    "test/rest/errors-config.test.ts",
     "test/rest/openapi.test.ts",
     "test/rest/rate-limit.test.ts",
     "test/rest/router.test.ts",

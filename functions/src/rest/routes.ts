@@ -84,6 +84,65 @@ function route<I extends z.ZodType | undefined, O extends z.ZodType>(spec: Route
   } as Route;
 }
 
+/** What a recording or read route states itself; the builders below fill in the rest. */
+type Described = Pick<Route, "path" | "operationId" | "summary" | "description">;
+
+/** A recording route: POST a body, as the caller's recording principal, counted by the rate limit. */
+function recordingRoute<I extends z.ZodType, O extends z.ZodType>(
+  spec: Described & {
+    body: I;
+    response: O;
+    serviceErrors?: readonly number[];
+    record(principal: Principal, input: z.output<I>): Promise<z.input<O>>;
+  },
+): Route {
+  const { body, record, ...rest } = spec;
+  return route<I, O>({
+    ...rest,
+    method: "POST",
+    tag: "Traces",
+    access: "signed-in",
+    rateLimited: true,
+    input: { from: "body", schema: body } as RouteSpec<I, O>["input"],
+    // I is generic here, so RouteSpec's conditional input type cannot narrow itself.
+    run: (caller, input) => record(recordingPrincipal(caller), input as z.output<I>),
+  });
+}
+
+/** An admin read: GET with its query validated, answered by a read service. */
+function adminRead<I extends z.ZodType, O extends z.ZodType>(
+  spec: Described & {
+    query: I;
+    numeric?: readonly string[];
+    response: O;
+    serviceErrors?: readonly number[];
+    read(input: z.output<I>): Promise<z.input<O>>;
+  },
+): Route {
+  const { query, numeric, read, ...rest } = spec;
+  return route<I, O>({
+    ...rest,
+    method: "GET",
+    tag: "Analytics",
+    access: "admin",
+    input: { from: "query", schema: query, ...(numeric ? { numeric } : {}) } as RouteSpec<I, O>["input"],
+    run: (_caller, input) => read(input as z.output<I>),
+  });
+}
+
+/**
+ * A signed-in caller as the principal it records as (the handler authenticates before run() for every
+ * non-public route); RECORDING_ACCESS applies as it does to the callables.
+ */
+function recordingPrincipal(caller: Caller): Principal {
+  // An ingest key is an admin's grant to record: RECORDING_ACCESS is about Firebase users.
+  if (caller.ingestKey) return caller.ingestKey;
+  const principal = principalOf(caller.uid, caller.claims);
+  const refusal = recordingRefusal(RECORDING_ACCESS, principal, caller.claims);
+  if (refusal) throw errors.recordingNotAllowed(refusal);
+  return principal;
+}
+
 export interface RouteDeps {
   /** Built on first use, so that loading the module (deploy discovery) opens no connection. */
   services: () => RouteServices;
@@ -94,158 +153,113 @@ export interface RouteDeps {
 
 export function apiRoutes(deps: RouteDeps): Route[] {
   const s = deps.services;
-  // A signed-in caller as the principal it records as (the handler authenticates before run() for
-  // every non-public route); RECORDING_ACCESS applies as it does to the callables.
-  const recorder = (caller: Caller): Principal => {
-    // An ingest key is an admin's grant to record: RECORDING_ACCESS is about Firebase users.
-    if (caller.ingestKey) return caller.ingestKey;
-    const principal = principalOf(caller.uid, caller.claims);
-    const refusal = recordingRefusal(RECORDING_ACCESS, principal, caller.claims);
-    if (refusal) throw errors.recordingNotAllowed(refusal);
-    return principal;
-  };
   return [
-    route({
-      method: "POST",
+    recordingRoute({
       path: "start-trace",
       operationId: "startTrace",
-      tag: "Traces",
       summary: "Start a server-clocked trace",
       description: "trace_type defaults to CUSTOM_TRACE. Same as the startTrace callable.",
-      access: "signed-in",
-      rateLimited: true,
-      input: { from: "body", schema: startTraceRequestSchema },
+      body: startTraceRequestSchema,
       response: startTraceResponseSchema,
-      run: (caller, req) => s().traces.startTrace(recorder(caller), req),
+      record: (principal, req) => s().traces.startTrace(principal, req),
     }),
-    route({
-      method: "POST",
+    recordingRoute({
       path: "stop-trace",
       operationId: "stopTrace",
-      tag: "Traces",
       summary: "Stop a trace; the duration is measured in seconds with the server clock",
       description:
         "Attributes and metrics are merged into those given before. Only the user who started a trace may stop it; a trace stops once (409 after).",
-      access: "signed-in",
-      rateLimited: true,
-      input: { from: "body", schema: stopTraceRequestSchema },
+      body: stopTraceRequestSchema,
       response: stopTraceResponseSchema,
       serviceErrors: [403, 404, 409],
-      run: (caller, req) => s().traces.stopTrace(recorder(caller), req),
+      record: (principal, req) => s().traces.stopTrace(principal, req),
     }),
-    route({
-      method: "POST",
+    recordingRoute({
       path: "add-metric",
       operationId: "addMetric",
-      tag: "Traces",
       summary: "Set a metric of an active trace (a later value for the same name replaces it)",
-      access: "signed-in",
-      rateLimited: true,
-      input: { from: "body", schema: addMetricRequestSchema },
+      body: addMetricRequestSchema,
       response: addMetricResponseSchema,
       serviceErrors: [403, 404, 409],
-      run: (caller, req) => s().traces.addMetric(recorder(caller), req),
+      record: (principal, req) => s().traces.addMetric(principal, req),
     }),
-    route({
-      method: "POST",
+    recordingRoute({
       path: "record-traces",
       operationId: "recordTraces",
-      tag: "Traces",
       summary: "Record a batch of client-measured traces (up to 500), idempotent on batch_id",
       description: "A retry with the same batch_id stores nothing new and answers duplicate: true.",
-      access: "signed-in",
-      rateLimited: true,
-      input: { from: "body", schema: recordTracesRequestSchema },
+      body: recordTracesRequestSchema,
       response: recordTracesResponseSchema,
-      run: (caller, req) => s().traces.recordTraces(recorder(caller), req),
+      record: (principal, req) => s().traces.recordTraces(principal, req),
     }),
-    route({
-      method: "GET",
+    adminRead({
       path: "stats",
       operationId: "getStats",
-      tag: "Analytics",
       summary: "Trace counts and average durations per type over a window (default all time)",
-      access: "admin",
-      input: { from: "query", schema: statsRequestSchema },
+      query: statsRequestSchema,
       response: statsResponseSchema,
-      run: (_caller, req) => s().stats.getStats(req),
+      read: (req) => s().stats.getStats(req),
     }),
-    route({
-      method: "GET",
+    adminRead({
       path: "trace-summary",
       operationId: "getTraceSummary",
-      tag: "Analytics",
       summary:
         "Count, average, min, max and p50/p95/p99 durations of a type (or all types, or one named trace)",
-      access: "admin",
-      input: { from: "query", schema: traceSummaryRequestSchema },
+      query: traceSummaryRequestSchema,
       response: traceSummaryResponseSchema,
-      run: (_caller, req) => s().stats.getTraceSummary(req),
+      read: (req) => s().stats.getTraceSummary(req),
     }),
-    route({
-      method: "GET",
+    adminRead({
       path: "trace-names",
       operationId: "getTraceNames",
-      tag: "Analytics",
       summary: "The names of a trace type aggregated recently (the name registry), most recently seen first",
       description:
         "Same as the getTraceNames callable. Lists (other) when names of the type went past the per-type budget.",
-      access: "admin",
-      input: { from: "query", schema: traceNamesRequestSchema, numeric: ["limit"] },
+      query: traceNamesRequestSchema,
+      numeric: ["limit"],
       response: traceNamesResponseSchema,
-      run: (_caller, req) => s().stats.getTraceNames(req),
+      read: (req) => s().stats.getTraceNames(req),
     }),
-    route({
-      method: "GET",
+    adminRead({
       path: "slow-operations",
       operationId: "getSlowOperations",
-      tag: "Analytics",
       summary: "Traces slower than their type's poor threshold, newest first, paged",
-      access: "admin",
-      input: { from: "query", schema: slowOperationsRequestSchema, numeric: ["limit"] },
+      query: slowOperationsRequestSchema,
+      numeric: ["limit"],
       response: slowOperationsResponseSchema,
-      run: (_caller, req) => s().stats.getSlowOperations(req),
+      read: (req) => s().stats.getSlowOperations(req),
     }),
-    route({
-      method: "GET",
+    adminRead({
       path: "system-metrics",
       operationId: "getSystemMetrics",
-      tag: "Analytics",
       summary:
         "Host metrics pushed by the agents: one host (?host=) with its time series (?series=hour|24h), or every host",
       description: "Same as the getSystemMetrics callable. 404 for a host that never reported.",
-      access: "admin",
-      input: { from: "query", schema: systemMetricsRequestSchema },
+      query: systemMetricsRequestSchema,
       response: systemMetricsResponseSchema,
       serviceErrors: [404],
-      run: (_caller, req) => s().hosts.systemMetrics(req),
+      read: (req) => s().hosts.systemMetrics(req),
     }),
-    route({
-      method: "GET",
+    adminRead({
       path: "health",
       operationId: "getHealth",
-      tag: "Analytics",
       summary:
         "The health status (healthy, warning, critical) and its issues, as last evaluated by the scheduled evaluateHealth",
       description: "Same as the getHealth callable.",
-      access: "admin",
-      input: { from: "query", schema: healthRequestSchema },
+      query: healthRequestSchema,
       response: healthResponseSchema,
-      run: () => s().health.getHealth(),
+      read: () => s().health.getHealth(),
     }),
-    route({
-      method: "GET",
+    adminRead({
       path: "dashboard",
       operationId: "getDashboard",
-      tag: "Analytics",
       summary:
         "The dashboard's widgets ({id, type, title, value | data}), the contract's three first: what /dashboard/ on Hosting shows",
       description:
         "Same as the getDashboard callable; built from the same reads as stats, trace-summary, slow-operations, system-metrics, health and thresholds.",
-      access: "admin",
-      input: { from: "query", schema: dashboardRequestSchema },
+      query: dashboardRequestSchema,
       response: dashboardResponseSchema,
-      run: (_caller, req) => s().dashboard.getDashboard(req),
+      read: (req) => s().dashboard.getDashboard(req),
     }),
     route({
       method: "GET",

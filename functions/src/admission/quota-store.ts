@@ -16,6 +16,7 @@ import {
   type QuotaPlan,
   type QuotaScope,
 } from "./quota-plan";
+import { expireAt } from "../stored/expire-at";
 
 /** Counters outlive their window by this much (for admins to look back on), then expire by TTL. */
 const KEEP_MINUTE_MS = 60 * MINUTE_MS;
@@ -110,7 +111,7 @@ export function firestoreQuotaStore(db: Firestore, plan: QuotaPlan): QuotaStore 
           window_start: windowStart,
           used: used(pm) + granted,
           leases: leases(pm) + 1,
-          expire_at: Timestamp.fromMillis((r.minute + 1) * MINUTE_MS + KEEP_MINUTE_MS),
+          expire_at: expireAt((r.minute + 1) * MINUTE_MS, KEEP_MINUTE_MS),
         });
         tx.set(r.principalDay, {
           kind: "principal_day",
@@ -120,7 +121,7 @@ export function firestoreQuotaStore(db: Firestore, plan: QuotaPlan): QuotaStore 
           leases: leases(pd) + 1,
           refused: pd?.kind === "principal_day" ? pd.refused : 0,
           refusal_writes: pd?.kind === "principal_day" ? (pd.refusal_writes ?? 0) : 0,
-          expire_at: Timestamp.fromMillis((r.day + 1) * DAY_MS + KEEP_DAY_MS),
+          expire_at: expireAt((r.day + 1) * DAY_MS, KEEP_DAY_MS),
         });
         tx.set(r.projectShards[shard.i]!, {
           kind: "project_minute",
@@ -128,7 +129,7 @@ export function firestoreQuotaStore(db: Firestore, plan: QuotaPlan): QuotaStore 
           shard: shard.i,
           used: shard.used + granted,
           leases: leases(shard.doc) + 1,
-          expire_at: Timestamp.fromMillis((r.minute + 1) * MINUTE_MS + KEEP_MINUTE_MS),
+          expire_at: expireAt((r.minute + 1) * MINUTE_MS, KEEP_MINUTE_MS),
         });
         return { granted };
       });
@@ -179,7 +180,7 @@ export function firestoreQuotaStore(db: Firestore, plan: QuotaPlan): QuotaStore 
           window_start: Timestamp.fromMillis(hour * HOUR_MS),
           traces: usedTraces + traces,
           slow: usedSlow + slow,
-          expire_at: Timestamp.fromMillis((hour + 1) * HOUR_MS + KEEP_DAY_MS),
+          expire_at: expireAt((hour + 1) * HOUR_MS, KEEP_DAY_MS),
         });
         return { traces, slow };
       });
@@ -187,7 +188,7 @@ export function firestoreQuotaStore(db: Firestore, plan: QuotaPlan): QuotaStore 
 
     async addRefusals(principal, refused, nowMs) {
       const r = refs(principal, nowMs);
-      const expire_at = Timestamp.fromMillis((r.day + 1) * DAY_MS + KEEP_DAY_MS);
+      const expire_at = expireAt((r.day + 1) * DAY_MS, KEEP_DAY_MS);
       const writeBatch = db.batch();
       // set with merge and increments: the day documents may not exist yet (refused before any lease).
       writeBatch.set(

@@ -13,6 +13,7 @@ import {
   type DeadLetterKind,
   type StoredDeadLetter,
 } from "../stored/dead-letters";
+import { expireAt } from "../stored/expire-at";
 
 /** Dead letters are kept this long (TTL on expire_at), counted from their last failure. */
 export const DEAD_LETTER_RETENTION_MS = 30 * DAY_MS;
@@ -66,7 +67,7 @@ export function deadLetters(db: Firestore) {
           last_failed_at: now,
           state: "open",
           resolved_at: null,
-          expire_at: Timestamp.fromMillis(nowMs + DEAD_LETTER_RETENTION_MS),
+          expire_at: expireAt(nowMs, DEAD_LETTER_RETENTION_MS),
         };
         tx.set(ref, letter);
         return letter;

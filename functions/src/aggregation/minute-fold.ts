@@ -28,6 +28,7 @@ import { nameRollupDocumentId, RETENTION_MS, ROLLUP_LEVELS, rollupDocumentId } f
 import { logSlowOperation, slowOperation } from "./slow-operation";
 import type { StoredSlowOperation } from "../stored/slow-operations";
 import { emptyStats, mergeStats, mergeTypes, tracesIn, type NameStats } from "./trace-stats";
+import { expireAt } from "../stored/expire-at";
 
 /** Names per chunk commit: 4 rollups + 1 registry entry + at most 3 slow records each, 400 writes at most. */
 export const NAMES_PER_COMMIT = 50;
@@ -49,7 +50,7 @@ export interface FoldResult {
 
 const expiry = (granularity: Granularity, ms: number) => {
   const keep = RETENTION_MS[granularity];
-  return keep === null ? {} : { expire_at: Timestamp.fromMillis(ms + keep) };
+  return keep === null ? {} : { expire_at: expireAt(ms, keep) };
 };
 
 /** Measures the documents and bytes one commit writes. */
@@ -90,7 +91,7 @@ export function minuteFold(
         samples_dropped: 0,
         sealed_at: Timestamp.fromMillis(nowMs),
         done_at: null,
-        expire_at: Timestamp.fromMillis(nowMs + FOLD_RETENTION_MS),
+        expire_at: expireAt(nowMs, FOLD_RETENTION_MS),
       };
       tx.create(ref, sealed);
       return sealed;
@@ -153,7 +154,7 @@ export function minuteFold(
           trace_type: entry.trace_type,
           first_seen: previous?.first_seen ?? Timestamp.fromMillis(minuteMs),
           last_seen: Timestamp.fromMillis(Math.max(minuteMs, previous?.last_seen.toMillis() ?? 0)),
-          expire_at: Timestamp.fromMillis(Math.max(minuteMs, nowMs) + NAME_REGISTRY_RETENTION_MS),
+          expire_at: expireAt(Math.max(minuteMs, nowMs), NAME_REGISTRY_RETENTION_MS),
         };
         tx.set(ref, doc);
         meter.add(ref.path, doc);

@@ -4,7 +4,7 @@
  * written again: a late event goes to the current minute's shard instead, counted as late, so the fold
  * of every minute reads a set of shards that no longer changes.
  */
-import { Timestamp, type DocumentReference, type Transaction } from "firebase-admin/firestore";
+import type { DocumentReference, Transaction } from "firebase-admin/firestore";
 import { bucketKey, MINUTE_MS, minuteStart } from "@aideon-perf/core";
 import { storedShardConverter, type StoredShard } from "../stored/aggregates";
 import type { AggregateRefs } from "./aggregate-refs";
@@ -12,6 +12,7 @@ import { admitDelta, SHARD_LIMITS, SHARD_NAMES_PER_BUDGET, type ShardContent } f
 import { shardContentOf, storedShardContent } from "./shard-layout";
 import { AGGREGATE_SHARDS, RETENTION_MS, shardDocumentId, shardOf } from "./shards";
 import { tracesIn, type StatsDelta } from "./trace-stats";
+import { expireAt } from "../stored/expire-at";
 
 type Writes = () => void;
 
@@ -34,7 +35,7 @@ export function shardWriter(refs: AggregateRefs, nameBudget: () => number) {
       shard,
       state: "open",
       ...storedShardContent(content),
-      expire_at: Timestamp.fromMillis(minuteMs + RETENTION_MS.minute!),
+      expire_at: expireAt(minuteMs, RETENTION_MS.minute!),
     });
   }
 

@@ -1,9 +1,9 @@
 import { Timestamp } from "firebase-admin/firestore";
-import type { TraceType } from "@aideon-perf/core";
+import { DAY_MS, type TraceType } from "@aideon-perf/core";
 import type { StoredSlowOperation } from "../stored/slow-operations";
 import { logEvent } from "../observability/event-log";
-import { expiryFrom } from "../traces/trace-rules";
 import type { SlowSample } from "./trace-stats";
+import { expireAt } from "../stored/expire-at";
 
 /** A slow-operation record in the contract's shape; it expires `retentionDays` after the server received the trace. */
 export function slowOperation(
@@ -17,7 +17,7 @@ export function slowOperation(
     type: traceType,
     name: sample.name,
     context: { duration: sample.duration, threshold: sample.threshold, attributes: sample.attributes },
-    expire_at: Timestamp.fromDate(expiryFrom(sample.server_ms, retentionDays)),
+    expire_at: expireAt(sample.server_ms, retentionDays * DAY_MS),
   };
 }
 

@@ -3,13 +3,14 @@
  * (shard-writer.ts), the scheduled fold rolls closed minutes up (minute-fold.ts), readers merge a
  * window (window-reader.ts), and a minute whose fold keeps failing is set aside and can be re-run.
  */
-import { Timestamp, type Firestore } from "firebase-admin/firestore";
+import type { Firestore } from "firebase-admin/firestore";
 import { bucketKey, MINUTE_MS } from "@aideon-perf/core";
 import { aggregateRefs } from "./aggregate-refs";
 import { DEAD_LETTER_RETENTION_MS } from "./dead-letters";
 import { minuteFold } from "./minute-fold";
 import { shardWriter } from "./shard-writer";
 import { windowReader } from "./window-reader";
+import { expireAt } from "../stored/expire-at";
 
 /** Open shards the fold's minute listing reads at most per run; the rest wait for the next run. */
 const OPEN_SHARDS_LISTED = 2_000;
@@ -59,7 +60,7 @@ export function statsStore(
       for (const d of shards.docs)
         writeBatch.update(d.ref, {
           state: "set_aside",
-          expire_at: Timestamp.fromMillis(nowMs + DEAD_LETTER_RETENTION_MS),
+          expire_at: expireAt(nowMs, DEAD_LETTER_RETENTION_MS),
         });
       await writeBatch.commit();
       return shards.size;

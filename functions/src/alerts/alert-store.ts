@@ -13,6 +13,7 @@ import { storedAlertNotificationConverter, type AnnouncedAlert } from "../stored
 import { storedAlertConverter } from "../stored/alerts";
 import { nextAlertStep, notificationOf, type AlertStep, type OpenAlertStatus } from "./alert-lifecycle";
 import { newNotification } from "./notifications";
+import { expireAt } from "../stored/expire-at";
 
 const OPEN_STATUSES: OpenAlertStatus[] = ["pending", "firing"];
 
@@ -133,7 +134,7 @@ export function alertStore(db: Firestore, retentionDays: () => number) {
             status: "resolved",
             resolved_at: now,
             evaluated_at: now,
-            expire_at: Timestamp.fromMillis(nowMs + retentionDays() * DAY_MS),
+            expire_at: expireAt(nowMs, retentionDays() * DAY_MS),
           });
           announce = announced(id, open!, {
             started: open!.started_at.toMillis(),

@@ -6,6 +6,7 @@
 import { Timestamp } from "firebase-admin/firestore";
 import { DAY_MS } from "@aideon-perf/core";
 import type { AnnouncedAlert, StoredAlertNotification } from "../stored/alert-notifications";
+import { expireAt } from "../stored/expire-at";
 
 export type NotificationKind = StoredAlertNotification["kind"];
 export type { AnnouncedAlert };
@@ -27,7 +28,7 @@ export function newNotification(
     lease_until: null,
     sent_at: null,
     last_error: null,
-    expire_at: Timestamp.fromMillis(nowMs + NOTIFICATION_RETENTION_MS),
+    expire_at: expireAt(nowMs, NOTIFICATION_RETENTION_MS),
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import {
+  DAY_MS,
   bucketKey,
   DEFAULT_AGENT_INTERVAL_SECONDS,
   HOUR_MS,
@@ -15,7 +16,6 @@ import {
 import { COLLECTIONS } from "../firestore";
 import { storedHostSeriesConverter } from "../stored/host-series";
 import { storedHostConverter, type StoredHost } from "../stored/hosts";
-import { expiryFrom } from "../traces/trace-rules";
 import {
   clampSampleTime,
   estimateIntervalSeconds,
@@ -23,6 +23,7 @@ import {
   seriesPoint,
   type SeriesPoint,
 } from "./system-metrics";
+import { expireAt } from "../stored/expire-at";
 
 /** How long a host's series is kept after its last write (TTL on expire_at). */
 export const HOST_SERIES_RETENTION_DAYS = 8;
@@ -87,7 +88,7 @@ export function hostStore(db: Firestore) {
               host_id: push.host_id,
               hour: bucketKey("hour", hourMs),
               samples: Object.fromEntries(added.map((s) => [s.sample_id, seriesPoint(s)])),
-              expire_at: Timestamp.fromDate(expiryFrom(nowMs, HOST_SERIES_RETENTION_DAYS)),
+              expire_at: expireAt(nowMs, HOST_SERIES_RETENTION_DAYS * DAY_MS),
             },
             { merge: true },
           );

@@ -23,6 +23,7 @@ import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { storedRateLimitConverter } from "../stored/rate-limits";
 import { apiErrors } from "./errors";
 import { LEASE_SHARE_DIVISOR, windowRetryAfterSeconds as retryAfterSeconds } from "../admission/quota-plan";
+import { expireAt } from "../stored/expire-at";
 
 // The same lease share and Retry-After as the trace quotas (admission/quota-plan.ts).
 export { LEASE_SHARE_DIVISOR, retryAfterSeconds };
@@ -75,7 +76,7 @@ export function firestoreLeaseStore(db: Firestore, windowMs: number): LeaseStore
             uid,
             count: used + grant,
             window_start: Timestamp.fromMillis(window * windowMs),
-            expire_at: Timestamp.fromMillis((window + 1) * windowMs + EXPIRE_AFTER_WINDOW_MS),
+            expire_at: expireAt((window + 1) * windowMs, EXPIRE_AFTER_WINDOW_MS),
           });
         }
         return grant;

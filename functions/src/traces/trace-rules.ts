@@ -1,9 +1,4 @@
-import { DAY_MS, LIMITS, ValidationError } from "@aideon-perf/core";
-
-/** When a document expires: always from a server time (receive, stop or commit), never a client one. */
-export function expiryFrom(serverMs: number, retentionDays: number): Date {
-  return new Date(serverMs + retentionDays * DAY_MS);
-}
+import { LIMITS, ValidationError } from "@aideon-perf/core";
 
 /** Server-clock duration in seconds, as the contract reports it (float seconds, never negative). */
 export function durationSeconds(startMs: number, stopMs: number): number {

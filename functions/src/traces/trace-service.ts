@@ -1,5 +1,6 @@
 import { Timestamp, type Firestore, type Transaction } from "firebase-admin/firestore";
 import {
+  DAY_MS,
   clampClientTime,
   isSlow,
   type Threshold,
@@ -19,7 +20,8 @@ import { storedTraceConverter } from "../stored/traces";
 import { errors } from "../errors";
 import { ingestKeyField, type Principal } from "../admission/principal";
 import { batchKey, chunkBySize, chunkDocumentId } from "./batch-plan";
-import { durationSeconds, expiryFrom, mergeAttributes, mergeMetrics } from "./trace-rules";
+import { durationSeconds, mergeAttributes, mergeMetrics } from "./trace-rules";
+import { expireAt } from "../stored/expire-at";
 
 export interface TraceServiceDeps {
   db: Firestore;
@@ -81,7 +83,7 @@ export function traceService(deps: TraceServiceDeps) {
           start_time: Timestamp.fromMillis(startMs),
           end_time: null,
           duration: null,
-          expire_at: Timestamp.fromDate(expiryFrom(startMs, deps.retentionDays())),
+          expire_at: expireAt(startMs, deps.retentionDays() * DAY_MS),
           aggregated: false,
           dead_letter: false,
         });
@@ -163,7 +165,7 @@ export function traceService(deps: TraceServiceDeps) {
           traces: chunkTraces,
           clamped_start_times: chunkTraces.filter((t) => t.client_start_time !== undefined).length,
           received_at: Timestamp.fromMillis(receivedMs),
-          expire_at: Timestamp.fromDate(expiryFrom(receivedMs, deps.retentionDays())),
+          expire_at: expireAt(receivedMs, deps.retentionDays() * DAY_MS),
           aggregated: false,
           dead_letter: false,
         });

@@ -5,6 +5,7 @@
  * document absorbs, never the sustained load the 1 write/s guidance is about.
  */
 import type { Firestore } from "firebase-admin/firestore";
+import { expireAt } from "../../stored/expire-at";
 import { percentile } from "./percentile";
 import { perSecond, runFor } from "./timed-loop";
 
@@ -18,7 +19,7 @@ export async function firestoreBenchmark(
   scratchId: string,
 ) {
   const ref = db.collection(BENCHMARK_SCRATCH_COLLECTION).doc(scratchId);
-  const expireAt = new Date(Date.now() + SCRATCH_TTL_MS);
+  const expire_at = expireAt(Date.now(), SCRATCH_TTL_MS); // wall time: `now` is monotonic
   const latenciesMs: number[] = [];
   let run;
   try {
@@ -27,7 +28,7 @@ export async function firestoreBenchmark(
       now,
       async () => {
         const start = now();
-        await ref.set({ round_trip: latenciesMs.length, expire_at: expireAt });
+        await ref.set({ round_trip: latenciesMs.length, expire_at });
         await ref.get();
         latenciesMs.push(now() - start);
         return 1;

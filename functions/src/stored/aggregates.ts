@@ -5,27 +5,27 @@
  * fold's progress), and `perf_agg_names` (the name registry). They hold the statistics of trace-stats.ts.
  */
 import * as z from "zod";
-import { attributesSchema, storedTraceNameSchema, traceTypeSchema } from "@aideon-perf/core";
+import { attributesSchema, schemaBlocks, storedTraceNameSchema, traceTypeSchema } from "@aideon-perf/core";
 import { ROLLUP_LEVELS } from "../aggregation/shards";
 import { storedConverter, timestampSchema } from "./stored-document";
 
-const countSchema = z.number().int().min(0);
+const { count, nonNegative } = schemaBlocks;
 
-const sketchSchema = z.object({ zero: countSchema, bins: z.record(z.string(), countSchema) });
+const sketchSchema = z.object({ zero: count, bins: z.record(z.string(), count) });
 
 const traceStatsSchema = z.object({
-  count: countSchema,
+  count,
   sum: z.number(),
   min: z.number().nullable(),
   max: z.number().nullable(),
   sketch: sketchSchema,
-  slow: countSchema,
-  abandoned: countSchema,
+  slow: count,
+  abandoned: count,
 });
 
 const slowSampleSchema = z.object({
   name: storedTraceNameSchema,
-  duration: z.number().min(0),
+  duration: nonNegative,
   threshold: z.number(),
   end_ms: z.number(),
   server_ms: z.number(),
@@ -69,14 +69,14 @@ export const storedShardSchema = z.object({
   slow: z.record(z.string(), storedSlowSamplesSchema).default({}),
   refused: z.partialRecord(traceTypeSchema, z.array(z.string())),
   refused_overflow: z.array(traceTypeSchema),
-  samples_dropped: countSchema,
-  late: countSchema,
+  samples_dropped: count,
+  late: count,
   ...expireAtField,
 });
 export type StoredShard = z.output<typeof storedShardSchema>;
 export const storedShardConverter = storedConverter(storedShardSchema);
 
-const typeBudgetSchema = z.object({ other_count: countSchema, names_over_budget: countSchema });
+const typeBudgetSchema = z.object({ other_count: count, names_over_budget: count });
 
 export const storedRollupSchema = z.object({
   granularity: granularitySchema,
@@ -107,15 +107,15 @@ export const storedFoldSchema = z.object({
   minute: z.string(),
   minute_start: z.number().int(),
   state: z.enum(FOLD_STATES),
-  attempts: countSchema,
+  attempts: count,
   /** The last failure, without stack. */
   reason: z.string().nullable(),
-  shards: countSchema,
-  traces: countSchema,
-  names: countSchema,
-  slow_records: countSchema,
-  late: countSchema,
-  samples_dropped: countSchema,
+  shards: count,
+  traces: count,
+  names: count,
+  slow_records: count,
+  late: count,
+  samples_dropped: count,
   sealed_at: timestampSchema,
   done_at: timestampSchema.nullable(),
   expire_at: timestampSchema,

@@ -2,6 +2,9 @@
 import * as z from "zod";
 import { storedConverter, timestampSchema } from "./stored-document";
 import { storedFindingSchema } from "./alerts";
+import { schemaBlocks } from "@aideon-perf/core";
+
+const { count } = schemaBlocks;
 
 export const NOTIFICATION_KINDS = ["firing", "resolved"] as const;
 /**
@@ -25,7 +28,7 @@ export const storedAlertNotificationSchema = z.object({
   status: z.enum(NOTIFICATION_STATUSES),
   created_at: timestampSchema,
   /** Delivery attempts made (each invocation that took the lease counts one). */
-  attempts: z.number().int().min(0),
+  attempts: count,
   lease_until: timestampSchema.nullable(),
   sent_at: timestampSchema.nullable(),
   last_error: z.string().nullable(),

@@ -8,10 +8,13 @@ import {
   documentIdSchema,
   durationSchema,
   metricsSchema,
+  schemaBlocks,
   storedTraceNameSchema,
   traceTypeSchema,
 } from "@aideon-perf/core";
 import { storedConverter, timestampSchema } from "./stored-document";
+
+const { count } = schemaBlocks;
 
 export const storedChunkTraceSchema = z.object({
   /** Read with the older name rules: a document written before the printable rule still reads back. */
@@ -36,9 +39,9 @@ export const storedBatchChunkSchema = z.object({
   chunk: z.number().int().min(0),
   chunk_count: z.number().int().min(1),
   /** Traces in the whole batch, over all its chunks. */
-  trace_count: z.number().int().min(0),
+  trace_count: count,
   traces: z.array(storedChunkTraceSchema),
-  clamped_start_times: z.number().int().min(0),
+  clamped_start_times: count,
   received_at: timestampSchema,
   expire_at: timestampSchema,
   /** False when written; set, with the aggregate writes, once the chunk is in the statistics. */

@@ -5,8 +5,11 @@ import {
   hostMetricsPushRequestSchema,
   hostSampleSchema,
   revokeAgentKeyRequestSchema,
+  schemaBlocks,
 } from "@aideon-perf/core";
 import { storedConverter, timestampSchema } from "./stored-document";
+
+const { count } = schemaBlocks;
 
 /** A host sample as pushed, but its timestamp stored as a Firestore Timestamp (queryable, typed). */
 export const storedHostSampleSchema = z.object({ ...hostSampleSchema.shape, timestamp: timestampSchema });
@@ -22,7 +25,7 @@ export const storedHostSchema = z.object({
   latest: storedHostSampleSchema,
   agent: hostMetricsPushRequestSchema.shape.agent,
   /** Samples whose timestamp lay outside the allowed clock skew and were clamped, since the host was first seen. */
-  clamped_samples: z.number().int().min(0).optional(),
+  clamped_samples: count.optional(),
   /** How far the last push's most displaced sample was moved (ms; positive: it lay in the future; 0: none). */
   clamped_by_ms: z.number().optional(),
 });

@@ -6,8 +6,10 @@
 import * as z from "zod";
 import { PRINCIPAL_KINDS } from "../admission/principal";
 import { storedConverter, timestampSchema } from "./stored-document";
+import { schemaBlocks } from "@aideon-perf/core";
 
-const count = z.number().int().min(0);
+const { count } = schemaBlocks;
+
 const principalFields = { principal: z.string(), principal_kind: z.enum(PRINCIPAL_KINDS) };
 
 export const storedQuotaSchema = z.discriminatedUnion("kind", [

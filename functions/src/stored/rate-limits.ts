@@ -4,11 +4,14 @@
  */
 import * as z from "zod";
 import { storedConverter, timestampSchema } from "./stored-document";
+import { schemaBlocks } from "@aideon-perf/core";
+
+const { count } = schemaBlocks;
 
 export const storedRateLimitSchema = z.object({
   uid: z.string(),
   /** Requests of the window granted so far, over every lease. */
-  count: z.number().int().min(0),
+  count,
   window_start: timestampSchema,
   /** The window's end plus an hour (TTL). */
   expire_at: timestampSchema,

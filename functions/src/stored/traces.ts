@@ -1,7 +1,15 @@
 /** `perf_traces`: one document per server-tracked trace (startTrace / stopTrace / addMetric). */
 import * as z from "zod";
-import { attributesSchema, metricsSchema, storedTraceNameSchema, traceTypeSchema } from "@aideon-perf/core";
+import {
+  attributesSchema,
+  metricsSchema,
+  schemaBlocks,
+  storedTraceNameSchema,
+  traceTypeSchema,
+} from "@aideon-perf/core";
 import { storedConverter, timestampSchema } from "./stored-document";
+
+const { nonNegative } = schemaBlocks;
 
 export const storedTraceSchema = z.object({
   /** Read with the older name rules: a document written before the printable rule still reads back. */
@@ -15,7 +23,7 @@ export const storedTraceSchema = z.object({
   /** Set when the trace stops or is abandoned. */
   end_time: timestampSchema.nullable(),
   /** Server-clock seconds, set only by stopTrace (not bounded by the wire limit: the server measured it). */
-  duration: z.number().min(0).nullable(),
+  duration: nonNegative.nullable(),
   expire_at: timestampSchema,
   /** The ingest key that recorded it (owner_uid is then `ingest-key:<id>`). */
   ingest_key_id: z.string().optional(),

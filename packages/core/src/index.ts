@@ -2,6 +2,8 @@ export * from "./metric-types";
 export * from "./thresholds";
 export * from "./limits";
 export * from "./schemas";
+/** The building blocks the wire schemas share, for the functions' stored-document schemas too. */
+export * as schemaBlocks from "./schema-blocks";
 export * from "./validation";
 export * from "./domain-errors";
 export * from "./sketch";

@@ -11,7 +11,14 @@
  * while room remains. Array, map and bytes values are dropped; `dropped_attributes` counts every
  * attribute left out.
  */
-import { LIMITS, type RecordedTraceInput, type TraceType } from "@aideon-perf/core";
+import {
+  fitAttributeValue,
+  fitTraceName,
+  LIMITS,
+  schemaBlocks,
+  type RecordedTraceInput,
+  type TraceType,
+} from "@aideon-perf/core";
 import { SPAN_KIND, STATUS_CODE_ERROR, type AnyValue, type KeyValue, type OtlpSpan } from "./otlp-spans";
 
 type Scalar = string | number | boolean;
@@ -80,10 +87,9 @@ function classify(span: OtlpSpan, attrs: ReadonlyMap<string, Scalar>): { type: T
 /** An OTLP key as one of ours: letters, digits and underscores, at most 40 characters. */
 const attributeKey = (key: string): string =>
   key.replace(/[^A-Za-z0-9_]/g, "_").slice(0, LIMITS.ATTRIBUTE_KEY_MAX_LENGTH);
-const attributeValue = (v: Scalar): Scalar =>
-  typeof v === "string" ? v.slice(0, LIMITS.ATTRIBUTE_VALUE_MAX_LENGTH) : v;
+const attributeValue = (v: Scalar): Scalar => (typeof v === "string" ? fitAttributeValue(v) : v);
 /** Keys that would read as Firestore-reserved (__x__) are not kept. */
-const usableKey = (key: string): boolean => key !== "" && !/^__.*__$/.test(key);
+const usableKey = (key: string): boolean => key !== "" && !schemaBlocks.isFirestoreReserved(key);
 
 /** Ids, service and the attributes the type and name came from, ahead of the span's others. */
 function namedAttributes(
@@ -140,7 +146,7 @@ export function spanToTrace(span: OtlpSpan, resource: readonly KeyValue[]): Span
   const durationNs = span.endTimeUnixNano - span.startTimeUnixNano;
   return {
     trace: {
-      name: name.normalize("NFC").trim().slice(0, LIMITS.NAME_MAX_LENGTH).trim(),
+      name: fitTraceName(name.normalize("NFC").trim()),
       trace_type: type,
       start_time: Number(span.startTimeUnixNano / 1_000_000n),
       duration: Number(durationNs) / 1e9,

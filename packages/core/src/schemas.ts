@@ -95,6 +95,14 @@ export const isAttributeValue = (value: unknown): value is string | number | boo
     ? value.length <= LIMITS.ATTRIBUTE_VALUE_MAX_LENGTH
     : typeof value === "boolean" || isMetricValue(value);
 
+/**
+ * Instrumentation trims what it derives from a request (a route, a host, an error class) instead of
+ * refusing it: monitoring must never fail the request it watches. Names are trimmed of the whitespace
+ * a cut can leave at the end, which a name may not have.
+ */
+export const fitTraceName = (text: string): string => text.slice(0, LIMITS.NAME_MAX_LENGTH).trim();
+export const fitAttributeValue = (text: string): string => text.slice(0, LIMITS.ATTRIBUTE_VALUE_MAX_LENGTH);
+
 const hasAtMost = (max: number) => (record: Record<string, unknown>) => Object.keys(record).length <= max;
 
 export const attributesSchema = z

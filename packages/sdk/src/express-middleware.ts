@@ -4,7 +4,7 @@
  * with status code and response size, and the caller's W3C traceparent ids when it sent one.
  * Request and response are typed structurally, so Express is not a dependency of the SDK.
  */
-import { LIMITS } from "@aideon-perf/core";
+import { fitAttributeValue, fitTraceName } from "@aideon-perf/core";
 import { parseTraceparent } from "./traceparent";
 import type {
   HttpRequestLike,
@@ -16,12 +16,11 @@ import type {
 
 /** The name of a request that matched no route (a 404, usually): one name for all of them. */
 const UNMATCHED = "(unmatched route)";
-const { NAME_MAX_LENGTH, ATTRIBUTE_VALUE_MAX_LENGTH } = LIMITS;
 
 export function httpRequestMiddleware(monitor: Pick<PerformanceMonitor, "startTrace">): RequestMiddleware {
   return (req, res, next) => {
     const routing = trackRouting(req);
-    const trace = monitor.startTrace(fitName(`${req.method} ${UNMATCHED}`), "HTTP_REQUEST");
+    const trace = monitor.startTrace(fitTraceName(`${req.method} ${UNMATCHED}`), "HTTP_REQUEST");
     trace.addAttribute("method", req.method);
     const parent = parseTraceparent(req.headers.traceparent);
     if (parent)
@@ -39,19 +38,12 @@ function finishTrace(
 ): void {
   const route = matchedRoute(req, routing);
   if (route !== undefined)
-    trace
-      .updateName(fitName(`${req.method} ${route}`))
-      .addAttribute("route", route.slice(0, ATTRIBUTE_VALUE_MAX_LENGTH));
+    trace.updateName(fitTraceName(`${req.method} ${route}`)).addAttribute("route", fitAttributeValue(route));
   trace.addAttribute("status_code", res.statusCode);
   const size = Number(res.getHeader("content-length"));
   if (Number.isFinite(size)) trace.addAttribute("response_size", size);
   if (res.writableFinished === false) trace.addAttribute("aborted", true);
   trace.stop();
-}
-
-/** Names are sanitised here, not rejected: request handling must never fail because of monitoring. */
-function fitName(name: string): string {
-  return name.slice(0, NAME_MAX_LENGTH).trim();
 }
 
 /** What routing did to a request: the route it matched and the mount path at that moment. */

@@ -3,7 +3,7 @@
  * queries are high-cardinality and may carry secrets), with a W3C traceparent header so the server's
  * trace can be joined to this one through the trace_id and span_id attributes.
  */
-import { LIMITS } from "@aideon-perf/core";
+import { fitAttributeValue, fitTraceName } from "@aideon-perf/core";
 import { newSpanId, newTraceId } from "./random-ids";
 import { errorType } from "./run-in-trace";
 import { formatTraceparent } from "./traceparent";
@@ -68,10 +68,10 @@ export function tracedFetch(
       return fetchImpl(input, init);
     }
     const method = requestMethod(input, init);
-    const name = `${method} ${url.host}`.slice(0, LIMITS.NAME_MAX_LENGTH);
+    const name = fitTraceName(`${method} ${url.host}`);
     const trace = monitor.startTrace(name, "EXTERNAL_API", {
       method,
-      host: url.host.slice(0, LIMITS.ATTRIBUTE_VALUE_MAX_LENGTH),
+      host: fitAttributeValue(url.host),
     });
     let sentInit = init;
     if (trace.isRecording && propagateTo(url)) {

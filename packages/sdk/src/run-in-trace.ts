@@ -1,5 +1,5 @@
 /** The contract's context manager: a trace around a call that always stops, recording how the call ended. */
-import { LIMITS } from "@aideon-perf/core";
+import { fitAttributeValue } from "@aideon-perf/core";
 import type { Trace } from "./types";
 
 /** Runs `fn(trace)`; stops the trace when it returns or throws, or when its returned promise settles. */
@@ -42,5 +42,5 @@ function stopFailed(trace: Trace, error: unknown): void {
 /** The error's class name, never its message: low cardinality, and messages can carry user data. */
 export function errorType(error: unknown): string {
   const name = error instanceof Error ? error.name : typeof error;
-  return name.slice(0, LIMITS.ATTRIBUTE_VALUE_MAX_LENGTH);
+  return fitAttributeValue(name);
 }

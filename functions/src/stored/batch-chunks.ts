@@ -3,34 +3,19 @@
  * one chunk per batch, more when the batch exceeds a chunk's size (traces/batch-plan.ts).
  */
 import * as z from "zod";
-import {
-  attributesSchema,
-  documentIdSchema,
-  durationSchema,
-  metricsSchema,
-  schemaBlocks,
-  storedTraceNameSchema,
-  traceTypeSchema,
-} from "@aideon-perf/core";
+import { documentIdSchema, durationSchema, schemaBlocks } from "@aideon-perf/core";
 import { storedConverter, timestampSchema } from "./stored-document";
+import { storedTraceCommonFields } from "./traces";
 
 const { count } = schemaBlocks;
 
 export const storedChunkTraceSchema = z.object({
-  /** Read with the older name rules: a document written before the printable rule still reads back. */
-  name: storedTraceNameSchema,
-  trace_type: traceTypeSchema,
+  ...storedTraceCommonFields,
   /** The client's start time clamped to the receive time within the allowed skew. */
   start_time: timestampSchema,
   /** Only on a clamped trace: what the client's clock said. */
   client_start_time: timestampSchema.optional(),
   duration: durationSchema,
-  attributes: attributesSchema,
-  metrics: metricsSchema,
-  /** The ingest key that recorded it (owner_uid is then `ingest-key:<id>`). */
-  ingest_key_id: z.string().optional(),
-  /** false: left out of the health statistics (its principal does not count, or is past its cap). */
-  health: z.literal(false).optional(),
 });
 
 export const storedBatchChunkSchema = z.object({

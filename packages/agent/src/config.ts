@@ -48,7 +48,9 @@ export const FAST_INTERVAL_MIN_SECONDS = 1;
 export const ALLOW_FAST_ENV = "AIDEON_AGENT_ALLOW_FAST";
 /** A day of samples at the default interval. */
 export const DEFAULT_BUFFER_SIZE = 2_880;
+export const BUFFER_SIZE_MAX = 100_000;
 export const DEFAULT_TIMEOUT_SECONDS = 10;
+export const TIMEOUT_MAX_SECONDS = 120;
 const KEY_MAX_LENGTH = 4_096;
 
 type ValueName = "endpoint" | "interval" | "hostId" | "process" | "bufferSize" | "timeout";
@@ -111,14 +113,14 @@ export const OPTIONS: Readonly<Record<ValueName | KeyName, OptionSpec>> = {
     env: ["AIDEON_AGENT_BUFFER_SIZE"],
     file: "buffer_size",
     metavar: "SAMPLES",
-    help: `Unsent samples kept while the server is unreachable, 1 to 100000; the oldest go first. Default ${DEFAULT_BUFFER_SIZE}.`,
+    help: `Unsent samples kept while the server is unreachable, 1 to ${BUFFER_SIZE_MAX}; the oldest go first. Default ${DEFAULT_BUFFER_SIZE}.`,
   },
   timeout: {
     flag: "timeout",
     env: ["AIDEON_AGENT_TIMEOUT"],
     file: "timeout_seconds",
     metavar: "SECONDS",
-    help: `Seconds a push may take, 1 to 120. Default ${DEFAULT_TIMEOUT_SECONDS}.`,
+    help: `Seconds a push may take, 1 to ${TIMEOUT_MAX_SECONDS}. Default ${DEFAULT_TIMEOUT_SECONDS}.`,
   },
 };
 
@@ -160,8 +162,8 @@ export function resolveCommand(inputs: ConfigInputs): Command {
       ) ?? DEFAULT_AGENT_INTERVAL_SECONDS,
     hostId: resolveHostId(pick("hostId"), inputs.hostname),
     process: processTarget,
-    bufferSize: optional(pick("bufferSize"), whole(1, 100_000)) ?? DEFAULT_BUFFER_SIZE,
-    timeoutSeconds: optional(pick("timeout"), whole(1, 120)) ?? DEFAULT_TIMEOUT_SECONDS,
+    bufferSize: optional(pick("bufferSize"), whole(1, BUFFER_SIZE_MAX)) ?? DEFAULT_BUFFER_SIZE,
+    timeoutSeconds: optional(pick("timeout"), whole(1, TIMEOUT_MAX_SECONDS)) ?? DEFAULT_TIMEOUT_SECONDS,
     once,
     dryRun,
   };

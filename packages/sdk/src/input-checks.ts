@@ -39,6 +39,9 @@ const validNames = new ValidStrings();
 const validAttributeKeys = new ValidStrings();
 const validMetricNames = new ValidStrings();
 const traceTypes = new Set<unknown>(TRACE_TYPES);
+// Bound once: a call through the core module's re-exports would look the function up on every check.
+const attributeValueOk = isAttributeValue;
+const metricValueOk = isMetricValue;
 
 /** The core's error for `data`, with its field placed under `field` (`attributes.region`, `name`...). */
 function schemaError(schema: WireSchema, data: unknown, field: string): ValidationError | undefined {
@@ -66,14 +69,14 @@ export function checkTraceType(traceType: unknown): ValidationError | undefined 
 }
 
 export function checkAttribute(key: string, value: unknown): ValidationError | undefined {
-  if (validAttributeKeys.has(key) && isAttributeValue(value)) return undefined;
+  if (validAttributeKeys.has(key) && attributeValueOk(value)) return undefined;
   const error = schemaError(attributesSchema, { [key]: value }, "attributes");
   if (!error) validAttributeKeys.remember(key);
   return error;
 }
 
 export function checkMetric(name: string, value: unknown): ValidationError | undefined {
-  if (validMetricNames.has(name) && isMetricValue(value)) return undefined;
+  if (validMetricNames.has(name) && metricValueOk(value)) return undefined;
   const error = schemaError(metricsSchema, { [name]: value }, "metrics");
   if (!error) validMetricNames.remember(name);
   return error;

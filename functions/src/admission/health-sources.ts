@@ -9,11 +9,13 @@
  * (HEALTH_PRINCIPAL_TRACES_PER_HOUR traces, HEALTH_PRINCIPAL_SLOW_PER_HOUR slow traces). Traces past the
  * cap are recorded and aggregated as usual, only left out of the health statistics.
  */
+import type { z } from "zod";
 import { SETTINGS } from "../config";
 import { readSettings } from "../config/env-settings";
 import type { Principal } from "./principal";
 
-export type HealthSources = "signed-in" | "trusted" | "all";
+/** The HEALTH_SOURCES choices, as the configuration module lists them. */
+export type HealthSources = z.output<typeof SETTINGS.healthSources>["HEALTH_SOURCES"];
 
 export interface HealthCaps {
   sources: HealthSources;

@@ -12,14 +12,13 @@ interface KeyRecord {
 }
 
 /** A new key's record fields: the secret's hash, its maker and time, not revoked. */
-type NewKeyRecord = ReturnType<typeof newKeyRecord>;
-
 const newKeyRecord = (secret: string, createdBy: string, nowMs: number) => ({
   secret_hash: hashSecret(secret),
   created_at: Timestamp.fromMillis(nowMs),
   created_by: createdBy,
   revoked_at: null,
 });
+type NewKeyRecord = ReturnType<typeof newKeyRecord>;
 
 /** One kind of key: its records in `keys`, its keys shaped by `format`. */
 export function keyRecords<T extends KeyRecord>(
